@@ -1,0 +1,109 @@
+"""Reads the environment once and turns each variable into a setting, or a one-line error.
+
+Every variable is documented in README.md and .env.example. Nothing set gives the embedded default:
+SQLite, Celery's filesystem transport and e-mail as .eml files, all under var/.
+"""
+
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+# Everything the embedded default writes (database, broker folder, outbox, uploads) lives here.
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
+
+
+class ConfigError(ImproperlyConfigured):
+    """A variable of the environment has a value the portal cannot use."""
+
+
+def debug() -> bool:
+    # Strict: a typo such as DJANGO_DEBUG=flase must not quietly mean production or development.
+    value = env.str("DJANGO_DEBUG", default="1").strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"DJANGO_DEBUG must be 1 or 0, not {env.str('DJANGO_DEBUG')!r}")
+
+
+def secret_key(*, debug: bool) -> str:
+    value = env.str("DJANGO_SECRET_KEY", default="")
+    if value:
+        return value
+    if debug:
+        return "django-insecure-embedded-default-only-for-DEBUG"
+    raise ConfigError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0")
+
+
+def allowed_hosts(*, debug: bool) -> list[str]:
+    hosts = env.list("ALLOWED_HOSTS", default=[])
+    if hosts:
+        return hosts
+    return ["127.0.0.1", "localhost", "[::1]", "testserver"] if debug else []
+
+
+def database() -> dict:
+    url = env.str("DATABASE_URL", default="")
+    if not url:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR_DIR / "db.sqlite3"),
+            # Waiting on a lock beats failing with "database is locked" under the worker's writes.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
+    scheme = urlsplit(url).scheme
+    if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
+        raise ConfigError(f"DATABASE_URL must be a postgres:// or sqlite:// URL, not {_redacted(url)!r}")
+    try:
+        config = environ.Env.db_url_config(url)
+    except (ValueError, KeyError) as error:
+        raise ConfigError(f"DATABASE_URL cannot be parsed: {_redacted(url)!r} ({error})") from error
+    if scheme != "sqlite" and not config.get("NAME"):
+        raise ConfigError(f"DATABASE_URL names no database: {_redacted(url)!r}")
+    config.setdefault("CONN_MAX_AGE", 60)
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def redis_url() -> str:
+    url = env.str("REDIS_URL", default="")
+    if url and urlsplit(url).scheme not in {"redis", "rediss"}:
+        raise ConfigError(f"REDIS_URL must be a redis:// or rediss:// URL, not {_redacted(url)!r}")
+    return url
+
+
+def email() -> dict:
+    """EMAIL_URL: smtp://[user:password@]host:port, smtp+tls:// (STARTTLS) or smtps:// (TLS)."""
+    url = env.str("EMAIL_URL", default="")
+    if not url:
+        return {"EMAIL_BACKEND": "compact_portal.mail.EmlFileBackend", "EMAIL_FILE_PATH": str(VAR_DIR / "outbox")}
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtp+tls", "smtps"} or not parts.hostname:
+        raise ConfigError(f"EMAIL_URL must look like smtp://host:port, smtp+tls:// or smtps://, not {_redacted(url)!r}")
+    try:
+        port = parts.port or {"smtp": 25, "smtp+tls": 587, "smtps": 465}[parts.scheme]
+    except ValueError as error:
+        raise ConfigError(f"EMAIL_URL has a bad port: {_redacted(url)!r}") from error
+    query = parse_qs(parts.query)
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_TIMEOUT": int(query.get("timeout", ["30"])[0]),
+    }
+
+
+def _redacted(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url

@@ -1,0 +1,115 @@
+"""The project's one PDF renderer: a Django template, rendered to HTML, then to a tagged PDF (PDF/UA-1).
+
+Why a module rather than calling WeasyPrint where a PDF is needed:
+
+- Per-process resources. Loading fonts (one FontConfiguration), compiling the print stylesheets (CSS objects)
+  and decoding images (the image cache) are the slow parts of a render that every render can share. They are
+  made lazily on the first render in a process, so a Celery prefork worker makes its own after the fork (never
+  at import in the parent), and made again if the process id changes. A process renders one document at a time
+  and no thread renders, so nothing here is shared concurrently.
+- A URL fetcher that reads only the project's static and media files from disk. Everything else (other files,
+  the network, data: URLs, any other scheme) is refused, and WeasyPrint renders the document without it.
+
+The language (/Lang) comes from `<html lang>`, the title from `<title>`.
+"""
+
+import mimetypes
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+
+PDF_VARIANT = "pdf/ua-1"
+# Print stylesheets applied to every document, relative to the project's static folder.
+PRINT_STYLESHEETS = ("css/letter.css",)
+
+
+class ProjectFilesFetcher(URLFetcher):
+    """Serves `file:` URLs of files under the given folders; refuses any other URL.
+
+    Paths are resolved (symlinks, `..`) before the check, so no URL can reach a file outside the folders.
+    A refusal raises URLFetchingError, which WeasyPrint reports as a failed fetch before rendering on.
+    """
+
+    def __init__(self, roots: Iterable[Path]) -> None:
+        super().__init__()
+        self.roots = tuple(Path(root).resolve() for root in roots)
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        path = self._allowed_path(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+
+    def _allowed_path(self, url: str) -> Path:
+        try:
+            parts = urlsplit(url)
+            if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+                raise URLFetchingError(f"Refused URL (not a local file): {url}")
+            path = Path(url2pathname(parts.path)).resolve()
+        except ValueError as error:  # malformed URL, or a NUL byte in the path
+            raise URLFetchingError(f"Refused URL: {url}") from error
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise URLFetchingError(f"Refused URL (outside static and media folders): {url}")
+        return path
+
+
+@dataclass(frozen=True)
+class _Resources:
+    pid: int
+    base_url: str
+    url_fetcher: ProjectFilesFetcher
+    font_config: FontConfiguration
+    stylesheets: list[CSS]
+    image_cache: dict[str, Any]
+
+
+_resources: _Resources | None = None
+
+
+def _process_resources() -> _Resources:
+    """This process's fonts, stylesheets, fetcher and image cache, made on first use."""
+    global _resources
+    if _resources is None or _resources.pid != os.getpid():
+        static_dir = Path(settings.STATICFILES_DIRS[0]).resolve()
+        url_fetcher = ProjectFilesFetcher([static_dir, Path(settings.MEDIA_ROOT)])
+        font_config = FontConfiguration()
+        _resources = _Resources(
+            pid=os.getpid(),
+            # The folder that holds static/: a template writes `static/img/logo.png` (STATIC_URL without its
+            # leading slash) and it resolves to the project's static folder. Media files are passed as file URLs.
+            base_url=static_dir.parent.as_uri() + "/",
+            url_fetcher=url_fetcher,
+            font_config=font_config,
+            stylesheets=[
+                CSS(filename=static_dir / name, url_fetcher=url_fetcher, font_config=font_config)
+                for name in PRINT_STYLESHEETS
+            ],
+            image_cache={},
+        )
+    return _resources
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render an HTML document to a tagged PDF, with this process's fonts, print stylesheets and fetcher."""
+    resources = _process_resources()
+    document = HTML(string=html, base_url=resources.base_url, url_fetcher=resources.url_fetcher)
+    return document.write_pdf(
+        font_config=resources.font_config,
+        stylesheets=resources.stylesheets,
+        cache=resources.image_cache,
+        pdf_variant=PDF_VARIANT,
+    )
+
+
+def render_pdf(*, template_name: str, context: dict[str, Any]) -> bytes:
+    """Render a template (with only `context`: no request, no context processors) to a tagged PDF."""
+    return html_to_pdf(render_to_string(template_name, context))

@@ -1,0 +1,173 @@
+"""Settings for Compact Portal, grouped by topic. Values come from compact_portal.config (the environment)."""
+
+from datetime import timedelta
+
+from compact_portal import config
+
+BASE_DIR = config.BASE_DIR
+VAR_DIR = config.VAR_DIR
+
+# --- Core ------------------------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#core-settings
+DEBUG = config.debug()
+SECRET_KEY = config.secret_key(debug=DEBUG)
+ALLOWED_HOSTS = config.allowed_hosts(debug=DEBUG)
+CSRF_TRUSTED_ORIGINS = config.env.list("CSRF_TRUSTED_ORIGINS", default=[])
+ROOT_URLCONF = "compact_portal.urls"
+WSGI_APPLICATION = "compact_portal.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "compact_portal",
+    "sessions.apps.SessionsConfig",
+    "registrations.apps.RegistrationsConfig",
+    "invitations.apps.InvitationsConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+# --- Database ----------------------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/databases/
+DATABASES = {"default": config.database()}
+
+# --- Cache ------------------------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/cache/ ; shared (Redis) whenever REDIS_URL is set.
+REDIS_URL = config.redis_url()
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Authentication ------------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# --- Internationalisation ---------------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/i18n/ ; the six official languages of the United Nations.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("ar", "العربية"),
+    ("zh-hans", "中文"),
+    ("en", "English"),
+    ("fr", "Français"),
+    ("ru", "Русский"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media files -------------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/howto/static-files/
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = config.env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploads that must never be served by the web server directly (notes verbales): served by views that check rights.
+PRIVATE_MEDIA_ROOT = config.env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+
+# --- E-mail ---------------------------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/email/ ; EMAIL_URL, or .eml files under var/outbox/.
+vars().update(config.email())
+DEFAULT_FROM_EMAIL = config.env.str("DEFAULT_FROM_EMAIL", default="Compact Portal <noreply@compact-portal.example.org>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The domain that makes each delivery's Message-ID deterministic and recognisable after a resend.
+MESSAGE_ID_DOMAIN = config.env.str("MESSAGE_ID_DOMAIN", default="compact-portal.example.org")
+
+# --- Celery ---------------------------------------------------------------------------------------------------
+# https://docs.celeryq.dev/en/stable/userguide/configuration.html ; the database is the source of truth, the
+# broker only carries wake-ups (see README, "Sending letters").
+CELERY_DEFAULT_TASK_TIME_LIMIT = 300
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    # Above the longest task and the longest retry countdown, so Redis never re-delivers a task still running.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(VAR_DIR / "celery" / "queue"),
+        "data_folder_out": str(VAR_DIR / "celery" / "queue"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
+        "store_processed": False,
+    }
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = CELERY_DEFAULT_TASK_TIME_LIMIT
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_DEFAULT_TASK_TIME_LIMIT - 30
+# WeasyPrint holds on to memory (fonts, images): recycle a rendering process after this many letters.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 500
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 600_000  # KiB
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "invitations-sweep-stuck-deliveries": {
+        "task": "invitations.sweep_stuck_deliveries",
+        "schedule": timedelta(minutes=1),
+    },
+}
+
+# --- Security (production) ----------------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = config.env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = config.env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- Logging ------------------------------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from compact_portal import demo_accounts
+from registrations.demo import demo_missions_load
+from registrations.reference import reference_data_load
+from sessions.demo import demo_sessions_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Loads the demo: UN reference data, the GCM process with its six 2017 informal thematic sessions, the sixth "
+        "session's programme and, in the embedded DEBUG default only, demo accounts. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--print-logins", action="store_true", help="Only print the demo logins.")
+        parser.add_argument("--no-accounts", action="store_true", help="Load the data without demo accounts.")
+
+    def handle(self, *args, print_logins=False, no_accounts=False, **options):
+        if print_logins:
+            self._print_logins()
+            return
+        if not settings.DEBUG and not no_accounts:
+            raise CommandError(
+                "demo accounts have a published password and are refused with DJANGO_DEBUG=0; "
+                "use --no-accounts to load only the data"
+            )
+        counts = reference_data_load()
+        addresses = demo_missions_load()
+        session = demo_sessions_load()
+        self.stdout.write(
+            f"Reference data: {counts['states']} States and {counts['missions']} missions added, "
+            f"{addresses} demo addresses filled in. "
+            f"Sessions: {session.process.sessions.count()} ({session.slug} is the seed letter's)."
+        )
+        if not no_accounts:
+            demo_accounts.demo_accounts_load()
+            self.stdout.write(f"Demo accounts: {len(demo_accounts.DEMO_ACCOUNTS)}.")
+
+    def _print_logins(self):
+        if not settings.DEBUG:
+            return
+        self.stdout.write(f"Demo logins (password for all: {demo_accounts.DEMO_PASSWORD}):")
+        for account in demo_accounts.DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.email:<28} {account.role}")

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class RegistrationsConfig(AppConfig):
+    name = "registrations"
+    verbose_name = "States, missions and registrations"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        post_migrate.connect(_grant_roles, sender=self)
+
+
+def _grant_roles(sender, **kwargs):
+    from compact_portal import roles
+
+    roles.grant(
+        "registrations",
+        {
+            roles.SECRETARIAT: {"regionalgroup": roles.VIEW, "state": roles.VIEW, "permanentmission": roles.FULL},
+            roles.CO_FACILITATORS: {"regionalgroup": roles.VIEW, "state": roles.VIEW, "permanentmission": roles.VIEW},
+        },
+    )

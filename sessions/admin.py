@@ -1,0 +1,136 @@
+from copy import copy
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+
+from sessions import services
+from sessions.models import (
+    AgendaItem,
+    CoFacilitator,
+    ItemRole,
+    Person,
+    Process,
+    SessionDocument,
+    ThematicSession,
+    Venue,
+)
+
+
+@admin.register(Process)
+class ProcessAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "mandate", "secretariat_email"]
+    search_fields = ["name", "short_name", "mandate"]
+    list_filter = ["mandate"]
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["room", "building", "duty_station", "capacity", "timezone"]
+    list_filter = ["duty_station", "timezone"]
+    search_fields = ["room", "building", "duty_station"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "honorific", "title", "affiliation"]
+    list_filter = ["honorific"]
+    search_fields = ["given_name", "family_name", "title", "affiliation"]
+
+
+class CoFacilitatorInline(admin.TabularInline):
+    model = CoFacilitator
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+class AgendaFormSet(BaseInlineFormSet):
+    """Checks the agenda as a whole: items that overlap in one room are reported by name."""
+
+    def clean(self):
+        super().clean()
+        items = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.errors
+        ]
+        session = self.instance
+        default_room = session.venue.room if session.venue_id else ""
+        problems = services.days_outside_session(items, session=session)
+        problems += services.agenda_clashes(items, default_room=default_room)
+        if problems:
+            raise ValidationError(problems)
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    formset = AgendaFormSet
+    extra = 0
+    fields = ["day", "start_time", "end_time", "kind", "title", "room", "tentative"]
+    ordering = ["day", "start_time", "end_time"]
+    show_change_link = True
+
+
+class SessionDocumentInline(admin.TabularInline):
+    model = SessionDocument
+    extra = 0
+
+
+@admin.register(ThematicSession)
+class ThematicSessionAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "start_date", "end_date", "venue", "status"]
+    list_display_links = ["number", "title"]
+    list_filter = ["status", "process", "venue__duty_station"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "start_date"
+    list_select_related = ["venue"]
+    inlines = [CoFacilitatorInline, AgendaItemInline, SessionDocumentInline]
+
+
+class ItemRoleInline(admin.TabularInline):
+    model = ItemRole
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "session", "day", "start_time", "end_time", "kind", "tentative"]
+    list_filter = ["session", "kind", "tentative", "day"]
+    search_fields = ["title", "description"]
+    list_select_related = ["session"]
+    ordering = ["session", "day", "start_time"]
+    inlines = [ItemRoleInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return _with_clash_check(form)
+
+
+def _with_clash_check(form_class):
+    """An item edited on its own page is checked against the rest of its session's agenda."""
+
+    class AgendaItemForm(form_class):
+        def clean(self):
+            cleaned = super().clean()
+            session = cleaned.get("session")
+            if session and not self.errors:
+                # The instance is updated only after clean(): check a copy with the submitted values.
+                item = copy(self.instance)
+                for field in ("day", "start_time", "end_time", "room", "title"):
+                    setattr(item, field, cleaned.get(field))
+                others = session.agenda_items.exclude(pk=item.pk)
+                clashes = services.agenda_clashes([item, *others], default_room=session.venue.room, involving=item)
+                if clashes:
+                    raise ValidationError(clashes)
+            return cleaned
+
+    return AgendaItemForm
+
+
+@admin.register(SessionDocument)
+class SessionDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "session", "kind", "language"]
+    list_filter = ["session", "kind", "language"]
+    search_fields = ["title"]

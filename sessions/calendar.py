@@ -1,0 +1,48 @@
+"""Times of a session in its venue's time zone, and the session as an iCalendar file (RFC 5545)."""
+
+from datetime import datetime, timedelta
+
+import icalendar
+from django.conf import settings
+
+from sessions.models import ThematicSession
+
+
+def timezone_label(session: ThematicSession) -> str:
+    """e.g. "Geneva time (Europe/Zurich, UTC+02:00)", the offset on the session's first day."""
+    zone = session.venue.zone
+    offset = datetime.combine(session.start_date, datetime.min.time(), tzinfo=zone).strftime("%z")
+    return f"{session.venue.duty_station} time ({session.venue.timezone}, UTC{offset[:3]}:{offset[3:]})"
+
+
+def session_ics(session: ThematicSession) -> bytes:
+    """The session as an all-day event plus one timed event per agenda item, in the venue's time zone."""
+    zone = session.venue.zone
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Compact Portal//Sessions//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{session.process.short_name} {session.ordinal_name}")
+    host = settings.MESSAGE_ID_DOMAIN
+
+    whole = icalendar.Event()
+    whole.add("uid", f"session-{session.pk}@{host}")
+    whole.add("summary", f"{session.ordinal_name}: {session.title}")
+    whole.add("dtstart", session.start_date)
+    whole.add("dtend", session.end_date + timedelta(days=1))
+    whole.add("location", str(session.venue))
+    cal.add_component(whole)
+
+    for item in session.agenda_items.all():
+        event = icalendar.Event()
+        event.add("uid", f"agenda-item-{item.pk}@{host}")
+        event.add("summary", item.title + (" (tentative)" if item.tentative else ""))
+        event.add("dtstart", datetime.combine(item.day, item.start_time, tzinfo=zone))
+        event.add("dtend", datetime.combine(item.day, item.end_time, tzinfo=zone))
+        event.add("location", f"{item.room_name}, {session.venue.building}, {session.venue.duty_station}")
+        if item.tentative:
+            event.add("status", "TENTATIVE")
+        if item.description:
+            event.add("description", item.description)
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()

@@ -1,0 +1,86 @@
+from collections import Counter
+
+import pytest
+
+from registrations.models import PermanentMission, RegionalGroup, State
+from registrations.reference import mission_name, read_states_csv, reference_data_load
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reference_data_has_193_members_and_2_observer_states(reference_data):
+    assert State.objects.filter(membership=State.Membership.MEMBER).count() == 193
+    observers = State.objects.filter(membership=State.Membership.OBSERVER)
+    assert sorted(observers.values_list("iso3", "name_en")) == [("PSE", "State of Palestine"), ("VAT", "Holy See")]
+
+
+def test_every_member_state_is_in_exactly_one_of_the_five_groups(reference_data):
+    members = State.objects.filter(membership=State.Membership.MEMBER)
+    assert not members.filter(regional_group__isnull=True).exists()
+    assert RegionalGroup.objects.count() == 5
+    assert sum(Counter(members.values_list("regional_group__code", flat=True)).values()) == 193
+
+
+def test_observer_states_have_no_electoral_group(reference_data):
+    assert list(State.objects.filter(membership="observer", regional_group__isnull=False)) == []
+
+
+def test_group_placements_that_are_easy_to_get_wrong(reference_data):
+    group_of = dict(State.objects.values_list("iso3", "regional_group__code"))
+    assert (group_of["TUR"], group_of["USA"], group_of["ISR"], group_of["KIR"]) == (
+        "WEOG",
+        "WEOG",
+        "WEOG",
+        "ASIA_PACIFIC",
+    )
+    assert (group_of["MEX"], group_of["CHE"], group_of["CYP"]) == ("GRULAC", "WEOG", "ASIA_PACIFIC")
+
+
+def test_states_csv_codes_are_unique_and_well_formed():
+    rows = read_states_csv()
+    assert len(rows) == 195
+    assert len({row["iso3"] for row in rows}) == 195
+    assert len({row["iso2"] for row in rows}) == 195
+    assert all(len(row["iso3"]) == 3 and row["iso3"].isupper() for row in rows)
+    assert all(row["name_fr"] for row in rows)
+
+
+def test_each_state_gets_one_new_york_mission_named_after_it(reference_data):
+    assert PermanentMission.objects.filter(duty_station="new_york").count() == 195
+    mexico = PermanentMission.objects.get(state__iso3="MEX")
+    assert mexico.name == "Permanent Mission of Mexico to the United Nations"
+    assert PermanentMission.objects.get(state__iso3="VAT").name == (
+        "Permanent Observer Mission of the Holy See to the United Nations"
+    )
+    assert PermanentMission.objects.get(state__iso3="KOR").name == (
+        "Permanent Mission of the Republic of Korea to the United Nations"
+    )
+
+
+def test_loading_twice_doubles_nothing_and_keeps_secretariat_edits(reference_data):
+    mission = PermanentMission.objects.get(state__iso3="MEX")
+    mission.head_name = "Edited by the secretariat"
+    mission.save()
+    assert reference_data_load() == {"states": 0, "missions": 0}
+    assert State.objects.count() == 195
+    assert PermanentMission.objects.count() == 195
+    mission.refresh_from_db()
+    assert mission.head_name == "Edited by the secretariat"
+
+
+def test_mission_name_for_an_observer_state():
+    state = State(name_en="State of Palestine", membership=State.Membership.OBSERVER)
+    assert mission_name(state) == "Permanent Observer Mission of the State of Palestine to the United Nations"
+
+
+def test_mission_emails_are_validated_line_by_line(reference_data):
+    from django.core.exceptions import ValidationError
+
+    mission = PermanentMission.objects.get(state__iso3="MEX")
+    mission.emails = "pm@example.org\nnot-an-address"
+    with pytest.raises(ValidationError) as error:
+        mission.full_clean()
+    assert error.value.message_dict == {"emails": ["Line 2: 'not-an-address' is not an e-mail address."]}
+    mission.emails = "pm@example.org\n\n  second@example.org "
+    mission.full_clean()
+    assert mission.email_list == ["pm@example.org", "second@example.org"]
