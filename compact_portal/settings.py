@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "compact_portal",
     "sessions.apps.SessionsConfig",
     "registrations.apps.RegistrationsConfig",
@@ -39,6 +42,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "registrations.middleware.StaffTwoFactorMiddleware",
 ]
 
 TEMPLATES = [
@@ -77,6 +82,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# --- Accounts (django-allauth) --------------------------------------------------------------------------------
+# https://docs.allauth.org/en/latest/account/configuration.html ; https://docs.allauth.org/en/latest/mfa/configuration.html
+# Sign-in by e-mail address only, verified before first use. The admin's login is allauth's (compact_portal/urls.py).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"  # replaces admin:login: one door for everyone
+LOGIN_REDIRECT_URL = "registrations:home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "sessions:list"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Compact Portal] "
+ACCOUNT_ADAPTER = "registrations.accounts.AccountAdapter"  # username = e-mail address, as the demo accounts have
+# Rate limits: allauth's defaults, counted in the default cache (Redis, shared by all web processes, with REDIS_URL).
+MFA_ADAPTER = "registrations.accounts.MFAAdapter"  # QR codes drawn with segno
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Compact Portal"
+# Staff without TOTP are sent to set it up before they reach the admin. Off in the embedded default (demo logins).
+STAFF_REQUIRE_TWO_FACTOR = config.env.bool("STAFF_REQUIRE_TWO_FACTOR", default=not DEBUG)
+# Where the portal is reached, for links in e-mails sent by workers (no request there).
+PORTAL_BASE_URL = config.env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Internationalisation ---------------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/i18n/ ; the six official languages of the United Nations.

@@ -1,6 +1,30 @@
-from django.contrib import admin
+from urllib.parse import urlencode
 
-from registrations.models import PermanentMission, RegionalGroup, State
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from registrations import participants, selectors, services
+from registrations.models import (
+    FLOOR_KINDS,
+    DelegationMember,
+    DelegationRegistration,
+    Inscription,
+    Organization,
+    PermanentMission,
+    Profile,
+    RegionalGroup,
+    RegistrationEvent,
+    SpeakersList,
+    State,
+)
+from sessions.models import AgendaItem
 
 
 @admin.register(RegionalGroup)
@@ -25,3 +49,380 @@ class PermanentMissionAdmin(admin.ModelAdmin):
     search_fields = ["name", "head_name", "emails", "state__name_en", "state__iso3"]
     list_select_related = ["state"]
     autocomplete_fields = ["state"]
+
+
+# --- Accounts -----------------------------------------------------------------------------------------------------
+
+
+class FocalPointInline(admin.TabularInline):
+    model = Profile
+    fk_name = "mission"
+    fields = ["user", "is_focal_point"]
+    autocomplete_fields = ["user"]
+    extra = 0
+    verbose_name = "account"
+    verbose_name_plural = "accounts (focal points act for the mission)"
+
+
+PermanentMissionAdmin.inlines = [FocalPointInline]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "website"]
+    list_filter = ["kind"]
+    search_fields = ["name", "acronym"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "mission", "organization", "is_focal_point"]
+    list_filter = ["is_focal_point", "mission__duty_station", "mission__state__regional_group"]
+    search_fields = ["user__email", "mission__state__name_en", "organization__name"]
+    list_select_related = ["user", "mission__state", "organization"]
+    autocomplete_fields = ["user", "mission", "organization"]
+
+
+# --- Delegation registrations -------------------------------------------------------------------------------------
+
+
+class MemberInline(admin.TabularInline):
+    model = DelegationMember
+    fields = ["is_head", "honorific", "given_name", "family_name", "function", "email", "attendance"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = RegistrationEvent
+    fields = ["at", "from_status", "to_status", "reason", "by", "notified_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+DECISION_LABELS = {"approve": "Approve", "return": "Return for changes", "reject": "Reject"}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=list(DECISION_LABELS.items()), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        required=False,
+        help_text="Sent to the focal points. Required to return or reject.",
+    )
+    ids = forms.CharField(widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") in ("return", "reject") and not data.get("reason", "").strip():
+            self.add_error("reason", "Give the reason: the focal point reads it.")
+        return data
+
+
+@admin.register(DelegationRegistration)
+class DelegationRegistrationAdmin(admin.ModelAdmin):
+    list_display = ["state", "session_code", "regional_group", "status", "members_count", "submitted_at", "decided_at"]
+    list_filter = ["session", "status", "mission__state__regional_group", "mission__state__membership"]
+    search_fields = ["mission__state__name_en", "mission__state__iso3", "members__family_name"]
+    list_select_related = ["session", "mission__state__regional_group"]
+    date_hierarchy = None
+    actions = ["approve", "return_for_changes", "reject", "participants_csv", "participants_pdf"]
+    inlines = [MemberInline, EventInline]
+    fields = [
+        "session",
+        "mission",
+        "status",
+        "note_verbale_link",
+        "decision_reason",
+        "created_by",
+        "created_at",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "letters_link",
+    ]
+    readonly_fields = fields
+    change_list_template = "admin/registrations/delegationregistration/change_list.html"
+    change_form_template = "admin/registrations/delegationregistration/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_total=Count("members", distinct=True))
+
+    def has_add_permission(self, request):
+        return False  # focal points register; the secretariat processes
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the history stays
+
+    @admin.display(description="State", ordering="mission__state__name_en")
+    def state(self, obj):
+        return obj.mission.state.name_en
+
+    @admin.display(description="Session", ordering="session__number")
+    def session_code(self, obj):
+        return obj.session.code
+
+    @admin.display(description="Regional group", ordering="mission__state__regional_group__name")
+    def regional_group(self, obj):
+        group = obj.mission.state.regional_group
+        return group.short_name or group.name if group else "—"
+
+    @admin.display(description="Members", ordering="member_total")
+    def members_count(self, obj):
+        return obj.member_total
+
+    @admin.display(description="Note verbale")
+    def note_verbale_link(self, obj):
+        if not obj.note_verbale:
+            return "—"
+        url = reverse("registrations:note_verbale", kwargs={"pk": obj.pk})
+        return format_html('<a href="{}">{}</a>', url, obj.note_verbale_name or "note verbale (PDF)")
+
+    @admin.display(description="Confirmation letters")
+    def letters_link(self, obj):
+        if obj.status != DelegationRegistration.Status.APPROVED:
+            return "After approval"
+        url = reverse("registrations:letters", kwargs={"pk": obj.pk})
+        return format_html('<a href="{}">Confirmation letters (PDF)</a>', url)
+
+    # Counts per status, over the filtered list.
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context=extra_context)
+        context = getattr(response, "context_data", None)
+        if context and "cl" in context:
+            context["status_counts"] = selectors.status_counts(context["cl"].queryset)
+        return response
+
+    # Decisions, single and bulk, each with a reason, through one page.
+    def get_urls(self):
+        custom = [
+            path(
+                "decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="registrations_delegationregistration_decide",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def _decide_redirect(self, queryset, decision):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        url = reverse("admin:registrations_delegationregistration_decide")
+        return redirect(f"{url}?{urlencode({'decision': decision, 'ids': ids})}")
+
+    @admin.action(description="Approve selected registrations…", permissions=["process"])
+    def approve(self, request, queryset):
+        return self._decide_redirect(queryset, "approve")
+
+    @admin.action(description="Return selected registrations for changes…", permissions=["process"])
+    def return_for_changes(self, request, queryset):
+        return self._decide_redirect(queryset, "return")
+
+    @admin.action(description="Reject selected registrations…", permissions=["process"])
+    def reject(self, request, queryset):
+        return self._decide_redirect(queryset, "reject")
+
+    def has_process_permission(self, request):
+        return selectors.is_secretariat(request.user)
+
+    def decide_view(self, request):
+        if not self.has_process_permission(request):
+            raise PermissionDenied
+        source = request.POST if request.method == "POST" else request.GET
+        ids = [int(pk) for pk in source.get("ids", "").split(",") if pk.strip().isdigit()]
+        registrations = list(
+            DelegationRegistration.objects.filter(pk__in=ids)
+            .select_related("session", "mission__state")
+            .order_by("mission__state__name_en")
+        )
+        if request.method == "POST":
+            form = DecisionForm(request.POST)
+            if form.is_valid():
+                self._apply(request, registrations, form.cleaned_data["decision"], form.cleaned_data["reason"])
+                return redirect("admin:registrations_delegationregistration_changelist")
+        else:
+            form = DecisionForm(initial={"decision": source.get("decision"), "ids": ",".join(map(str, ids))})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Decide on registrations",
+            "form": form,
+            "registrations": registrations,
+        }
+        return TemplateResponse(request, "admin/registrations/delegationregistration/decide.html", context)
+
+    def _apply(self, request, registrations, decision, reason):
+        service = services.DECISIONS[decision]
+        done = []
+        for registration in registrations:
+            try:
+                service(registration=registration, by=request.user, reason=reason)
+            except (ValidationError, PermissionDenied) as error:
+                problem = "; ".join(getattr(error, "messages", [str(error)]))
+                self.message_user(request, f"{registration}: {problem}", messages.ERROR)
+            else:
+                done.append(str(registration))
+        if done:
+            verb = {"approve": "Approved", "return": "Returned", "reject": "Rejected"}[decision]
+            self.message_user(request, f"{verb}: {', '.join(done)}.", messages.SUCCESS)
+
+    # Lists of participants.
+    @admin.action(description="List of participants (CSV) of the selected approved registrations")
+    def participants_csv(self, request, queryset):
+        response = HttpResponse(participants.participants_csv(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="participants.csv"'
+        return response
+
+    @admin.action(description="List of participants (PDF) of the selected approved registrations")
+    def participants_pdf(self, request, queryset):
+        title = participants.participants_title(queryset)
+        response = HttpResponse(participants.participants_pdf(queryset, title=title), content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="participants.pdf"'
+        return response
+
+
+# --- Speakers lists -----------------------------------------------------------------------------------------------
+
+
+class InscriptionInline(admin.TabularInline):
+    model = Inscription
+    fields = ["position", "on_behalf_of", "speaker_name", "function", "level", "time_limit", "inscribed_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["position", "id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("mission__state")
+
+
+@admin.register(SpeakersList)
+class SpeakersListAdmin(admin.ModelAdmin):
+    list_display = ["item", "session", "time_limit", "is_open", "is_locked", "is_published", "inscription_count"]
+    list_filter = ["item__session", "is_open", "is_locked", "is_published"]
+    list_select_related = ["item__session"]
+    fields = ["item", "time_limit", "is_open", "is_locked", "is_published", "ordered_manually"]
+    readonly_fields = ["ordered_manually"]
+    inlines = [InscriptionInline]
+    actions = ["lock", "unlock", "publish", "unpublish", "close", "reopen", "reorder"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(inscription_total=Count("inscriptions"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "item":
+            kwargs["queryset"] = AgendaItem.objects.filter(kind__in=FLOOR_KINDS).select_related("session")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "item"] if obj else self.readonly_fields
+
+    @admin.display(description="Session", ordering="item__session__number")
+    def session(self, obj):
+        return obj.item.session.code
+
+    @admin.display(description="Speakers", ordering="inscription_total")
+    def inscription_count(self, obj):
+        return obj.inscription_total
+
+    def _set(self, request, queryset, message, **flags):
+        for speakers_list in queryset:
+            services.speakers_list_set(speakers_list=speakers_list, by=request.user, **flags)
+        self.message_user(request, f"{message}: {queryset.count()} list(s).", messages.SUCCESS)
+
+    @admin.action(description="Lock the selected lists (no more inscriptions or withdrawals)")
+    def lock(self, request, queryset):
+        self._set(request, queryset, "Locked", is_locked=True)
+
+    @admin.action(description="Unlock the selected lists")
+    def unlock(self, request, queryset):
+        self._set(request, queryset, "Unlocked", is_locked=False)
+
+    @admin.action(description="Publish the selected lists on the session's page")
+    def publish(self, request, queryset):
+        self._set(request, queryset, "Published", is_published=True)
+
+    @admin.action(description="Withdraw the selected lists from the session's page")
+    def unpublish(self, request, queryset):
+        self._set(request, queryset, "Withdrawn", is_published=False)
+
+    @admin.action(description="Close the selected lists to inscriptions")
+    def close(self, request, queryset):
+        self._set(request, queryset, "Closed", is_open=False)
+
+    @admin.action(description="Open the selected lists to inscriptions")
+    def reopen(self, request, queryset):
+        self._set(request, queryset, "Opened", is_open=True)
+
+    @admin.action(description="Order the selected lists by the rule (groups, level, time of inscription)")
+    def reorder(self, request, queryset):
+        for speakers_list in queryset:
+            services.speakers_list_reorder(speakers_list=speakers_list, by=request.user)
+        self.message_user(request, "Reordered by the rule.", messages.SUCCESS)
+
+
+@admin.register(Inscription)
+class InscriptionAdmin(admin.ModelAdmin):
+    list_display = ["position", "on_behalf_of", "speaker_name", "level", "time_limit", "inscribed_at", "speakers_list"]
+    list_display_links = ["speaker_name"]
+    list_filter = ["speakers_list__item__session", "speakers_list", "level"]
+    list_select_related = ["mission__state", "speakers_list__item__session"]
+    ordering = ["speakers_list", "position", "id"]
+    search_fields = ["family_name", "group_name", "mission__state__name_en"]
+    fields = [
+        "speakers_list",
+        "position",
+        "mission",
+        "group_name",
+        "honorific",
+        "given_name",
+        "family_name",
+        "function",
+        "level",
+        "time_limit",
+        "inscribed_at",
+        "inscribed_by",
+    ]
+    readonly_fields = ["speakers_list", "position", "mission", "group_name", "level", "inscribed_at", "inscribed_by"]
+    actions = ["move_up", "move_down", "move_to_top"]
+
+    def has_add_permission(self, request):
+        return False  # focal points inscribe
+
+    def _move(self, request, queryset, offset=None, to=None):
+        for inscription in queryset.order_by("position"):
+            target = to if to is not None else inscription.position + offset
+            services.inscription_move(inscription=inscription, to_position=max(target, 1), by=request.user)
+        self.message_user(request, "Moved.", messages.SUCCESS)
+
+    @admin.action(description="Move the selected speakers up one place")
+    def move_up(self, request, queryset):
+        self._move(request, queryset, offset=-1)
+
+    @admin.action(description="Move the selected speakers down one place")
+    def move_down(self, request, queryset):
+        self._move(request, queryset, offset=1)
+
+    @admin.action(description="Move the selected speaker to the top of the list")
+    def move_to_top(self, request, queryset):
+        self._move(request, queryset, to=1)

@@ -17,7 +17,26 @@ def _grant_roles(sender, **kwargs):
     roles.grant(
         "registrations",
         {
-            roles.SECRETARIAT: {"regionalgroup": roles.VIEW, "state": roles.VIEW, "permanentmission": roles.FULL},
-            roles.CO_FACILITATORS: {"regionalgroup": roles.VIEW, "state": roles.VIEW, "permanentmission": roles.VIEW},
+            roles.SECRETARIAT: {
+                "regionalgroup": roles.VIEW,
+                "state": roles.VIEW,
+                "permanentmission": roles.FULL,
+                "organization": roles.FULL,
+                "profile": roles.FULL,
+                "delegationregistration": ("view", "change"),
+                "delegationmember": roles.VIEW,
+                "registrationevent": roles.VIEW,
+                "speakerslist": roles.FULL,
+                "inscription": ("view", "change", "delete"),
+                "codename:process_delegationregistration": (),
+            },
+            roles.CO_FACILITATORS: {
+                "regionalgroup": roles.VIEW,
+                "state": roles.VIEW,
+                "permanentmission": roles.VIEW,
+                "organization": roles.VIEW,
+                "speakerslist": roles.VIEW,
+                "inscription": roles.VIEW,
+            },
         },
     )

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from compact_portal import demo_accounts
-from registrations.demo import demo_missions_load
+from registrations.demo import DEMO_SESSION, demo_missions_load, demo_registrations_load
 from registrations.reference import reference_data_load
 from sessions.demo import demo_sessions_load
 
@@ -37,6 +37,11 @@ class Command(BaseCommand):
         if not no_accounts:
             demo_accounts.demo_accounts_load()
             self.stdout.write(f"Demo accounts: {len(demo_accounts.DEMO_ACCOUNTS)}.")
+            delegates = demo_registrations_load()
+            self.stdout.write(
+                f"Delegates: Mexico's focal point named; {DEMO_SESSION} takes registrations until "
+                f"{delegates['deadline']:%d %B %Y %H:%M %Z}; {delegates['speakers_lists']} speakers lists opened."
+            )
 
     def _print_logins(self):
         if not settings.DEBUG:

@@ -1,0 +1,201 @@
+"""Reads of accounts, registrations and speakers lists; each runs a fixed number of queries."""
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from registrations.models import (
+    DelegationMember,
+    DelegationRegistration,
+    Inscription,
+    PermanentMission,
+    Profile,
+    RegistrationEvent,
+    SpeakersList,
+    State,
+)
+from sessions.models import ThematicSession
+
+SECRETARIAT_PERMISSION = "registrations.process_delegationregistration"
+
+
+def is_secretariat(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm(SECRETARIAT_PERMISSION))
+
+
+def focal_point_missions(user) -> QuerySet[PermanentMission]:
+    """The missions `user` acts for (empty for anonymous users and users who are not focal points)."""
+    if not user.is_authenticated or not user.is_active:
+        return PermanentMission.objects.none()
+    return PermanentMission.objects.filter(profiles__user=user, profiles__is_focal_point=True).select_related("state")
+
+
+def is_focal_point(*, user, mission: PermanentMission) -> bool:
+    return focal_point_missions(user).filter(pk=mission.pk).exists()
+
+
+def profile_of(user) -> Profile | None:
+    if not user.is_authenticated:
+        return None
+    return Profile.objects.select_related("mission__state", "organization").filter(user=user).first()
+
+
+def focal_point_emails(*, mission: PermanentMission) -> list[str]:
+    profiles = Profile.objects.filter(mission=mission, is_focal_point=True, user__is_active=True).exclude(
+        user__email=""
+    )
+    return sorted({profile.user.email for profile in profiles.select_related("user")})
+
+
+def registration_open_message(session: ThematicSession, *, now=None) -> str | None:
+    """Why delegations cannot register for `session` now, or None if they can."""
+    now = now or timezone.now()
+    if session.status != ThematicSession.Status.PUBLISHED:
+        return "Registration is open only for published sessions."
+    if session.registration_deadline is None:
+        return "Registration has not opened yet: the secretariat has not set a deadline."
+    if now >= session.registration_deadline:
+        deadline = timezone.localtime(session.registration_deadline)
+        return f"Registration closed on {deadline:%d %B %Y at %H:%M %Z}."
+    return None
+
+
+def sessions_open_for_registration(*, now=None) -> QuerySet[ThematicSession]:
+    now = now or timezone.now()
+    return (
+        ThematicSession.objects.filter(status=ThematicSession.Status.PUBLISHED, registration_deadline__gt=now)
+        .select_related("process", "venue")
+        .order_by("start_date", "number")
+    )
+
+
+def _registrations() -> QuerySet[DelegationRegistration]:
+    return DelegationRegistration.objects.select_related(
+        "session__process", "session__venue", "mission__state__regional_group"
+    )
+
+
+def registrations_for_user(user) -> QuerySet[DelegationRegistration]:
+    """Registrations of the missions `user` is a focal point for, with their member counts."""
+    return (
+        _registrations()
+        .filter(mission__in=focal_point_missions(user))
+        .annotate(member_count=Count("members"))
+        .order_by("-session__start_date", "mission__state__name_en")
+    )
+
+
+def registration_for_user(*, user, pk: int) -> DelegationRegistration:
+    """A registration of one of the user's missions, with members and history; 404 for anyone else's."""
+    queryset = (
+        _registrations()
+        .filter(mission__in=focal_point_missions(user))
+        .prefetch_related("members", Prefetch("events", queryset=_events()))
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def registration_for_note_verbale(*, user, pk: int) -> DelegationRegistration:
+    """The registration whose note verbale `user` may download (its focal points, the secretariat), else 404."""
+    queryset = _registrations().exclude(note_verbale="")
+    if not is_secretariat(user):
+        queryset = queryset.filter(mission__in=focal_point_missions(user))
+    return get_object_or_404(queryset, pk=pk)
+
+
+def approved_registration_for_letters(*, user, pk: int) -> DelegationRegistration:
+    queryset = _registrations().filter(status=DelegationRegistration.Status.APPROVED).prefetch_related("members")
+    if not is_secretariat(user):
+        queryset = queryset.filter(mission__in=focal_point_missions(user))
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _events():
+    return RegistrationEvent.objects.select_related("by").order_by("at", "id")
+
+
+def member_with_registration(*, pk: int) -> DelegationMember | None:
+    return (
+        DelegationMember.objects.select_related("registration__session__venue", "registration__mission__state")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+# --- Participants -------------------------------------------------------------------------------------------------
+
+MEMBERSHIP_ORDER = {State.Membership.MEMBER: 0, State.Membership.OBSERVER: 1}
+
+
+def participants(registrations: QuerySet[DelegationRegistration]) -> list[DelegationRegistration]:
+    """Approved registrations, each with its members (head of delegation first), in the order of a list of
+    participants: Member States in English alphabetical order, then Observer States, then organizations."""
+    approved = (
+        _registrations()
+        .filter(pk__in=registrations.values("pk"), status=DelegationRegistration.Status.APPROVED)
+        .prefetch_related(Prefetch("members", queryset=DelegationMember.objects.order_by("-is_head", "order", "id")))
+    )
+    return sorted(
+        approved,
+        key=lambda r: (MEMBERSHIP_ORDER.get(r.mission.state.membership, 2), r.mission.state.name_en.casefold()),
+    )
+
+
+# --- Speakers lists -----------------------------------------------------------------------------------------------
+
+
+def _inscriptions() -> QuerySet[Inscription]:
+    return Inscription.objects.select_related("mission__state").order_by("position", "id")
+
+
+def speakers_lists_open_for(user) -> QuerySet[SpeakersList]:
+    """Lists taking inscriptions in published sessions, with the user's missions' inscriptions prefetched."""
+    missions = focal_point_missions(user)
+    return (
+        SpeakersList.objects.filter(
+            is_open=True, is_locked=False, item__session__status=ThematicSession.Status.PUBLISHED
+        )
+        .select_related("item__session")
+        .prefetch_related(Prefetch("inscriptions", queryset=_inscriptions().filter(mission__in=missions)))
+        .order_by("item__session__start_date", "item__day", "item__start_time")
+    )
+
+
+def speakers_list_for_inscription(*, pk: int) -> SpeakersList:
+    return get_object_or_404(
+        SpeakersList.objects.select_related("item__session").filter(
+            item__session__status=ThematicSession.Status.PUBLISHED
+        ),
+        pk=pk,
+    )
+
+
+def inscription_for_user(*, user, pk: int) -> Inscription:
+    return get_object_or_404(
+        Inscription.objects.select_related("speakers_list__item__session", "mission__state").filter(
+            mission__in=focal_point_missions(user)
+        ),
+        pk=pk,
+    )
+
+
+def published_speakers_lists(*, session: ThematicSession) -> QuerySet[SpeakersList]:
+    return (
+        SpeakersList.objects.filter(item__session=session, is_published=True)
+        .select_related("item")
+        .prefetch_related(Prefetch("inscriptions", queryset=_inscriptions()))
+        .order_by("item__day", "item__start_time", "item__id")
+    )
+
+
+def public_session(*, slug: str) -> ThematicSession:
+    return get_object_or_404(
+        ThematicSession.objects.exclude(status=ThematicSession.Status.DRAFT).select_related("process", "venue"),
+        slug=slug,
+    )
+
+
+def status_counts(registrations: QuerySet[DelegationRegistration]) -> list[tuple[str, int]]:
+    """[(status label, count)] for every status, in the status machine's order."""
+    counts = dict(registrations.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(label, counts.get(value, 0)) for value, label in DelegationRegistration.Status.choices]

@@ -1,0 +1,409 @@
+"""Rules for delegation registrations and speakers lists. Views, admin actions, commands and tasks call these.
+
+Status machine of a registration (no state is ever skipped):
+
+    draft ──submit──▶ submitted ──approve──▶ approved
+                         │  ▲
+                return   │  │ submit (after the focal point's changes)
+                (reason) ▼  │
+                       returned
+    submitted ──reject (reason)──▶ rejected
+
+Draft, submitted and returned registrations can be edited by the mission's focal points; approved and rejected
+ones are final. Each change of status is a RegistrationEvent (who, when, why) and sends an e-mail, queued after
+the commit.
+"""
+
+import logging
+from dataclasses import dataclass, fields
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from registrations import selectors
+from registrations.models import (
+    DelegationMember,
+    DelegationRegistration,
+    Inscription,
+    PermanentMission,
+    RegistrationEvent,
+    SpeakersList,
+)
+from registrations.uploads import validate_note_verbale
+from sessions.models import ThematicSession
+
+logger = logging.getLogger(__name__)
+Status = DelegationRegistration.Status
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.SUBMITTED}),
+    Status.SUBMITTED: frozenset({Status.APPROVED, Status.RETURNED, Status.REJECTED}),
+    Status.RETURNED: frozenset({Status.SUBMITTED}),
+    Status.APPROVED: frozenset(),
+    Status.REJECTED: frozenset(),
+}
+
+
+# --- Who may act --------------------------------------------------------------------------------------------------
+
+
+def _require_focal_point(*, user, mission: PermanentMission) -> None:
+    if not selectors.is_focal_point(user=user, mission=mission):
+        raise PermissionDenied("Only the mission's focal points act for it.")
+
+
+def _require_secretariat(*, user) -> None:
+    if not selectors.is_secretariat(user):
+        raise PermissionDenied("Only the secretariat processes registrations.")
+
+
+# --- Registrations ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberData:
+    """One member of a delegation as a form gives it; `id` names an existing member to update."""
+
+    family_name: str
+    function: str
+    honorific: str = ""
+    given_name: str = ""
+    email: str = ""
+    attendance: str = DelegationMember.Attendance.IN_PERSON
+    id: int | None = None
+
+
+MEMBER_FIELDS = [f.name for f in fields(MemberData) if f.name != "id"]
+
+
+def _locked(registration: DelegationRegistration) -> DelegationRegistration:
+    return (
+        DelegationRegistration.objects.select_for_update()
+        .select_related("session", "mission__state")
+        .get(pk=registration.pk)
+    )
+
+
+def registration_start(*, session: ThematicSession, mission: PermanentMission, by) -> DelegationRegistration:
+    """The mission's registration for the session: the existing one, or a new draft while registration is open."""
+    _require_focal_point(user=by, mission=mission)
+    existing = DelegationRegistration.objects.filter(session=session, mission=mission).first()
+    if existing:
+        return existing
+    problem = selectors.registration_open_message(session)
+    if problem:
+        raise ValidationError(problem)
+    registration = DelegationRegistration(session=session, mission=mission, created_by=by)
+    registration.full_clean()
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:  # a colleague started it at the same moment
+        return DelegationRegistration.objects.get(session=session, mission=mission)
+    return registration
+
+
+def registration_update(
+    *,
+    registration: DelegationRegistration,
+    by,
+    head: MemberData,
+    members: list[MemberData],
+    note_verbale=None,
+) -> DelegationRegistration:
+    """Replaces the delegation (head and members) and, if given, the note verbale. Only while editable."""
+    _require_focal_point(user=by, mission=registration.mission)
+    if note_verbale is not None:
+        validate_note_verbale(note_verbale)
+    stored_name = None
+    try:
+        with transaction.atomic():
+            locked = _locked(registration)
+            if not locked.is_editable:
+                raise ValidationError(
+                    f"This registration is {locked.get_status_display().lower()} and can no longer be changed."
+                )
+            _members_replace(registration=locked, head=head, members=members)
+            old_name = locked.note_verbale.name if locked.note_verbale else ""
+            if note_verbale is not None:
+                locked.note_verbale_name = (getattr(note_verbale, "name", "") or "note-verbale.pdf")[-200:]
+                locked.note_verbale.save("note-verbale.pdf", note_verbale, save=False)
+                stored_name = locked.note_verbale.name
+                if old_name:
+                    transaction.on_commit(lambda: locked.note_verbale.storage.delete(old_name))
+            locked.full_clean()
+            locked.save()
+    except Exception:
+        if stored_name:  # the new file belongs to no committed row
+            registration.note_verbale.storage.delete(stored_name)
+        raise
+    registration.refresh_from_db()
+    return registration
+
+
+def _members_replace(*, registration: DelegationRegistration, head: MemberData, members: list[MemberData]) -> None:
+    existing = {member.pk: member for member in registration.members.all()}
+    wanted = [(head, True), *((member, False) for member in members)]
+    keep = {data.id for data, _ in wanted if data.id in existing}
+    DelegationMember.objects.filter(registration=registration).exclude(pk__in=keep).delete()
+    # The head may change hands: clear the flag first so the one-head constraint holds at every step.
+    DelegationMember.objects.filter(registration=registration).update(is_head=False)
+    for order, (data, is_head) in enumerate(wanted):
+        member = existing.get(data.id) if data.id in keep else DelegationMember(registration=registration)
+        for name in MEMBER_FIELDS:
+            setattr(member, name, (getattr(data, name) or "").strip())
+        member.is_head = is_head
+        member.order = order
+        member.full_clean()
+        member.save()
+
+
+def _transition(registration: DelegationRegistration, *, to: str, by, reason: str = "") -> RegistrationEvent:
+    """Moves a locked registration one step along the machine and records the step; the caller saves."""
+    current = registration.status
+    if to not in TRANSITIONS[current]:
+        raise ValidationError(
+            f"A registration that is {Status(current).label.lower()} cannot become {Status(to).label.lower()}."
+        )
+    registration.status = to
+    event = RegistrationEvent(registration=registration, from_status=current, to_status=to, reason=reason, by=by)
+    event.full_clean()
+    event.save()
+    _enqueue("notify_registration_event", event.pk)
+    return event
+
+
+def _enqueue(task_name: str, *args) -> None:
+    from registrations import tasks
+
+    getattr(tasks, task_name).delay_on_commit(*args)
+
+
+def registration_submit(*, registration: DelegationRegistration, by) -> DelegationRegistration:
+    """Sends the registration to the secretariat: first while registration is open, again after a return."""
+    _require_focal_point(user=by, mission=registration.mission)
+    with transaction.atomic():
+        locked = _locked(registration)
+        if locked.status == Status.DRAFT:
+            problem = selectors.registration_open_message(locked.session)
+            if problem:
+                raise ValidationError(problem)
+        elif locked.status == Status.RETURNED and locked.session.status != ThematicSession.Status.PUBLISHED:
+            raise ValidationError("The session is closed: the registration can no longer be resubmitted.")
+        problems = []
+        if not locked.members.filter(is_head=True).exists():
+            problems.append("Name the head of delegation.")
+        if not locked.note_verbale:
+            problems.append("Upload the note verbale (PDF).")
+        if problems and Status.SUBMITTED in TRANSITIONS[locked.status]:
+            raise ValidationError(problems)
+        _transition(locked, to=Status.SUBMITTED, by=by)
+        locked.submitted_at = timezone.now()
+        locked.full_clean()
+        locked.save()
+    registration.refresh_from_db()
+    return registration
+
+
+def _decide(*, registration: DelegationRegistration, by, to: str, reason: str) -> DelegationRegistration:
+    _require_secretariat(user=by)
+    reason = (reason or "").strip()
+    if to in (Status.RETURNED, Status.REJECTED) and not reason:
+        raise ValidationError("Give the reason: the focal point reads it.")
+    with transaction.atomic():
+        locked = _locked(registration)
+        _transition(locked, to=to, by=by, reason=reason)
+        locked.decision_reason = reason
+        locked.decided_at = timezone.now()
+        locked.decided_by = by
+        locked.full_clean()
+        locked.save()
+        if to == Status.APPROVED:
+            for member_id in locked.members.exclude(email="").values_list("pk", flat=True):
+                _enqueue("email_confirmation_letter", member_id)
+    registration.refresh_from_db()
+    return registration
+
+
+def registration_approve(*, registration: DelegationRegistration, by, reason: str = "") -> DelegationRegistration:
+    """Approves a submitted registration; each member with an address is e-mailed a confirmation letter."""
+    return _decide(registration=registration, by=by, to=Status.APPROVED, reason=reason)
+
+
+def registration_return(*, registration: DelegationRegistration, by, reason: str) -> DelegationRegistration:
+    """Sends a submitted registration back to the focal point, who changes it and submits again."""
+    return _decide(registration=registration, by=by, to=Status.RETURNED, reason=reason)
+
+
+def registration_reject(*, registration: DelegationRegistration, by, reason: str) -> DelegationRegistration:
+    return _decide(registration=registration, by=by, to=Status.REJECTED, reason=reason)
+
+
+DECISIONS = {
+    "approve": registration_approve,
+    "return": registration_return,
+    "reject": registration_reject,
+}
+
+
+# --- Notifications (called by tasks) --------------------------------------------------------------------------------
+
+
+def registration_event_notify(*, event_id: int) -> bool:
+    """E-mails the mission's focal points about one change of status. Sends at most once per event."""
+    from registrations import notifications
+
+    claimed = RegistrationEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(notified_at=timezone.now())
+    if not claimed:
+        return False
+    try:
+        event = RegistrationEvent.objects.select_related(
+            "registration__session__process", "registration__mission__state"
+        ).get(pk=event_id)
+        notifications.registration_event_send(event=event)
+    except Exception:
+        RegistrationEvent.objects.filter(pk=event_id).update(notified_at=None)  # let the retry send it
+        raise
+    return True
+
+
+def confirmation_letter_email(*, member_id: int) -> bool:
+    """E-mails one member of an approved delegation the confirmation letter. Sends at most once per member."""
+    from registrations import notifications
+
+    claimed = DelegationMember.objects.filter(
+        pk=member_id, letter_emailed_at__isnull=True, registration__status=Status.APPROVED
+    ).update(letter_emailed_at=timezone.now())
+    if not claimed:
+        return False
+    try:
+        member = selectors.member_with_registration(pk=member_id)
+        notifications.confirmation_letter_send(member=member)
+    except Exception:
+        DelegationMember.objects.filter(pk=member_id).update(letter_emailed_at=None)
+        raise
+    return True
+
+
+# --- Speakers lists -----------------------------------------------------------------------------------------------
+
+
+def _natural_key(inscription: Inscription):
+    """Groups of States first, then by level of representation, then by time of inscription."""
+    return (0 if inscription.group_name else 1, inscription.level, inscription.inscribed_at, inscription.pk)
+
+
+def _write_positions(inscriptions: list[Inscription]) -> None:
+    for position, inscription in enumerate(inscriptions, start=1):
+        inscription.position = position
+    Inscription.objects.bulk_update(inscriptions, ["position"])
+
+
+def _renumber(speakers_list: SpeakersList) -> None:
+    inscriptions = list(speakers_list.inscriptions.all())
+    if not speakers_list.ordered_manually:
+        inscriptions.sort(key=_natural_key)
+    else:
+        inscriptions.sort(key=lambda i: (i.position, i.pk))
+    _write_positions(inscriptions)
+
+
+def _locked_list(speakers_list: SpeakersList) -> SpeakersList:
+    return SpeakersList.objects.select_for_update().select_related("item__session").get(pk=speakers_list.pk)
+
+
+def inscription_create(
+    *,
+    speakers_list: SpeakersList,
+    mission: PermanentMission,
+    by,
+    family_name: str,
+    function: str,
+    level: int,
+    honorific: str = "",
+    given_name: str = "",
+    group_name: str = "",
+    time_limit: timedelta | None = None,
+) -> Inscription:
+    """Inscribes a speaker for the State (or, with `group_name`, for a group of States)."""
+    _require_focal_point(user=by, mission=mission)
+    with transaction.atomic():
+        locked = _locked_list(speakers_list)
+        if locked.item.session.status != ThematicSession.Status.PUBLISHED:
+            raise ValidationError("The session is not open.")
+        if not locked.accepts_inscriptions:
+            raise ValidationError("This list of speakers is closed to inscriptions.")
+        inscription = Inscription(
+            speakers_list=locked,
+            mission=mission,
+            group_name=group_name.strip(),
+            honorific=honorific.strip(),
+            given_name=given_name.strip(),
+            family_name=family_name.strip(),
+            function=function.strip(),
+            level=level,
+            time_limit=time_limit or locked.time_limit,
+            inscribed_by=by,
+        )
+        if locked.ordered_manually:
+            last = locked.inscriptions.aggregate(last=Max("position"))["last"] or 0
+            inscription.position = last + 1
+        inscription.full_clean()
+        inscription.save()
+        if not locked.ordered_manually:
+            _renumber(locked)
+    inscription.refresh_from_db()
+    return inscription
+
+
+def inscription_withdraw(*, inscription: Inscription, by) -> None:
+    _require_focal_point(user=by, mission=inscription.mission)
+    with transaction.atomic():
+        locked = _locked_list(inscription.speakers_list)
+        if locked.is_locked:
+            raise ValidationError("The list of speakers is locked: ask the secretariat.")
+        Inscription.objects.filter(pk=inscription.pk).delete()
+        _renumber(locked)
+
+
+def inscription_move(*, inscription: Inscription, to_position: int, by) -> None:
+    """The secretariat moves a speaker to `to_position` (1 is first); the list keeps that order from then on."""
+    _require_secretariat(user=by)
+    with transaction.atomic():
+        locked = _locked_list(inscription.speakers_list)
+        ordered = sorted(locked.inscriptions.all(), key=lambda i: (i.position, i.pk))
+        moving = next(i for i in ordered if i.pk == inscription.pk)
+        ordered.remove(moving)
+        index = min(max(to_position, 1), len(ordered) + 1) - 1
+        ordered.insert(index, moving)
+        _write_positions(ordered)
+        locked.ordered_manually = True
+        locked.save(update_fields=["ordered_manually"])
+
+
+def speakers_list_reorder(*, speakers_list: SpeakersList, by) -> None:
+    """Back to the rule: groups first, then by level, then by time of inscription."""
+    _require_secretariat(user=by)
+    with transaction.atomic():
+        locked = _locked_list(speakers_list)
+        locked.ordered_manually = False
+        locked.save(update_fields=["ordered_manually"])
+        _renumber(locked)
+
+
+def speakers_list_set(*, speakers_list: SpeakersList, by, **flags: bool) -> SpeakersList:
+    """Opens, closes, locks, unlocks, publishes or withdraws a list: flags among is_open, is_locked, is_published."""
+    _require_secretariat(user=by)
+    allowed = {"is_open", "is_locked", "is_published"}
+    if not flags or set(flags) - allowed:
+        raise ValueError(f"flags must be among {sorted(allowed)}")
+    with transaction.atomic():
+        locked = _locked_list(speakers_list)
+        for name, value in flags.items():
+            setattr(locked, name, bool(value))
+        locked.save(update_fields=list(flags))
+    speakers_list.refresh_from_db()
+    return speakers_list

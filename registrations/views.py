@@ -1,0 +1,224 @@
+"""Pages of the focal points (their delegation, registrations, speakers) and the public speakers lists."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from registrations import badges, letters, selectors, services
+from registrations.forms import HeadForm, InscriptionForm, MemberFormSet, NoteVerbaleForm
+from registrations.models import DelegationMember, DelegationRegistration
+from sessions.models import ThematicSession
+
+
+def _error_messages(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+def home(request):
+    """The focal point's desk: the missions they act for, their registrations, sessions open, speakers lists."""
+    missions = list(selectors.focal_point_missions(request.user))
+    registrations = list(selectors.registrations_for_user(request.user))
+    registered = {(r.session_id, r.mission_id) for r in registrations}
+    open_sessions = list(selectors.sessions_open_for_registration()) if missions else []
+    to_register = [
+        (session, mission)
+        for session in open_sessions
+        for mission in missions
+        if (session.pk, mission.pk) not in registered
+    ]
+    context = {
+        "profile": selectors.profile_of(request.user),
+        "missions": missions,
+        "registrations": registrations,
+        "to_register": to_register,
+        "speakers_lists": list(selectors.speakers_lists_open_for(request.user)) if missions else [],
+        "is_secretariat": selectors.is_secretariat(request.user),
+    }
+    return render(request, "registrations/home.html", context)
+
+
+@login_required
+@require_POST
+def registration_start(request, slug, mission_pk):
+    session = get_object_or_404(ThematicSession, slug=slug)
+    mission = get_object_or_404(selectors.focal_point_missions(request.user), pk=mission_pk)
+    try:
+        registration = services.registration_start(session=session, mission=mission, by=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+        return redirect("registrations:home")
+    return redirect("registrations:edit", pk=registration.pk)
+
+
+@login_required
+def registration_detail(request, pk):
+    registration = selectors.registration_for_user(user=request.user, pk=pk)
+    members = list(registration.members.all())
+    context = {
+        "registration": registration,
+        "head": next((m for m in members if m.is_head), None),
+        "members": [m for m in members if not m.is_head],
+        "events": list(registration.events.all()),
+        "can_submit": registration.status
+        in (DelegationRegistration.Status.DRAFT, DelegationRegistration.Status.RETURNED),
+        "open_problem": selectors.registration_open_message(registration.session),
+    }
+    return render(request, "registrations/registration_detail.html", context)
+
+
+@login_required
+def registration_edit(request, pk):
+    registration = selectors.registration_for_user(user=request.user, pk=pk)
+    if not registration.is_editable:
+        messages.info(request, "This registration has been processed and can no longer be changed.")
+        return redirect("registrations:detail", pk=pk)
+    members = registration.members.filter(is_head=False).order_by("order", "id")
+    head = registration.members.filter(is_head=True).first() or DelegationMember(registration=registration)
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    head_form = HeadForm(data, instance=head)
+    formset = MemberFormSet(data, queryset=members, prefix="members")
+    note_form = NoteVerbaleForm(data, files)
+    if request.method == "POST" and head_form.is_valid() and formset.is_valid() and note_form.is_valid():
+        try:
+            services.registration_update(
+                registration=registration,
+                by=request.user,
+                head=head_form.member_data(),
+                members=formset.member_data(),
+                note_verbale=note_form.cleaned_data.get("note_verbale"),
+            )
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            if "submit" in request.POST:
+                return _submit(request, registration)
+            messages.success(request, "The registration has been saved.")
+            return redirect("registrations:detail", pk=pk)
+    context = {"registration": registration, "head_form": head_form, "formset": formset, "note_form": note_form}
+    return render(
+        request, "registrations/registration_form.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+def _submit(request, registration):
+    try:
+        services.registration_submit(registration=registration, by=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, "The registration has been submitted to the secretariat.")
+    return redirect("registrations:detail", pk=registration.pk)
+
+
+@login_required
+@require_POST
+def registration_submit(request, pk):
+    return _submit(request, selectors.registration_for_user(user=request.user, pk=pk))
+
+
+@login_required
+def note_verbale_download(request, pk):
+    registration = selectors.registration_for_note_verbale(user=request.user, pk=pk)
+    try:
+        handle = registration.note_verbale.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing.") from error
+    filename = f"note-verbale-{registration.reference}.pdf"
+    response = FileResponse(handle, content_type="application/pdf", as_attachment=True, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def letters_download(request, pk, member_pk=None):
+    registration = selectors.approved_registration_for_letters(user=request.user, pk=pk)
+    members = list(registration.members.all())
+    member = None
+    if member_pk is not None:
+        member = next((m for m in members if m.pk == member_pk), None)
+        if member is None:
+            raise Http404("No such member in this delegation.")
+        members = [member]
+    pdf = letters.confirmation_letters_pdf(registration=registration, members=members)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = letters.letters_filename(registration=registration, member=member)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Speakers lists -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def inscription_create(request, list_pk):
+    speakers_list = selectors.speakers_list_for_inscription(pk=list_pk)
+    missions = selectors.focal_point_missions(request.user)
+    if not missions.exists():
+        raise Http404("Only focal points of a mission inscribe speakers.")
+    form = InscriptionForm(request.POST or None, missions=missions)
+    if request.method == "POST" and form.is_valid():
+        mission = form.cleaned_data.get("mission") or form.missions[0]
+        try:
+            services.inscription_create(
+                speakers_list=speakers_list,
+                mission=mission,
+                by=request.user,
+                time_limit=None,
+                **{name: form.cleaned_data[name] for name in InscriptionForm.Meta.fields},
+            )
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, "The speaker has been inscribed.")
+            return redirect("registrations:home")
+    context = {"speakers_list": speakers_list, "form": form}
+    return render(request, "registrations/inscription_form.html", context)
+
+
+@login_required
+@require_POST
+def inscription_withdraw(request, pk):
+    inscription = selectors.inscription_for_user(user=request.user, pk=pk)
+    try:
+        services.inscription_withdraw(inscription=inscription, by=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, "The inscription has been withdrawn.")
+    return redirect("registrations:home")
+
+
+def session_speakers(request, slug):
+    """The published speakers lists of a session (public)."""
+    session = selectors.public_session(slug=slug)
+    lists = list(selectors.published_speakers_lists(session=session))
+    return render(request, "registrations/session_speakers.html", {"session": session, "speakers_lists": lists})
+
+
+# --- Badge desk ---------------------------------------------------------------------------------------------------
+
+
+@permission_required("registrations.view_delegationregistration", raise_exception=True)
+def badge_check(request):
+    """Staff at the badge desk scan a letter's QR code: who it names, and whether the registration stands."""
+    code = request.GET.get("code", "").strip()
+    result = None
+    if code:
+        ids = badges.badge_code_read(code)
+        member = selectors.member_with_registration(pk=ids[1]) if ids else None
+        if member is None or member.registration_id != ids[0]:
+            result = {"valid": False}
+        else:
+            result = {
+                "valid": member.registration.status == DelegationRegistration.Status.APPROVED,
+                "member": member,
+                "registration": member.registration,
+            }
+    return render(request, "registrations/badge_check.html", {"code": code, "result": result})

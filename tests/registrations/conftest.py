@@ -1,0 +1,158 @@
+"""Fixtures for delegates: missions, focal points, an open session, PDFs to upload."""
+
+import dataclasses
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from pypdf import PdfWriter
+
+from registrations import services
+from registrations.models import PermanentMission, Profile, RegionalGroup, SpeakersList, State
+
+
+def pdf_bytes(*, pages: int = 1, padding: int = 0) -> bytes:
+    """A real PDF; `padding` bytes of attachment make it as large as a test needs."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    if padding:
+        writer.add_attachment("scan.bin", b"\0" * padding)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def upload(content: bytes, name: str = "note-verbale.pdf", content_type: str = "application/pdf"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.fixture
+def groups(db):
+    return {
+        "GRULAC": RegionalGroup.objects.create(
+            code="grulac", name="Latin American and Caribbean States", short_name="GRULAC"
+        ),
+        "WEOG": RegionalGroup.objects.create(code="weog", name="Western European and other States", short_name="WEOG"),
+        "AFRICA": RegionalGroup.objects.create(code="africa", name="African States", short_name="African Group"),
+    }
+
+
+def _mission(iso3, iso2, name, group, membership=State.Membership.MEMBER):
+    state = State.objects.create(
+        iso3=iso3, iso2=iso2, name_en=name, name_fr=name, membership=membership, regional_group=group
+    )
+    return PermanentMission.objects.create(state=state, name=f"Permanent Mission of {name} to the United Nations")
+
+
+@pytest.fixture
+def mission_mex(groups):
+    return _mission("MEX", "MX", "Mexico", groups["GRULAC"])
+
+
+@pytest.fixture
+def mission_che(groups):
+    return _mission("CHE", "CH", "Switzerland", groups["WEOG"])
+
+
+@pytest.fixture
+def mission_vat(groups):
+    return _mission("VAT", "VA", "Holy See", None, membership=State.Membership.OBSERVER)
+
+
+@pytest.fixture
+def mission_zaf(groups):
+    return _mission("ZAF", "ZA", "South Africa", groups["AFRICA"])
+
+
+@pytest.fixture
+def make_focal_point(db, django_user_model):
+    from allauth.account.models import EmailAddress
+
+    def make(mission, email=None):
+        email = email or f"focal.{mission.state.iso3.lower()}@example.org"
+        user = django_user_model.objects.create_user(email, email, "a-long-test-password")
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        Profile.objects.create(user=user, mission=mission, is_focal_point=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def focal_mex(make_focal_point, mission_mex):
+    return make_focal_point(mission_mex)
+
+
+@pytest.fixture
+def focal_che(make_focal_point, mission_che):
+    return make_focal_point(mission_che)
+
+
+@pytest.fixture
+def open_session(make_session):
+    return make_session(registration_deadline=timezone.now() + timedelta(days=30))
+
+
+@pytest.fixture
+def head():
+    return services.MemberData(
+        honorific="H.E. Mr.", given_name="Juan José", family_name="Gómez-Camacho", function="Ambassador", email=""
+    )
+
+
+@pytest.fixture
+def make_registration(head):
+    """A registration of `mission` in `status`, reached through the services (never by writing the status)."""
+
+    def make(*, session, mission, focal_point, secretariat=None, status="draft", members=(), email="", reason="r"):
+        registration = services.registration_start(session=session, mission=mission, by=focal_point)
+        services.registration_update(
+            registration=registration,
+            by=focal_point,
+            head=dataclasses.replace(head, email=email),
+            members=list(members),
+            note_verbale=upload(pdf_bytes()),
+        )
+        if status == "draft":
+            return registration
+        services.registration_submit(registration=registration, by=focal_point)
+        if status == "approved":
+            services.registration_approve(registration=registration, by=secretariat)
+        elif status == "returned":
+            services.registration_return(registration=registration, by=secretariat, reason=reason)
+        elif status == "rejected":
+            services.registration_reject(registration=registration, by=secretariat, reason=reason)
+        return registration
+
+    return make
+
+
+@pytest.fixture
+def speakers_list(make_session):
+    from sessions.models import AgendaItem
+
+    session = make_session()
+    item = AgendaItem.objects.create(
+        session=session,
+        day=session.start_date,
+        start_time="10:00",
+        end_time="13:00",
+        kind=AgendaItem.Kind.PANEL,
+        title="Panel 1",
+    )
+    return SpeakersList.objects.create(item=item, time_limit=timedelta(minutes=3))
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process():
+    """Registration tasks run in this process when their on-commit callback runs (the tests of the dispatch
+    machinery, in tests/invitations, use a real worker). Nothing is left in a broker's queue."""
+    from compact_portal.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
