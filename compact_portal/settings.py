@@ -180,6 +180,16 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Letters (invitations app) ---------------------------------------------------------------------------------------
+# Transient SMTP failures retry after base * 2**(attempt-1) seconds, capped; then the delivery fails.
+INVITATIONS_RETRY_BASE_SECONDS = config.env.float("INVITATIONS_RETRY_BASE_SECONDS", default=30)
+INVITATIONS_RETRY_MAX_SECONDS = config.env.float("INVITATIONS_RETRY_MAX_SECONDS", default=1800)
+INVITATIONS_MAX_ATTEMPTS = config.env.int("INVITATIONS_MAX_ATTEMPTS", default=8)
+# A delivery claimed longer ago than this is taken as lost with its worker (must exceed the task time limit).
+INVITATIONS_SENDING_TIMEOUT_SECONDS = 2 * CELERY_DEFAULT_TASK_TIME_LIMIT
+# A queued delivery whose task has not run after this long is put on the broker again (the broker was down).
+INVITATIONS_REQUEUE_AFTER_SECONDS = config.env.float("INVITATIONS_REQUEUE_AFTER_SECONDS", default=300)
+
 # --- Security (production) ----------------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 if not DEBUG:
@@ -200,5 +210,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

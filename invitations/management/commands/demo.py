@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from compact_portal import demo_accounts
+from invitations.demo import demo_letters_load
 from registrations.demo import DEMO_SESSION, demo_missions_load, demo_registrations_load
 from registrations.reference import reference_data_load
 from sessions.demo import demo_sessions_load
@@ -29,10 +30,12 @@ class Command(BaseCommand):
         counts = reference_data_load()
         addresses = demo_missions_load()
         session = demo_sessions_load()
+        letters = demo_letters_load(session=session)
         self.stdout.write(
             f"Reference data: {counts['states']} States and {counts['missions']} missions added, "
             f"{addresses} demo addresses filled in. "
-            f"Sessions: {session.process.sessions.count()} ({session.slug} is the seed letter's)."
+            f"Sessions: {session.process.sessions.count()} ({session.slug} is the seed letter's). "
+            f"Letters: {', '.join(str(letter) for letter in letters)}."
         )
         if not no_accounts:
             demo_accounts.demo_accounts_load()

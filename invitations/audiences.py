@@ -1,0 +1,107 @@
+"""Who a letter goes to: the missions of an audience, or an uploaded CSV list, as one recipient per address."""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from invitations.models import Dispatch, Letter
+from invitations.rendering import mission_values
+from registrations.models import PermanentMission, State
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+    code: str  # for the PDF's file name
+    values: dict[str, str]
+    mission_id: int | None = None
+
+
+@dataclass
+class AudienceList:
+    recipients: list[Recipient] = field(default_factory=list)
+    without_email: list[str] = field(default_factory=list)  # names of recipients that have no address
+
+
+class CsvRecipientsError(ValidationError):
+    """The uploaded list has bad rows; nothing of it is used. `.messages` name each row by its line number."""
+
+
+_MEMBERSHIPS = {
+    Dispatch.Audience.MEMBER_STATES: [State.Membership.MEMBER],
+    Dispatch.Audience.OBSERVER_STATES: [State.Membership.OBSERVER],
+    Dispatch.Audience.ALL_STATES: [State.Membership.MEMBER, State.Membership.OBSERVER],
+}
+
+
+def audience_recipients(*, letter: Letter, audience: str, csv_text: str | None = None) -> AudienceList:
+    if audience == Dispatch.Audience.CSV:
+        if csv_text is None:
+            raise ValidationError("Upload the list of recipients (CSV) for this audience.")
+        return AudienceList(recipients=recipients_from_csv(csv_text))
+    if audience not in _MEMBERSHIPS:
+        raise ValidationError(f"Unknown audience {audience!r}.")
+    missions = (
+        PermanentMission.objects.filter(
+            state__membership__in=_MEMBERSHIPS[audience], duty_station=PermanentMission.DutyStation.NEW_YORK
+        )
+        .select_related("state")
+        .order_by("state__name_en")
+    )
+    result = AudienceList()
+    for mission in missions:
+        addresses = mission.email_list
+        if not addresses:
+            result.without_email.append(mission.name)
+        values = mission_values(mission, language=letter.language)
+        for email in addresses:
+            result.recipients.append(
+                Recipient(name=mission.name, email=email, code=mission.state.iso3, values=values, mission_id=mission.pk)
+            )
+    return result
+
+
+def recipients_from_csv(text: str) -> list[Recipient]:
+    """Columns name, email, salutation (a header row is required). All rows are checked; any bad row rejects all."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    columns = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [column for column in ("name", "email") if column not in columns]
+    if missing:
+        raise CsvRecipientsError(
+            [f"Line 1: the header must name the columns name, email and salutation; missing: {', '.join(missing)}."]
+        )
+    errors, recipients, seen = [], [], {}
+    for row in reader:
+        row = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items()}
+        line = reader.line_num
+        name, email, salutation = row.get("name", ""), row.get("email", ""), row.get("salutation", "")
+        if not any(row.values()):
+            continue
+        if not name:
+            errors.append(f"Line {line}: the name is empty.")
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(f"Line {line}: {email!r} is not an e-mail address.")
+            continue
+        if email.lower() in seen:
+            errors.append(f"Line {line}: {email} is already on line {seen[email.lower()]}.")
+            continue
+        seen[email.lower()] = line
+        values = {"recipient_name": name} | ({"salutation": salutation} if salutation else {})
+        recipients.append(Recipient(name=name, email=email, code=_file_code(name, line), values=values))
+    if errors:
+        raise CsvRecipientsError(errors)
+    if not recipients:
+        raise CsvRecipientsError(["The list has no recipients."])
+    return recipients
+
+
+def _file_code(name: str, line: int) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")[:30]
+    return slug or f"line{line}"

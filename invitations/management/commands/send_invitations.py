@@ -1,0 +1,85 @@
+import sys
+import time
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from invitations import dispatch as dispatching
+from invitations.models import Dispatch, Letter
+from invitations.selectors import letter_for
+
+BAR_WIDTH = 30
+
+
+class Command(BaseCommand):
+    help = (
+        "Sends a session's letter to an audience: one e-mail with its own PDF per address, through the Celery worker. "
+        "Addresses that already have the letter are left out. With --wait, shows progress until every delivery has "
+        "ended and exits 1 if any failed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("session_slug", help="e.g. gcm-its-6")
+        parser.add_argument("--audience", required=True, choices=[a for a in Dispatch.Audience.values if a != "csv"])
+        parser.add_argument("--language", default="en", help="The letter's language (default en).")
+        parser.add_argument("--kind", default=Letter.Kind.INVITATION, choices=Letter.Kind.values)
+        parser.add_argument("--wait", action="store_true", help="Show progress until done; exit 1 if any failed.")
+        parser.add_argument("--timeout", type=float, default=0, help="With --wait: give up after SECONDS (0: never).")
+
+    def handle(self, *args, session_slug, audience, language, kind, wait, timeout, **options):
+        try:
+            letter = letter_for(session_slug=session_slug, kind=kind, language=language)
+            dispatch = dispatching.dispatch_create(letter=letter, audience=audience, by=None)
+        except (Letter.DoesNotExist, ValidationError) as error:
+            raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from error
+        progress = dispatching.dispatch_progress(dispatch)
+        self.stdout.write(
+            f"Dispatch {dispatch.pk}: {letter} to {dispatch.get_audience_display().lower()}: "
+            f"{progress['total']} to send, {dispatch.already_sent} already had it."
+        )
+        if dispatch.without_email:
+            names = dispatch.without_email.splitlines()
+            self.stdout.write(f"No e-mail address, left out ({len(names)}): {'; '.join(names)}")
+        if wait:
+            self._wait(dispatch, timeout=timeout)
+
+    def _wait(self, dispatch, *, timeout):
+        started = time.monotonic()
+        interactive = sys.stdout.isatty()
+        last_line, last_change, hinted = "", started, False
+        while True:
+            progress = dispatching.dispatch_progress(dispatch)
+            line = _progress_line(progress)
+            if line != last_line:
+                last_change = time.monotonic()
+                self.stdout.write(("\r" + line) if interactive else line, ending="" if interactive else "\n")
+                self.stdout.flush()
+                last_line = line
+            if progress["done"]:
+                break
+            if not hinted and time.monotonic() - last_change > 30:
+                self.stderr.write("\nNo progress for 30 s: is a Celery worker running? (make run starts one)")
+                hinted = True
+            if timeout and time.monotonic() - started > timeout:
+                raise CommandError(f"\ngave up waiting after {timeout:g} s: {line}")
+            time.sleep(0.5)
+        if interactive:
+            self.stdout.write("")
+        elapsed = time.monotonic() - started
+        self.stdout.write(f"Done in {elapsed:.1f} s: {progress['sent']} sent, {progress['failed']} failed.")
+        if progress["failed"]:
+            for delivery in dispatch.deliveries.filter(status="failed"):
+                self.stderr.write(f"  failed: {delivery.recipient_name} <{delivery.email}>: {delivery.last_error}")
+            sys.exit(1)
+
+
+def _progress_line(progress: dict) -> str:
+    total = progress["total"] or 1
+    sent = round(BAR_WIDTH * progress["sent"] / total)
+    failed = round(BAR_WIDTH * progress["failed"] / total)
+    bar = "#" * sent + "x" * failed + "." * (BAR_WIDTH - sent - failed)
+    retrying = f", {progress['retrying']} retrying" if progress["retrying"] else ""
+    return (
+        f"[{bar}] {progress['sent']}/{progress['total']} sent, {progress['failed']} failed, "
+        f"{progress['pending']} pending{retrying}"
+    )

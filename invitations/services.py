@@ -1,0 +1,26 @@
+"""Writing letters: a new letter starts from its session's co-facilitators as signatories."""
+
+from django.db import transaction
+
+from invitations.models import Letter, Signatory
+from sessions.models import ThematicSession
+
+
+@transaction.atomic
+def letter_create(*, session: ThematicSession, **fields) -> Letter:
+    """Creates a letter (fields as on Letter) signed by the session's co-facilitators, in their order.
+
+    Each signatory's letterhead starts as the co-facilitator's mission; the secretariat edits it afterwards
+    (Switzerland's, for one, is in four languages).
+    """
+    letter = Letter(session=session, **fields)
+    letter.full_clean()
+    letter.save()
+    for order, link in enumerate(session.co_facilitator_links.select_related("person")):
+        person = link.person
+        signatory = Signatory(
+            letter=letter, order=order, name=person.full_name, title=person.title, letterhead=person.affiliation.upper()
+        )
+        signatory.full_clean()
+        signatory.save()
+    return letter

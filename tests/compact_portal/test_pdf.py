@@ -1,0 +1,421 @@
+import io
+import os
+import re
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+import weasyprint
+from django.conf import settings
+from PIL import Image
+from pypdf import PdfReader
+from weasyprint.urls import URLFetchingError, fetch
+
+from compact_portal import pdf
+from compact_portal.markup import markdown_to_html
+
+LETTER = "invitations/letter.html"
+
+# The seed letter (shared/reference/000_4aefcd8dca333f53.txt), as its author writes it in Markdown.
+SEED_BODY = [
+    "We are pleased to write to you in our capacity as co-facilitators to lead the intergovernmental consultations "
+    "and negotiations on issues related to the global compact for safe, orderly and regular migration, the "
+    "intergovernmental conference, as well as their preparatory process.",
+    "The sixth informal thematic session entitled “*Irregular migration and regular pathways, including decent "
+    "work, labour mobility, recognition of skills and qualifications and other relevant measures*” will take place "
+    "on 12-13 October 2017 in Conference Room XIX at the United Nations Office at Geneva. We kindly invite all "
+    "Member and Observer States to this meeting and look forward to having interesting and constructive "
+    "discussions. Your engagement is key to ensuring the positive outcome of this process.",
+    "In preparation for the sixth informal thematic session, we have the honour to transmit to you a procedural "
+    "note providing information regarding the format and tentative agenda of the two-day meeting. With this "
+    "meeting, the series of informal thematic sessions is coming to an end, before entering into the next phase of "
+    "the preparatory process.",
+    "In addition to the session, we are pleased to invite stakeholders to an informal dialogue on 13 October 2017 "
+    "from 9:00 am to 9:50 am, in accordance with resolution 71/280, paragraph 8. All Member and Observer States are "
+    "kindly invited to attend as well.",
+    "Please note that information on the preparatory process is continually updated on the dedicated website: "
+    "<https://refugeesmigrants.un.org/migration-compact>.",
+    "Finally, please be reassured that the co-facilitators are fully at your disposal and we therefore encourage "
+    "delegations to reach out in case of questions or concerns.",
+]
+
+
+def letter_context(**overrides):
+    """The demo letter's context, in the shape the invitations app builds it."""
+    context = {
+        "language": "en",
+        "direction": "ltr",
+        "title": "Invitation: Sixth informal thematic session — Permanent Mission of Mexico",
+        "letterheads": [
+            {"lines": ["PERMANENT MISSION OF MEXICO", "TO THE UNITED NATIONS"]},
+            {
+                "lines": [
+                    "Schweizerische Eidgenossenschaft",
+                    "Confédération suisse",
+                    "Confederazione Svizzera",
+                    "Confederaziun svizra",
+                    "",
+                    "Permanent Mission of Switzerland to the United Nations",
+                ]
+            },
+        ],
+        "place_date": "New York, 11 September 2017",
+        "salutation": "Excellency,",
+        "body_html": markdown_to_html("\n\n".join(SEED_BODY)),
+        "closing": "Please accept, Excellency, the assurances of our highest consideration.",
+        "signatories": [
+            {
+                "name": "Juan José Gómez-Camacho",
+                "title_lines": ["Ambassador and Permanent Representative of", "Mexico to the United Nations"],
+            },
+            {
+                "name": "Jürg Lauber",
+                "title_lines": ["Ambassador and Permanent Representative of", "Switzerland to the United Nations"],
+            },
+        ],
+        "addressee_lines": ["Permanent Missions", "to the United Nations", "NEW YORK"],
+        "recipient_line": "",
+    }
+    return context | overrides
+
+
+def pdf_text(document: bytes, page: int | None = None) -> str:
+    """pdftotext in its default (reading order) mode, as a person copying the letter's text gets it."""
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    command = ["pdftotext", "-enc", "UTF-8", *pages, "-", "-"]
+    return subprocess.run(command, input=document, capture_output=True, check=True).stdout.decode()
+
+
+def text_blocks(text: str, expected: list[str]) -> list[str]:
+    """Regroups pdftotext's lines into blocks as long as the expected ones, in order; left-over lines follow.
+
+    Lines are joined with a space, or with nothing after a line-final hyphen. A block that starts or ends
+    mid-line, text out of order or extra text all show up as a difference from `expected`.
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    blocks = []
+    for block in expected:
+        joined = ""
+        while lines and len(joined) < len(block):
+            line = lines.pop(0)
+            joined = f"{joined}{line}" if joined.endswith("-") or not joined else f"{joined} {line}"
+        blocks.append(joined)
+    return blocks + lines
+
+
+def as_printed(markdown: str) -> str:
+    """The text a reader sees for one of SEED_BODY's paragraphs (emphasis and autolink marks removed)."""
+    return re.sub(r"[*<>]", "", markdown)
+
+
+def font_names(document: bytes) -> set[str]:
+    """Embedded font names, without their subset prefix ("ABCDEF+Noto-Serif" gives "Noto-Serif")."""
+    names = set()
+    for page in PdfReader(io.BytesIO(document)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+", 1)[-1])
+    return names
+
+
+def image_count(document: bytes) -> int:
+    return sum(len(page.images) for page in PdfReader(io.BytesIO(document)).pages)
+
+
+@pytest.fixture
+def fresh_resources(monkeypatch):
+    """Per-process resources made anew from the current settings (and the previous ones restored after)."""
+    monkeypatch.setattr(pdf, "_resources", None)
+
+
+@pytest.fixture
+def loopback_server():
+    """An HTTP server on 127.0.0.1 that records every path requested from it."""
+    requested = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            requested.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", requested
+    server.shutdown()
+    server.server_close()
+
+
+def write_png(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (4, 4), "red").save(path)
+    return path
+
+
+# --- The letter ------------------------------------------------------------------------------------------------
+
+
+def test_demo_letter_reads_as_the_seed_letter_in_order():
+    document = pdf.render_pdf(template_name=LETTER, context=letter_context())
+
+    expected = [
+        "PERMANENT MISSION OF MEXICO",
+        "TO THE UNITED NATIONS",
+        "Schweizerische Eidgenossenschaft",
+        "Confédération suisse",
+        "Confederazione Svizzera",
+        "Confederaziun svizra",
+        "Permanent Mission of Switzerland to the United Nations",
+        "New York, 11 September 2017",
+        "Excellency,",
+        *[as_printed(paragraph) for paragraph in SEED_BODY],
+        "Please accept, Excellency, the assurances of our highest consideration.",
+        "Juan José Gómez-Camacho",
+        "Ambassador and Permanent Representative of",
+        "Mexico to the United Nations",
+        "Jürg Lauber",
+        "Ambassador and Permanent Representative of",
+        "Switzerland to the United Nations",
+        "Permanent Missions",
+        "to the United Nations",
+        "NEW YORK",
+    ]
+    assert text_blocks(pdf_text(document), expected) == expected
+    assert len(PdfReader(io.BytesIO(document)).pages) == 1
+
+
+def test_demo_letter_sets_the_session_title_in_italics_and_the_addressee_in_bold():
+    document = pdf.render_pdf(template_name=LETTER, context=letter_context())
+
+    assert font_names(document) == {"Noto-Sans", "Noto-Serif", "Noto-Serif-Italic", "Noto-Serif-Bold"}
+
+
+def test_recipient_line_is_printed_under_the_addressee_lines():
+    document = pdf.render_pdf(template_name=LETTER, context=letter_context(recipient_line="Permanent Mission of Chile"))
+
+    after_signatures = pdf_text(document).split("Switzerland to the United Nations\n")[-1]
+    assert [line for line in after_signatures.splitlines() if line] == [
+        "Permanent Missions",
+        "to the United Nations",
+        "NEW YORK",
+        "Permanent Mission of Chile",
+    ]
+
+
+def test_a_long_letter_numbers_its_continuation_pages_and_ends_with_the_addressee():
+    body = markdown_to_html("\n\n".join(SEED_BODY * 3))
+
+    document = pdf.render_pdf(template_name=LETTER, context=letter_context(body_html=body))
+
+    assert len(PdfReader(io.BytesIO(document)).pages) == 2
+    first_page, last_page = (pdf_text(document, page=number).splitlines() for number in (1, 2))
+    assert "NEW YORK" not in first_page
+    assert not [line for line in first_page if re.fullmatch(r"\d+ ?/ ?\d+", line)]
+    assert [line.replace(" ", "") for line in last_page if line.strip()][-4:] == [
+        "PermanentMissions",
+        "totheUnitedNations",
+        "NEWYORK",
+        "2/2",
+    ]
+
+
+# --- Tagged PDF ------------------------------------------------------------------------------------------------
+
+
+def test_letter_is_a_tagged_pdf_ua_1_with_its_language_and_title():
+    document = pdf.render_pdf(template_name=LETTER, context=letter_context())
+
+    reader = PdfReader(io.BytesIO(document))
+    catalog = reader.trailer["/Root"]
+    assert reader.pdf_header == "%PDF-1.7"
+    assert catalog["/StructTreeRoot"]["/K"][0]["/S"] == "/Document"
+    assert catalog["/MarkInfo"] == {"/Marked": True}
+    assert catalog["/Lang"] == "en"
+    assert catalog["/ViewerPreferences"] == {"/DisplayDocTitle": True}
+    assert reader.metadata.title == "Invitation: Sixth informal thematic session — Permanent Mission of Mexico"
+    xmp = catalog["/Metadata"].get_object().get_data().decode()
+    assert 'pdfuaid:part="1"' in xmp
+    assert "Invitation: Sixth informal thematic session — Permanent Mission of Mexico" in xmp
+
+
+# --- Languages -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "direction", "body", "font"),
+    [
+        ("fr", "ltr", "Nous avons l’honneur de vous inviter « en personne » à la session.", "Noto-Serif"),
+        ("ar", "rtl", "يسرنا أن نكتب إليكم بصفتنا الميسرين المشاركين", "Noto-Naskh-Arabic"),
+        ("zh-hans", "ltr", "我们谨以共同主持人的身份致函阁下。", "Noto-Serif-CJK-SC"),
+    ],
+)
+def test_letter_in_each_script_keeps_its_text_language_and_font(language, direction, body, font):
+    context = letter_context(language=language, direction=direction, body_html=markdown_to_html(body))
+
+    document = pdf.render_pdf(template_name=LETTER, context=context)
+
+    text = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", pdf_text(document))  # bidi controls
+    assert body in text
+    assert PdfReader(io.BytesIO(document)).trailer["/Root"]["/Lang"] == language
+    assert font in font_names(document)
+
+
+# --- Per-process resources ---------------------------------------------------------------------------------------
+
+
+def test_renders_reuse_the_process_fonts_stylesheets_and_image_cache(monkeypatch):
+    calls = []
+    write_pdf = weasyprint.HTML.write_pdf
+
+    def recording_write_pdf(self, *args, **kwargs):
+        calls.append(kwargs)
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", recording_write_pdf)
+
+    pdf.render_pdf(template_name=LETTER, context=letter_context())
+    pdf.html_to_pdf("<html lang=en><title>Second</title><p>Second document</p></html>")
+
+    first, second = calls
+    assert second["font_config"] is first["font_config"]
+    assert second["stylesheets"] is first["stylesheets"]
+    assert second["cache"] is first["cache"]
+    assert [type(sheet) for sheet in first["stylesheets"]] == [weasyprint.CSS]
+    assert first["pdf_variant"] == "pdf/ua-1"
+
+
+def test_a_forked_process_makes_its_own_resources_and_renders():
+    parent = pdf._process_resources()
+    read_end, write_end = os.pipe()
+    child_pid = os.fork()
+    if child_pid == 0:
+        try:
+            document = pdf.html_to_pdf("<html lang=en><title>Child</title><p>Rendered after the fork</p></html>")
+            child = pdf._process_resources()
+            own = child is not parent and child.font_config is not parent.font_config and child.pid == os.getpid()
+            os.write(write_end, b"own" if own and document.startswith(b"%PDF-") else b"shared")
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    os.waitpid(child_pid, 0)
+
+    assert os.read(read_end, 16) == b"own"
+    assert pdf._process_resources() is parent
+
+
+# --- URL fetcher ---------------------------------------------------------------------------------------------------
+
+
+def test_user_markup_that_tries_to_load_resources_is_printed_as_text(loopback_server):
+    base_url, requested = loopback_server
+    body = (
+        "<script>alert(1)</script>\n\n"
+        '<img src="file:///etc/passwd">\n\n'
+        "![x](http://example.com/x.png)\n\n"
+        f'<img src="{base_url}/x.png">'
+    )
+
+    document = pdf.render_pdf(template_name=LETTER, context=letter_context(body_html=markdown_to_html(body)))
+
+    text = pdf_text(document)
+    expected = [
+        "<script>alert(1)</script>",
+        '<img src="file:///etc/passwd">',
+        "![x](http://example.com/x.png)",
+        f'<img src="{base_url}/x.png">',
+    ]
+    assert text_blocks(text.split("Excellency,", 1)[1], expected)[:4] == expected
+    assert image_count(document) == 0
+    assert requested == []
+
+
+def test_weasyprint_loads_nothing_from_the_network_or_other_files(loopback_server, tmp_path):
+    base_url, requested = loopback_server
+    outside = write_png(tmp_path / "outside.png")
+    html = (
+        f'<html lang="en"><head><title>t</title><link rel="stylesheet" href="{base_url}/x.css"></head><body>'
+        f'<p><img alt="Network image" src="{base_url}/a.png"></p><p><img alt="Outside file" src="{outside.as_uri()}">'
+        f'<p style="background: url({base_url}/bg.png)">Still rendered</p></body></html>'
+    )
+
+    document = pdf.html_to_pdf(html)
+
+    assert pdf_text(document).splitlines()[:3] == ["Network image", "Outside file", "Still rendered"]
+    assert image_count(document) == 0
+    assert requested == []
+
+
+def test_weasyprint_loads_images_from_static_and_media(settings, tmp_path, fresh_resources):
+    static_dir = tmp_path / "static"
+    (static_dir / "css").mkdir(parents=True)
+    (static_dir / "css" / "letter.css").write_text("p { color: black }")
+    settings.STATICFILES_DIRS = [static_dir]
+    write_png(static_dir / "img" / "emblem.png")
+    media_file = write_png(Path(settings.MEDIA_ROOT) / "signatures" / "one.png")
+    html = (
+        '<html lang="en"><title>t</title><img alt="e" src="static/img/emblem.png">'
+        f'<img alt="s" src="{media_file.as_uri()}">'
+    )
+
+    assert image_count(pdf.html_to_pdf(html)) == 2
+
+
+@pytest.fixture
+def fetcher(tmp_path):
+    static_dir, media_dir = tmp_path / "static", tmp_path / "media"
+    (static_dir / "css").mkdir(parents=True)
+    media_dir.mkdir()
+    (static_dir / "css" / "a.css").write_text("p { color: red }")
+    (media_dir / "b.png").write_bytes(b"png")
+    (tmp_path / "secret.txt").write_text("secret")
+    (static_dir / "link.txt").symlink_to(tmp_path / "secret.txt")
+    return pdf.ProjectFilesFetcher([static_dir, media_dir])
+
+
+def test_fetcher_serves_files_under_its_folders(fetcher, tmp_path):
+    with fetch(fetcher, (tmp_path / "static" / "css" / "a.css").as_uri() + "?v=2") as response:
+        assert (response.content_type, response.read()) == ("text/css", b"p { color: red }")
+    with fetch(fetcher, "file://localhost" + str(tmp_path / "media" / "b.png")) as response:
+        assert (response.content_type, response.read()) == ("image/png", b"png")
+
+
+def test_fetcher_serves_the_project_print_stylesheet():
+    stylesheet = Path(settings.STATICFILES_DIRS[0]) / "css" / "letter.css"
+
+    response = pdf._process_resources().url_fetcher.fetch(stylesheet.as_uri())
+
+    assert (response.url, response.content_type, response.read()) == (
+        stylesheet.resolve().as_uri(),
+        "text/css",
+        stylesheet.read_bytes(),
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/",
+        "https://example.com/x.png",
+        "ftp://x",
+        "data:text/css,p{color:red}",
+        "javascript:alert(1)",
+        "file://otherhost/etc/passwd",
+        "{static}/../secret.txt",
+        "{static}/css/%2e%2e/%2e%2e/secret.txt",
+        "{static}/link.txt",
+        "{static}/css/a.css%00.png",
+        "{static}/missing.css",
+        "{static}/",
+    ],
+)
+def test_fetcher_refuses_other_urls_as_a_failed_fetch(fetcher, tmp_path, url):
+    url = url.replace("{static}", (tmp_path / "static").as_uri())
+
+    with pytest.raises(URLFetchingError), fetch(fetcher, url):
+        pass

@@ -1,0 +1,101 @@
+"""A real SMTP server (aiosmtpd, in-process) with programmable replies, and a real Celery worker against Redis."""
+
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.conftest import require_service
+
+
+@dataclass
+class SmtpSink:
+    """Stores what it accepts. `replies[address]` is a list of SMTP replies given, one per attempt, to RCPT TO for
+    that address before it is accepted (e.g. ["451 4.3.0 Try again later"] or ["550 5.1.1 No such user"] * 99)."""
+
+    messages: list[Message] = field(default_factory=list)
+    replies: dict[str, list[str]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            pending = self.replies.get(address.lower())
+            if pending:
+                return pending.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[Message]:
+        with self.lock:
+            return [m for m in self.messages if m["To"] == address]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """Points Django's SMTP backend at a fresh in-process server; yields its sink."""
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 10
+    yield sink
+    controller.stop()
+
+
+TEST_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_broker(settings):
+    """Celery's app on a Redis broker of its own, emptied first; restored afterwards."""
+    require_service("Redis", TEST_REDIS_URL, 6379)
+    import redis
+
+    from compact_portal.celery import app
+
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    saved = (app.conf.broker_url, app.conf.broker_transport_options)
+    app.conf.broker_transport_options = {"visibility_timeout": 7200}
+    use_broker(app, TEST_REDIS_URL)
+    yield app
+    app.conf.broker_transport_options = saved[1]
+    use_broker(app, saved[0])
+
+
+def use_broker(app, url: str) -> None:
+    """Points the app at another broker. Celery keeps pooled connections (and a producer pool on top of them) to
+    the broker it first used; both are dropped so the next publish connects to `url`."""
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_worker(redis_broker, transactional_db):
+    """A real worker (celery.contrib.testing) consuming from Redis in a thread; tasks run as in production."""
+    from celery.contrib.testing.worker import start_worker
+    from django.db import connections
+
+    with start_worker(redis_broker, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker
+    connections.close_all()

@@ -1,0 +1,283 @@
+import smtplib
+import time
+from datetime import timedelta
+from email.utils import parseaddr
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from invitations import dispatch as dispatching
+from invitations.demo import demo_letters_load
+from invitations.models import Delivery, Dispatch
+from registrations.demo import demo_missions_load
+from registrations.models import PermanentMission
+
+
+@pytest.fixture
+def letter(reference_data, demo_session):
+    demo_missions_load()
+    return demo_letters_load(session=demo_session)[0]
+
+
+@pytest.fixture
+def fast_retries(settings):
+    settings.INVITATIONS_RETRY_BASE_SECONDS = 0.2
+    settings.INVITATIONS_RETRY_MAX_SECONDS = 1
+
+
+def _attachments(message):
+    return [(part.get_filename(), part.get_payload(decode=True)) for part in message.walk() if part.get_filename()]
+
+
+def _send_all_now(dispatch):
+    """Runs each delivery's task body in this process, as a worker would (tests without a broker)."""
+    return [dispatching.delivery_send(delivery_id=pk) for pk in dispatch.deliveries.values_list("pk", flat=True)]
+
+
+# --- Creating a dispatch -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_dispatch_creates_one_delivery_per_address_and_enqueues_only_after_commit(
+    letter, cofacilitator_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    enqueued = []
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", enqueued.append)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        dispatch = dispatching.dispatch_create(letter=letter, audience="member-states", by=cofacilitator_user)
+    assert enqueued == []  # nothing reaches the broker before the commit
+    for callback in callbacks:
+        callback()
+    ids = set(dispatch.deliveries.values_list("pk", flat=True))
+    assert len(ids) == 193
+    assert [set(batch) for batch in enqueued] == [ids]
+    assert set(dispatch.deliveries.values_list("status", flat=True)) == {"queued"}
+    mexico = dispatch.deliveries.get(recipient_code="MEX")
+    assert (mexico.email, mexico.recipient_name, mexico.values["head_name"]) == (
+        "pm.mex@missions.example.org",
+        "Permanent Mission of Mexico to the United Nations",
+        "Juan José Gómez-Camacho",
+    )
+
+
+@pytest.mark.django_db
+def test_the_same_send_form_submitted_twice_makes_one_dispatch(letter, cofacilitator_user, monkeypatch):
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    key = Dispatch._meta.get_field("key").default()
+    first = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user, key=key)
+    second = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user, key=key)
+    assert first.pk == second.pk
+    assert Delivery.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_addresses_that_already_have_the_letter_are_left_out_and_counted(letter, cofacilitator_user, monkeypatch):
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    everyone = dispatching.dispatch_create(letter=letter, audience="all", by=cofacilitator_user)
+    assert (everyone.deliveries.count(), everyone.already_sent) == (193, 2)
+    again = dispatching.dispatch_create(letter=letter, audience="all", by=cofacilitator_user)
+    assert (again.deliveries.count(), again.already_sent) == (0, 195)
+
+
+@pytest.mark.django_db
+def test_missions_without_address_are_reported_not_sent(letter, cofacilitator_user, monkeypatch):
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    PermanentMission.objects.filter(state__iso3__in=["VAT"]).update(emails="")
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    assert dispatch.without_email == "Permanent Observer Mission of the Holy See to the United Nations"
+    assert list(dispatch.deliveries.values_list("recipient_code", flat=True)) == ["PSE"]
+
+
+@pytest.mark.django_db
+def test_secretariat_staff_may_not_send(letter, secretariat_user):
+    with pytest.raises(PermissionDenied):
+        dispatching.dispatch_create(letter=letter, audience="member-states", by=secretariat_user)
+    assert not Dispatch.objects.exists()
+
+
+# --- Sending one delivery ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_delivery_sent_once_when_task_runs_twice(letter, cofacilitator_user, smtp_server, monkeypatch):
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    delivery = dispatch.deliveries.get(recipient_code="VAT")
+    assert dispatching.delivery_send(delivery_id=delivery.pk) == "sent"
+    assert dispatching.delivery_send(delivery_id=delivery.pk) == "claimed-elsewhere"
+    assert len(smtp_server.to(delivery.email)) == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 1)
+    assert delivery.message_id == f"<ITS6.letter{letter.pk}.delivery{delivery.pk}@compact-portal.example.org>"
+
+
+@pytest.mark.django_db
+def test_sent_email_has_text_reply_to_and_the_pdf_named_after_session_and_mission(
+    letter, cofacilitator_user, smtp_server, monkeypatch
+):
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    dispatch = dispatching.dispatch_create(letter=letter, audience="all", by=cofacilitator_user)
+    delivery = dispatch.deliveries.get(recipient_code="MEX")
+    dispatching.delivery_send(delivery_id=delivery.pk)
+    [message] = smtp_server.to("pm.mex@missions.example.org")
+    assert message["Subject"] == "Invitation: sixth informal thematic session, 12-13 October 2017, Geneva"
+    assert parseaddr(message["Reply-To"])[1] == "gcm-secretariat@example.org"
+    assert message["Message-ID"] == delivery.__class__.objects.get(pk=delivery.pk).message_id
+    [(filename, pdf)] = _attachments(message)
+    assert filename == "ITS6-invitation-MEX.pdf"
+    assert pdf.startswith(b"%PDF-")
+    text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_content().replace("\r\n", "\n")
+    assert text.startswith("New York, 11 September 2017\n\nExcellency,\n\nWe are pleased to write to you")
+    assert "12-13 October 2017 in Conference Room XIX at the United Nations Office at Geneva" in text
+
+
+@pytest.mark.django_db
+def test_transient_4xx_then_success_is_sent_once_after_two_attempts(
+    letter, cofacilitator_user, smtp_server, monkeypatch, fast_retries
+):
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    retries = []
+    monkeypatch.setattr("invitations.tasks.deliver.apply_async", lambda args, countdown: retries.append(countdown))
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    delivery = dispatch.deliveries.get(recipient_code="PSE")
+    smtp_server.replies[delivery.email] = ["451 4.7.1 Greylisted, try again later"]
+    assert dispatching.delivery_send(delivery_id=delivery.pk) == "retrying"
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_error) == (
+        "retrying",
+        1,
+        "451 4.7.1 Greylisted, try again later",
+    )
+    assert retries == [0.2]
+    assert dispatching.delivery_send(delivery_id=delivery.pk) == "claimed-elsewhere"  # not due yet
+    time.sleep(0.25)
+    assert dispatching.delivery_send(delivery_id=delivery.pk) == "sent"
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 2, "")
+    assert len(smtp_server.to(delivery.email)) == 1
+
+
+@pytest.mark.django_db
+def test_permanent_5xx_fails_at_once_with_the_reply_kept(letter, cofacilitator_user, smtp_server, monkeypatch):
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    delivery = dispatch.deliveries.get(recipient_code="VAT")
+    smtp_server.replies[delivery.email] = ["550 5.1.1 Mailbox unknown"]
+    assert dispatching.delivery_send(delivery_id=delivery.pk) == "failed"
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("failed", 1, "550 5.1.1 Mailbox unknown")
+    assert smtp_server.to(delivery.email) == []
+
+
+@pytest.mark.django_db
+def test_transient_failures_give_up_after_the_last_attempt(
+    letter, cofacilitator_user, smtp_server, monkeypatch, settings, fast_retries
+):
+    settings.INVITATIONS_MAX_ATTEMPTS = 2
+    settings.INVITATIONS_RETRY_BASE_SECONDS = 0
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    monkeypatch.setattr("invitations.tasks.deliver.apply_async", lambda args, countdown: None)
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    delivery = dispatch.deliveries.get(recipient_code="VAT")
+    smtp_server.replies[delivery.email] = ["421 4.3.2 Service shutting down"] * 5
+    assert [dispatching.delivery_send(delivery_id=delivery.pk) for _ in range(3)] == [
+        "retrying",
+        "failed",
+        "claimed-elsewhere",
+    ]
+
+
+def test_connection_errors_are_transient_and_5xx_replies_are_not():
+    assert dispatching.classify_smtp_error(ConnectionRefusedError(111, "Connection refused")).transient
+    assert dispatching.classify_smtp_error(TimeoutError("timed out")).transient
+    assert dispatching.classify_smtp_error(smtplib.SMTPServerDisconnected("gone")).transient
+    refused = smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"5.1.1 unknown")})
+    assert dispatching.classify_smtp_error(refused) == dispatching.SmtpFailure(False, "550 5.1.1 unknown")
+    data = smtplib.SMTPDataError(452, b"4.3.1 Insufficient storage")
+    assert dispatching.classify_smtp_error(data) == dispatching.SmtpFailure(True, "452 4.3.1 Insufficient storage")
+
+
+def test_retry_delays_grow_exponentially_and_are_capped(settings):
+    settings.INVITATIONS_RETRY_BASE_SECONDS = 30
+    settings.INVITATIONS_RETRY_MAX_SECONDS = 1800
+    assert [dispatching.retry_delay(n) for n in range(1, 9)] == [30, 60, 120, 240, 480, 960, 1800, 1800]
+
+
+@pytest.mark.django_db
+def test_smtp_server_down_means_retrying_not_lost(letter, cofacilitator_user, settings, monkeypatch, fast_retries):
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    monkeypatch.setattr("invitations.tasks.deliver.apply_async", lambda args, countdown: None)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    assert set(_send_all_now(dispatch)) == {"retrying"}
+    assert all("Connection refused" in error for error in dispatch.deliveries.values_list("last_error", flat=True))
+
+
+# --- Sweeper -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_sweeper_requeues_deliveries_a_dead_worker_left_in_sending_and_they_end_sent_once(
+    letter, cofacilitator_user, smtp_server, monkeypatch, settings
+):
+    requeued = []
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: requeued.extend(ids) or len(ids))
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    stuck = dispatch.deliveries.get(recipient_code="VAT")
+    assert dispatching.delivery_claim(delivery_id=stuck.pk)  # a worker claimed it, then died
+    requeued.clear()
+    assert dispatching.deliveries_sweep() == {"orphaned": 0, "requeued": 0}  # not stale yet: the worker may live
+    Delivery.objects.filter(pk=stuck.pk).update(
+        claimed_at=timezone.now() - timedelta(seconds=settings.INVITATIONS_SENDING_TIMEOUT_SECONDS + 1)
+    )
+    assert dispatching.deliveries_sweep() == {"orphaned": 1, "requeued": 1}
+    assert requeued == [stuck.pk]
+    assert dispatching.delivery_send(delivery_id=stuck.pk) == "sent"
+    assert dispatching.delivery_send(delivery_id=stuck.pk) == "claimed-elsewhere"
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.attempts) == ("sent", 2)
+    assert len(smtp_server.to(stuck.email)) == 1
+
+
+@pytest.mark.django_db
+def test_sweeper_leaves_recently_queued_deliveries_to_their_tasks(letter, cofacilitator_user, monkeypatch, settings):
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    assert dispatching.deliveries_sweep() == {"orphaned": 0, "requeued": 0}
+    dispatch.deliveries.update(
+        enqueued_at=timezone.now() - timedelta(seconds=settings.INVITATIONS_REQUEUE_AFTER_SECONDS + 1)
+    )
+    assert dispatching.deliveries_sweep() == {"orphaned": 0, "requeued": 2}
+
+
+# --- Resending -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_resend_failed_queues_only_the_failed_ones(
+    letter, cofacilitator_user, smtp_server, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: queued.append(sorted(ids)) or len(ids))
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    vat = dispatch.deliveries.get(recipient_code="VAT")
+    smtp_server.replies[vat.email] = ["550 5.7.1 Rejected"]
+    assert sorted(_send_all_now(dispatch)) == ["failed", "sent"]
+    queued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dispatching.dispatch_resend_failed(dispatch=dispatch, by=cofacilitator_user) == 1
+    assert queued == [[vat.pk]]
+    assert dispatching.delivery_send(delivery_id=vat.pk) == "sent"
+    assert dispatching.dispatch_progress(dispatch) | {} == {
+        "total": 2,
+        "sent": 2,
+        "failed": 0,
+        "pending": 0,
+        "retrying": 0,
+        "done": True,
+        "percent_sent": 100.0,
+        "percent_failed": 0.0,
+    }

@@ -1,0 +1,98 @@
+"""Dispatch through a real Celery worker consuming from Redis, sending to a real SMTP server."""
+
+import io
+import time
+
+import pytest
+from pypdf import PdfReader
+
+from invitations import dispatch as dispatching
+from invitations.demo import demo_letters_load
+from invitations.models import Delivery
+from invitations.tasks import deliver
+from registrations.demo import demo_missions_load
+from tests.invitations.conftest import use_broker
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.timeout(600)]
+
+
+@pytest.fixture
+def letter(transactional_db, reference_data, demo_session):
+    demo_missions_load()
+    return demo_letters_load(session=demo_session)[0]
+
+
+def wait_until_done(dispatch, *, seconds: float) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        progress = dispatching.dispatch_progress(dispatch)
+        if progress["done"]:
+            return progress
+        time.sleep(0.2)
+    pytest.fail(f"dispatch not done after {seconds} s: {dispatching.dispatch_progress(dispatch)}")
+
+
+def pdf_text(message) -> tuple[str, str]:
+    [(filename, data)] = [
+        (part.get_filename(), part.get_payload(decode=True)) for part in message.walk() if part.get_filename()
+    ]
+    return filename, "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_all_member_states_get_exactly_one_message_each_with_their_own_pdf(
+    letter, cofacilitator_user, smtp_server, celery_worker
+):
+    dispatch = dispatching.dispatch_create(letter=letter, audience="member-states", by=cofacilitator_user)
+    progress = wait_until_done(dispatch, seconds=300)
+    assert (progress["sent"], progress["failed"]) == (193, 0)
+    assert len(smtp_server.messages) == 193
+    assert len({message["To"] for message in smtp_server.messages}) == 193
+    for delivery in dispatch.deliveries.all():
+        [message] = smtp_server.to(delivery.email)
+        filename, text = pdf_text(message)
+        assert filename == f"ITS6-invitation-{delivery.recipient_code}.pdf"
+        assert delivery.recipient_name in " ".join(text.split()), delivery.recipient_name
+        assert message["Message-ID"] == delivery.message_id
+
+
+def test_a_task_delivered_twice_sends_once(letter, cofacilitator_user, smtp_server, celery_worker, monkeypatch):
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: 0)  # we put the messages on ourselves
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    for delivery_id in dispatch.deliveries.values_list("pk", flat=True):
+        deliver.delay(delivery_id)
+        deliver.delay(delivery_id)
+    assert wait_until_done(dispatch, seconds=60)["sent"] == 2
+    time.sleep(1)  # let the duplicates run too
+    assert sorted(m["To"] for m in smtp_server.messages) == sorted(dispatch.deliveries.values_list("email", flat=True))
+    assert set(dispatch.deliveries.values_list("attempts", flat=True)) == {1}
+
+
+def test_greylisting_4xx_then_success_through_the_broker(
+    letter, cofacilitator_user, smtp_server, celery_worker, settings
+):
+    settings.INVITATIONS_RETRY_BASE_SECONDS = 1
+    smtp_server.replies["pm.vat@missions.example.org"] = ["450 4.2.0 Greylisted"]
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    assert wait_until_done(dispatch, seconds=60)["sent"] == 2
+    vatican = dispatch.deliveries.get(recipient_code="VAT")
+    assert (vatican.attempts, len(smtp_server.to(vatican.email))) == (2, 1)
+
+
+def test_a_broker_outage_at_send_time_loses_nothing(letter, cofacilitator_user, smtp_server, redis_broker, settings):
+    # The broker is down while the co-facilitator clicks "send": the rows are written, the wake-ups fail.
+    working_broker = redis_broker.conf.broker_url
+    use_broker(redis_broker, "redis://127.0.0.1:9/0")
+    started = time.monotonic()
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    assert time.monotonic() - started < 30  # the request does not hang on the dead broker
+    assert set(dispatch.deliveries.values_list("status", flat=True)) == {"queued"}
+    # The broker comes back; the sweeper (Celery beat) finds the overdue rows and a worker sends them.
+    use_broker(redis_broker, working_broker)
+    settings.INVITATIONS_REQUEUE_AFTER_SECONDS = 0
+    from celery.contrib.testing.worker import start_worker
+
+    with start_worker(redis_broker, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        assert dispatching.deliveries_sweep()["requeued"] == 2
+        assert wait_until_done(dispatch, seconds=60)["sent"] == 2
+    assert len(smtp_server.messages) == 2
+    assert Delivery.objects.filter(status="sent").count() == 2
