@@ -1,0 +1,306 @@
+"""The focal points' pages: a whole registration through the browser's requests, isolation between missions on
+every URL that takes an id, and list pages that run the same number of queries for 1 and for 50 rows."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from registrations import badges, services
+from registrations.models import DelegationRegistration, Inscription
+from tests.registrations.conftest import pdf_bytes, upload
+
+Status = DelegationRegistration.Status
+
+
+def form_data(**overrides):
+    data = {
+        "head-honorific": "H.E. Mr.",
+        "head-given_name": "Juan José",
+        "head-family_name": "Gómez-Camacho",
+        "head-function": "Ambassador and Permanent Representative",
+        "head-email": "",
+        "head-attendance": "in_person",
+        "members-TOTAL_FORMS": "2",
+        "members-INITIAL_FORMS": "0",
+        "members-0-honorific": "Ms.",
+        "members-0-given_name": "Ana",
+        "members-0-family_name": "Pérez",
+        "members-0-function": "Counsellor",
+        "members-0-attendance": "online",
+        "members-1-attendance": "in_person",  # an empty extra row
+    }
+    data.update(overrides)
+    return data
+
+
+def test_focal_point_registers_submits_and_downloads_letters_after_approval(
+    client, open_session, mission_mex, focal_mex, secretariat_user, django_capture_on_commit_callbacks, mailoutbox
+):
+    client.force_login(focal_mex)
+    home = client.get(reverse("registrations:home"))
+    assert open_session.title in home.content.decode()
+    start = reverse("registrations:start", kwargs={"slug": open_session.slug, "mission_pk": mission_mex.pk})
+    response = client.post(start)
+    registration = DelegationRegistration.objects.get()
+    assert response.url == reverse("registrations:edit", kwargs={"pk": registration.pk})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(response.url, {**form_data(), "note_verbale": upload(pdf_bytes()), "submit": "1"})
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == Status.SUBMITTED
+    assert [(m.is_head, m.family_name, m.attendance) for m in registration.members.all()] == [
+        (True, "Gómez-Camacho", "in_person"),
+        (False, "Pérez", "online"),
+    ]
+    assert [m.subject for m in mailoutbox] == [f"{open_session.code}, delegation of Mexico: registration received"]
+
+    letters = reverse("registrations:letters", kwargs={"pk": registration.pk})
+    assert client.get(letters).status_code == 404  # not before approval
+
+    client.force_login(secretariat_user)
+    decide = reverse("admin:registrations_delegationregistration_decide")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(decide, {"decision": "approve", "reason": "", "ids": str(registration.pk)})
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == Status.APPROVED
+
+    client.force_login(focal_mex)
+    response = client.get(letters)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="confirmation-{registration.reference}.pdf"'
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 2  # one letter per member
+    first, second = (page.extract_text() for page in reader.pages)
+    assert "Juan José Gómez-Camacho" in first
+    head = registration.members.get(is_head=True)
+    code = badges.badge_code(registration_id=registration.pk, member_id=head.pk)
+    assert code in first.replace("\n", "")  # printed under the QR code
+    assert "online participation" in second
+
+
+def test_the_letter_qr_code_is_checked_at_the_badge_desk(
+    client, open_session, mission_mex, focal_mex, secretariat_user, make_registration
+):
+    registration = make_registration(
+        session=open_session,
+        mission=mission_mex,
+        focal_point=focal_mex,
+        secretariat=secretariat_user,
+        status="approved",
+    )
+    head = registration.members.get()
+    code = badges.badge_code(registration_id=registration.pk, member_id=head.pk)
+    assert badges.badge_code_read(code) == (registration.pk, head.pk)
+    assert badges.badge_code_read(code.replace(f".{head.pk}:", f".{head.pk + 1}:")) is None  # altered
+    client.force_login(secretariat_user)
+    page = client.get(reverse("registrations:badge_check"), {"code": code}).content.decode()
+    assert "Valid: registration approved." in page
+    assert "Juan José Gómez-Camacho" in page
+    client.force_login(focal_mex)
+    assert client.get(reverse("registrations:badge_check"), {"code": code}).status_code == 403
+
+
+# --- Isolation ----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_missions(open_session, mission_mex, mission_che, focal_mex, focal_che, secretariat_user, make_registration):
+    """Mexico's registration approved (so every URL exists), Switzerland's a draft, one inscription each."""
+    from sessions.models import AgendaItem
+
+    mex = make_registration(
+        session=open_session,
+        mission=mission_mex,
+        focal_point=focal_mex,
+        secretariat=secretariat_user,
+        status="approved",
+    )
+    che = make_registration(session=open_session, mission=mission_che, focal_point=focal_che)
+    item = AgendaItem.objects.create(
+        session=open_session, day=open_session.start_date, start_time="10:00", end_time="11:00", kind="panel", title="P"
+    )
+    from registrations.models import SpeakersList
+
+    speakers = SpeakersList.objects.create(item=item)
+    inscription = services.inscription_create(
+        speakers_list=speakers, mission=mission_mex, by=focal_mex, family_name="Gómez", function="PR", level=4
+    )
+    return {"mex": mex, "che": che, "inscription": inscription, "speakers": speakers}
+
+
+def mexico_urls(data):
+    pk = data["mex"].pk
+    member = data["mex"].members.get().pk
+    return {
+        "detail": ("get", reverse("registrations:detail", kwargs={"pk": pk})),
+        "edit": ("get", reverse("registrations:edit", kwargs={"pk": pk})),
+        "edit-post": ("post", reverse("registrations:edit", kwargs={"pk": pk})),
+        "submit": ("post", reverse("registrations:submit", kwargs={"pk": pk})),
+        "note_verbale": ("get", reverse("registrations:note_verbale", kwargs={"pk": pk})),
+        "letters": ("get", reverse("registrations:letters", kwargs={"pk": pk})),
+        "member_letter": ("get", reverse("registrations:member_letter", kwargs={"pk": pk, "member_pk": member})),
+        "withdraw": ("post", reverse("registrations:withdraw", kwargs={"pk": data["inscription"].pk})),
+        "start": (
+            "post",
+            reverse(
+                "registrations:start", kwargs={"slug": data["mex"].session.slug, "mission_pk": data["mex"].mission_id}
+            ),
+        ),
+    }
+
+
+URL_NAMES = ["detail", "edit", "edit-post", "submit", "note_verbale", "letters", "member_letter", "withdraw", "start"]
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_another_missions_focal_point_gets_404_on_every_url(name, client, two_missions, focal_che):
+    method, url = mexico_urls(two_missions)[name]
+    client.force_login(focal_che)
+    response = getattr(client, method)(url)
+    assert response.status_code == 404
+    assert Inscription.objects.filter(pk=two_missions["inscription"].pk).exists()
+    assert DelegationRegistration.objects.filter(mission__state__iso3="CHE").count() == 1
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_a_signed_in_user_who_is_no_focal_point_gets_404(name, client, two_missions, django_user_model):
+    method, url = mexico_urls(two_missions)[name]
+    client.force_login(django_user_model.objects.create_user("nobody@example.org", "nobody@example.org", "x"))
+    assert getattr(client, method)(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_anonymous_visitors_are_sent_to_sign_in(name, client, two_missions):
+    method, url = mexico_urls(two_missions)[name]
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_a_member_id_of_another_delegation_gets_404(client, two_missions, focal_mex, mission_che, secretariat_user):
+    services.registration_submit(registration=two_missions["che"], by=two_missions["che"].created_by)
+    services.registration_approve(registration=two_missions["che"], by=secretariat_user)
+    swiss_member = two_missions["che"].members.get().pk
+    client.force_login(focal_mex)
+    url = reverse("registrations:member_letter", kwargs={"pk": two_missions["mex"].pk, "member_pk": swiss_member})
+    assert client.get(url).status_code == 404
+
+
+def test_the_missions_focal_point_and_the_secretariat_download_the_note_verbale(
+    client, two_missions, focal_mex, secretariat_user, cofacilitator_user
+):
+    url = mexico_urls(two_missions)["note_verbale"][1]
+    for user in (focal_mex, secretariat_user):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    client.force_login(cofacilitator_user)
+    assert client.get(url).status_code == 404
+
+
+def test_focal_point_pages_show_only_their_missions_registrations(client, two_missions, focal_che):
+    client.force_login(focal_che)
+    page = client.get(reverse("registrations:home")).content.decode()
+    assert reverse("registrations:detail", kwargs={"pk": two_missions["che"].pk}) in page
+    assert reverse("registrations:detail", kwargs={"pk": two_missions["mex"].pk}) not in page
+
+
+# --- Query counts -------------------------------------------------------------------------------------------------
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_home_page_runs_the_same_queries_for_1_and_50_registrations(client, make_session, mission_mex, focal_mex, head):
+    client.force_login(focal_mex)
+
+    def add(count):
+        for _ in range(count):
+            session = make_session(registration_deadline=timezone.now() + timedelta(days=3))
+            registration = services.registration_start(session=session, mission=mission_mex, by=focal_mex)
+            services.registration_update(registration=registration, by=focal_mex, head=head, members=[])
+
+    add(1)
+    one = queries(client, reverse("registrations:home"))
+    add(49)
+    assert queries(client, reverse("registrations:home")) == one
+
+
+def test_admin_list_runs_the_same_queries_for_1_and_50_registrations(
+    client, make_session, make_focal_point, groups, secretariat_user, head
+):
+    from registrations.models import PermanentMission, State
+
+    session = make_session(registration_deadline=timezone.now() + timedelta(days=3))
+
+    def add(start, count):
+        for n in range(start, start + count):
+            state = State.objects.create(
+                iso3=f"X{n:02d}",
+                iso2=f"{n:02d}",
+                name_en=f"State {n}",
+                name_fr=f"État {n}",
+                membership="member",
+                regional_group=groups["WEOG"],
+            )
+            mission = PermanentMission.objects.create(state=state, name=f"Mission {n}")
+            focal = make_focal_point(mission)
+            registration = services.registration_start(session=session, mission=mission, by=focal)
+            services.registration_update(registration=registration, by=focal, head=head, members=[])
+
+    client.force_login(secretariat_user)
+    url = reverse("admin:registrations_delegationregistration_changelist")
+    add(0, 1)
+    one = queries(client, url)
+    add(1, 49)
+    assert queries(client, url) == one
+
+
+def test_public_speakers_page_runs_the_same_queries_for_1_and_50_speakers(
+    client, speakers_list, make_focal_point, groups
+):
+    from registrations.models import PermanentMission, State
+
+    speakers_list.is_published = True
+    speakers_list.save()
+
+    def add(start, count):
+        for n in range(start, start + count):
+            state = State.objects.create(
+                iso3=f"Y{n:02d}",
+                iso2=f"Y{n % 10}" if n < 10 else f"{n:02d}",
+                name_en=f"State {n}",
+                name_fr=f"État {n}",
+                membership="member",
+                regional_group=groups["WEOG"],
+            )
+            mission = PermanentMission.objects.create(state=state, name=f"Mission {n}")
+            services.inscription_create(
+                speakers_list=speakers_list,
+                mission=mission,
+                by=make_focal_point(mission),
+                family_name=f"Speaker {n}",
+                function="Delegate",
+                level=5,
+            )
+
+    url = reverse("registrations:session_speakers", kwargs={"slug": speakers_list.item.session.slug})
+    add(0, 1)
+    one = queries(client, url)
+    add(1, 49)
+    assert queries(client, url) == one
+    assert "Speaker 49" in client.get(url).content.decode()
