@@ -197,5 +197,7 @@ def public_session(*, slug: str) -> ThematicSession:
 
 def status_counts(registrations: QuerySet[DelegationRegistration]) -> list[tuple[str, int]]:
     """[(status label, count)] for every status, in the status machine's order."""
-    counts = dict(registrations.order_by().values_list("status").annotate(n=Count("pk")))
+    # From the ids only: the admin's list joins the members (to count them), which would count a row per member.
+    rows = DelegationRegistration.objects.filter(pk__in=registrations.values("pk")).order_by().values_list("status")
+    counts = dict(rows.annotate(n=Count("pk")))
     return [(label, counts.get(value, 0)) for value, label in DelegationRegistration.Status.choices]

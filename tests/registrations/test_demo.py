@@ -1,0 +1,88 @@
+"""The demo, as `make run` loads it: Mexico's focal point registers for the sixth session, the secretariat approves,
+the confirmation letters come out."""
+
+import io
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+from pypdf import PdfReader
+
+from registrations.models import DelegationRegistration, Profile, SpeakersList
+from tests.registrations.conftest import pdf_bytes, upload
+
+
+@pytest.fixture
+def demo(db, settings):
+    from compact_portal.demo_accounts import demo_accounts_load
+    from registrations.demo import demo_missions_load, demo_registrations_load
+    from registrations.reference import reference_data_load
+    from sessions.demo import demo_sessions_load
+
+    settings.DEBUG = True
+    reference_data_load()
+    demo_missions_load()
+    demo_sessions_load()
+    demo_accounts_load()
+    demo_registrations_load()
+    demo_registrations_load()  # idempotent
+    settings.DEBUG = False
+
+
+def test_demo_names_mexicos_focal_point_and_opens_the_sixth_session(demo):
+    profile = Profile.objects.select_related("mission__state").get(user__email="delegate.mex@example.org")
+    assert (profile.mission.state.iso3, profile.mission.duty_station, profile.is_focal_point) == (
+        "MEX",
+        "new_york",
+        True,
+    )
+    assert SpeakersList.objects.filter(item__session__slug="gcm-its-6").count() == 3
+
+
+def test_demo_focal_point_registers_and_demo_secretariat_approves(client, demo, django_capture_on_commit_callbacks):
+    from compact_portal.demo_accounts import DEMO_PASSWORD
+
+    response = client.post(reverse("account_login"), {"login": "delegate.mex@example.org", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    home = client.get(reverse("registrations:home")).content.decode()
+    assert "Register the delegation to ITS6" in home
+    mexico = Profile.objects.get(user__email="delegate.mex@example.org").mission
+    response = client.post(reverse("registrations:start", kwargs={"slug": "gcm-its-6", "mission_pk": mexico.pk}))
+    edit = response.url
+    data = {
+        "head-honorific": "H.E. Mr.",
+        "head-given_name": "Juan José",
+        "head-family_name": "Gómez-Camacho",
+        "head-function": "Ambassador and Permanent Representative",
+        "head-attendance": "in_person",
+        "members-TOTAL_FORMS": "0",
+        "members-INITIAL_FORMS": "0",
+        "note_verbale": upload(pdf_bytes()),
+        "submit": "1",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(edit, data).status_code == 302
+    registration = DelegationRegistration.objects.get(session__slug="gcm-its-6")
+    assert registration.status == "submitted"
+
+    client.post(reverse("account_logout"))
+    response = client.post(reverse("account_login"), {"login": "secretariat@example.org", "password": DEMO_PASSWORD})
+    assert response.url == reverse("admin:index")
+    decide = reverse("admin:registrations_delegationregistration_decide")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(decide, {"decision": "approve", "reason": "", "ids": str(registration.pk)})
+    registration.refresh_from_db()
+    assert registration.status == "approved"
+
+    letters = client.get(reverse("registrations:letters", kwargs={"pk": registration.pk}))  # the secretariat may too
+    text = PdfReader(io.BytesIO(letters.content)).pages[0].extract_text()
+    assert "H.E. Mr. Juan José Gómez-Camacho" in text
+    assert "Informal thematic session 6" in text
+
+
+def test_demo_delegates_are_refused_without_debug(db, settings):
+    from registrations.demo import demo_registrations_load
+
+    settings.DEBUG = False
+    with pytest.raises(ImproperlyConfigured):
+        demo_registrations_load()
