@@ -4,6 +4,7 @@ Every variable is documented in README.md and .env.example. Nothing set gives th
 SQLite, Celery's filesystem transport and e-mail as .eml files, all under var/.
 """
 
+import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -55,6 +56,9 @@ def database() -> dict:
             "NAME": str(VAR_DIR / "db.sqlite3"),
             # Waiting on a lock beats failing with "database is locked" under the worker's writes.
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # Tests get a file, not Django's shared in-memory database: that one has table locks without a busy
+            # timeout, so a worker thread writing while the test reads fails at once. One file per test run.
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     scheme = urlsplit(url).scheme
     if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:

@@ -77,7 +77,8 @@ def recipients_from_csv(text: str) -> list[Recipient]:
         )
     errors, recipients, seen = [], [], {}
     for row in reader:
-        row = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items()}
+        # Cells beyond the header's columns (key None) are ignored.
+        row = {key.strip().lower(): (value or "").strip() for key, value in row.items() if key is not None}
         line = reader.line_num
         name, email, salutation = row.get("name", ""), row.get("email", ""), row.get("salutation", "")
         if not any(row.values()):

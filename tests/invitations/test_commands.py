@@ -1,0 +1,78 @@
+"""The operators' commands: render_invitation and send_invitations (with a real worker for --wait)."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from invitations.demo import demo_letters_load
+from invitations.models import Dispatch
+from registrations.demo import demo_missions_load
+
+
+@pytest.fixture
+def demo_letters(reference_data, demo_session):
+    demo_missions_load()
+    return demo_letters_load(session=demo_session)
+
+
+@pytest.mark.django_db
+def test_render_invitation_writes_the_pdf_a_mission_receives(demo_letters, tmp_path, capsys):
+    output = tmp_path / "letter.pdf"
+    call_command("render_invitation", "gcm-its-6", "--recipient", "mex", "--language", "fr", "-o", str(output))
+    assert output.read_bytes().startswith(b"%PDF-")
+    assert capsys.readouterr().out.startswith(f"{output}: ITS6 invitation (fr) for Permanent Mission of Mexico")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["gcm-its-6", "--recipient", "XXX"], "no New York mission for the State with ISO code 'XXX'"),
+        (["gcm-its-6", "--recipient", "MEX", "--language", "ru"], "session 'gcm-its-6' has no invitation letter"),
+        (["no-such-session", "--recipient", "MEX"], "session 'no-such-session' has no invitation letter"),
+    ],
+)
+def test_render_invitation_says_what_is_missing(demo_letters, tmp_path, arguments, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("render_invitation", *arguments, "-o", str(tmp_path / "x.pdf"))
+
+
+@pytest.mark.celery_worker
+@pytest.mark.timeout(300)
+def test_send_invitations_waits_until_every_delivery_ended(
+    transactional_db, demo_letters, smtp_server, celery_worker, capsys
+):
+    call_command("send_invitations", "gcm-its-6", "--audience", "observer-states", "--wait", "--timeout", "120")
+    out = capsys.readouterr().out
+    dispatch = Dispatch.objects.get()
+    assert out.splitlines()[0] == (
+        f"Dispatch {dispatch.pk}: ITS6 invitation (en) to the observer states' missions: 2 to send, 0 already had it."
+    )
+    assert "[" + "#" * 30 + "] 2/2 sent, 0 failed, 0 pending" in out
+    assert out.splitlines()[-1].endswith(": 2 sent, 0 failed.")
+    assert sorted(m["To"] for m in smtp_server.messages) == [
+        "pm.pse@missions.example.org",
+        "pm.vat@missions.example.org",
+    ]
+
+    # Again: both missions have the letter already, nothing is sent twice.
+    call_command("send_invitations", "gcm-its-6", "--audience", "all", "--wait", "--timeout", "300")
+    assert "193 to send, 2 already had it." in capsys.readouterr().out
+    assert len(smtp_server.messages) == 195
+
+
+@pytest.mark.celery_worker
+@pytest.mark.timeout(120)
+def test_send_invitations_wait_exits_1_when_a_delivery_failed(
+    transactional_db, demo_letters, smtp_server, celery_worker, capsys
+):
+    smtp_server.replies["pm.vat@missions.example.org"] = ["550 5.1.1 No such mailbox"]
+    with pytest.raises(SystemExit) as exit_:
+        call_command("send_invitations", "gcm-its-6", "--audience", "observer-states", "--wait", "--timeout", "60")
+    assert exit_.value.code == 1
+    captured = capsys.readouterr()
+    assert "1 sent, 1 failed." in captured.out
+    assert (
+        "failed: Permanent Observer Mission of the Holy See to the United Nations <pm.vat@missions.example.org>: "
+        in (captured.err)
+    )
+    assert "550 5.1.1 No such mailbox" in captured.err

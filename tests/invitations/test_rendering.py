@@ -1,0 +1,126 @@
+import http.server
+import re
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from invitations import rendering
+from invitations.demo import demo_letters_load
+from registrations.demo import demo_missions_load
+from registrations.models import PermanentMission
+
+SEED_LETTER = Path(__file__).parent / "data" / "seed-letter.txt"  # shared/reference/000_4aefcd8dca333f53.txt
+
+
+def pdftotext(pdf: bytes) -> str:
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+def words(text: str) -> str:
+    """Text as a run of words: line breaks, Markdown marks (*, <>) and the page's layout do not count."""
+    return " ".join(re.sub(r"[*<>]", "", text).split())
+
+
+@pytest.fixture
+def letters(reference_data, demo_session):
+    demo_missions_load()
+    english, french = demo_letters_load(session=demo_session)
+    return {"en": english, "fr": french}
+
+
+@pytest.fixture
+def mexico(reference_data):
+    return PermanentMission.objects.select_related("state").get(state__iso3="MEX")
+
+
+@pytest.mark.django_db
+def test_the_demo_letter_reads_as_the_seed_letter_paragraph_for_paragraph(letters, mexico):
+    pdf = rendering.letter_pdf(letters["en"], values=rendering.mission_values(mexico, language="en"))
+    extracted = words(pdftotext(pdf))
+    seed = SEED_LETTER.read_text(encoding="utf-8")
+    blocks = [words(block) for block in re.split(r"\n\s*\n", seed) if block.strip()]
+    assert len(blocks) == 15
+    position = 0
+    for block in blocks:  # every block of the seed, in the seed's order
+        found = extracted.find(block, position)
+        assert found >= 0, f"not found after position {position}: {block!r}"
+        position = found + len(block)
+    assert extracted.endswith("NEW YORK Permanent Mission of Mexico to the United Nations")
+
+
+@pytest.mark.django_db
+def test_the_french_letter(letters, mexico):
+    pdf = rendering.letter_pdf(letters["fr"], values=rendering.mission_values(mexico, language="fr"))
+    text = words(pdftotext(pdf))
+    assert text.startswith("MISSION PERMANENTE DU MEXIQUE AUPRÈS DES NATIONS UNIES Schweizerische Eidgenossenschaft")
+    for expected in [
+        "New York, le 11 septembre 2017 Excellence,",
+        "La sixième session thématique informelle, intitulée « Irregular migration",
+        "se tiendra les 12 et 13 octobre 2017 dans la Conference Room XIX",
+        "un dialogue informel le 13 octobre 2017 de 9 h 00 à 9 h 50",
+        "Veuillez agréer, Excellence, les assurances de notre très haute considération.",
+    ]:
+        assert expected in text, expected
+
+
+class _RecordingHandler(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self):
+        self.requests.append(self.path)
+        self.send_response(404)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def web_server():
+    _RecordingHandler.requests = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), _RecordingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", _RecordingHandler.requests
+    server.shutdown()
+
+
+@pytest.mark.django_db
+def test_html_and_urls_typed_into_a_letter_render_as_text_and_fetch_nothing(letters, mexico, web_server):
+    url, requests = web_server
+    letter = letters["en"]
+    letter.body = (
+        "<script>alert(1)</script>\n\n"
+        '<img src="file:///etc/passwd">\n\n'
+        f"![remote]({url}/markdown.png) and <img src={url}/raw.png>\n\n"
+        f'<link rel="stylesheet" href="{url}/x.css"><style>@import url({url}/y.css);</style>'
+    )
+    letter.save()
+    mexico.name = "Mission <b>bold</b> & {{ head_name }}"
+    context = rendering.letter_context(letter, values=rendering.mission_values(mexico, language="en"))
+    pdf = rendering.letter_pdf(letter, values=rendering.mission_values(mexico, language="en"))
+    text = " ".join(pdftotext(pdf).split())
+    assert "<script>alert(1)</script>" in text
+    assert 'img src="file:///etc/passwd"' in text
+    assert f"![remote]({url}/markdown.png)" in text
+    assert requests == []
+    assert "root:x:0:0" not in text
+    assert "<script>" not in str(context["body_html"])
+    assert context["recipient_line"] == "Mission <b>bold</b> & {{ head_name }}"  # autoescaped by the template
+
+
+@pytest.mark.django_db
+def test_preview_values_show_each_placeholder_by_name(letters):
+    letters["en"].body = "To {{ mission_name }}, {{ head_honorific }} {{ head_name }}"
+    context = rendering.letter_context(letters["en"], values=rendering.sample_values(letters["en"]))
+    assert str(context["body_html"]) == "<p>To [mission_name], [head_honorific] [head_name]</p>\n"
+
+
+def test_pdf_file_names_carry_session_kind_and_recipient(db, demo_session):
+    from invitations.models import Letter
+
+    letter = Letter(session=demo_session, kind="reminder")
+    assert rendering.pdf_filename(letter, recipient_code="MEX") == "ITS6-reminder-MEX.pdf"
