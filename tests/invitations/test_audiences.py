@@ -4,7 +4,8 @@ from invitations.audiences import CsvRecipientsError, audience_recipients, recip
 
 
 def test_a_good_csv_gives_one_recipient_per_row_with_its_salutation():
-    text = '\ufeffname,email,salutation\nInternational Organization for Migration,iom@example.org,"Dear Director General,"\n'
+    text = "\ufeffname,email,salutation\n"
+    text += 'International Organization for Migration,iom@example.org,"Dear Director General,"\n'
     text += "Academia Network, net@example.org ,\n"
     recipients = recipients_from_csv(text)
     assert [(r.name, r.email, r.code, r.values) for r in recipients] == [
