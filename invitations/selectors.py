@@ -1,5 +1,7 @@
 """Reads of letters used by the admin and the command line."""
 
+from dataclasses import dataclass
+
 from invitations.models import Letter
 
 
@@ -14,3 +16,40 @@ def letter_for(*, session_slug: str, kind: str = Letter.Kind.INVITATION, languag
     if letter is None:
         raise Letter.DoesNotExist(f"session {session_slug!r} has no {kind} letter in language {language!r}")
     return letter
+
+
+# --- Sending: what a dispatch would do, and how far it got ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendSummary:
+    """What sending `letter` to an audience would do, for the confirmation page (nothing is written)."""
+
+    recipients: list  # audiences.Recipient, the addresses that will get the letter
+    already_sent: int  # addresses left out: they have this letter already
+    without_email: list[str]  # recipients left out for want of an address
+
+
+def send_summary(*, letter: Letter, audience: str, csv_text: str | None = None) -> SendSummary:
+    """As dispatch_create would count it. Raises ValidationError (CsvRecipientsError for a bad list)."""
+    from invitations.audiences import audience_recipients
+    from invitations.models import Delivery
+
+    audience_list = audience_recipients(letter=letter, audience=audience, csv_text=csv_text)
+    already = set(Delivery.objects.filter(letter=letter).values_list("email", flat=True))
+    fresh = [recipient for recipient in audience_list.recipients if recipient.email not in already]
+    return SendSummary(
+        recipients=fresh,
+        already_sent=len(audience_list.recipients) - len(fresh),
+        without_email=audience_list.without_email,
+    )
+
+
+def delivery_status_counts(*, dispatch) -> dict[str, int]:
+    """{status: count} for every status of Delivery, zeros included; one query."""
+    from django.db.models import Count
+
+    from invitations.models import Delivery
+
+    counts = dict(dispatch.deliveries.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status in Delivery.Status.values}

@@ -1,0 +1,319 @@
+"""The letters' admin: compose, preview the PDF for a chosen mission, send with a confirmation, watch the progress.
+
+Co-facilitators (invitations.send_letter) and superusers send; the secretariat prepares and previews. Dispatches and
+deliveries are written only by invitations.dispatch, never by hand here.
+"""
+
+import csv
+import io
+from datetime import UTC
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from invitations import selectors, services
+from invitations.audiences import CsvRecipientsError
+from invitations.dispatch import SEND_PERMISSION, dispatch_create, dispatch_progress, dispatch_resend_failed
+from invitations.forms import AudienceForm, LetterAdminForm, PreviewForm, SendForm
+from invitations.models import Delivery, Dispatch, Letter, Signatory
+from invitations.rendering import letter_pdf, mission_values, pdf_filename, sample_values
+
+# --- Letters ----------------------------------------------------------------------------------------------------------
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    extra = 0
+    fields = ["order", "name", "title", "letterhead"]
+    ordering = ["order", "id"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 40})}}
+
+
+@admin.register(Letter)
+class LetterAdmin(admin.ModelAdmin):
+    form = LetterAdminForm
+    list_display = ["session", "kind", "language", "subject", "updated_at"]
+    list_display_links = ["subject"]
+    list_filter = ["session", "kind", "language"]
+    list_select_related = ["session"]
+    search_fields = ["subject", "body", "session__title"]
+    filter_horizontal = ["attachments"]
+    inlines = [SignatoryInline]
+    fieldsets = [
+        (None, {"fields": ["session", "kind", "language"]}),
+        ("Letter", {"fields": ["place_date", "subject", "salutation", "body", "closing", "addressee"]}),
+        ("Attachments", {"fields": ["attachments"], "description": "Session documents sent with each letter."}),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        letter = form.instance
+        if not change and not letter.signatories.exists():
+            signatories = services.letter_add_default_signatories(letter=letter)
+            if signatories:
+                names = ", ".join(signatory.name for signatory in signatories)
+                self.message_user(request, f"Signed by the session's co-facilitators: {names}.", messages.INFO)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/preview/", view(self.preview_view), name="invitations_letter_preview"),
+            path("<path:object_id>/preview/pdf/", view(self.preview_pdf_view), name="invitations_letter_preview_pdf"),
+            path("<path:object_id>/send/", view(self.send_view), name="invitations_letter_send"),
+            *super().get_urls(),
+        ]
+
+    def _letter(self, request, object_id) -> Letter:
+        letter = self.get_object(request, unquote(object_id))
+        if letter is None:
+            raise Http404("No such letter.")
+        if not self.has_view_permission(request, letter):
+            raise PermissionDenied
+        return letter
+
+    def _context(self, request, letter, **context):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": letter,
+            "has_view_permission": True,
+            **context,
+        }
+
+    # Preview: anyone who may view the letter.
+    def preview_view(self, request, object_id):
+        letter = self._letter(request, object_id)
+        form = PreviewForm()
+        context = self._context(request, letter, title=f"Preview {letter}", form=form)
+        return TemplateResponse(request, "admin/invitations/letter/preview.html", context)
+
+    def preview_pdf_view(self, request, object_id):
+        letter = self._letter(request, object_id)
+        form = PreviewForm(request.GET)
+        if not form.is_valid():
+            context = self._context(request, letter, title=f"Preview {letter}", form=form)
+            return TemplateResponse(request, "admin/invitations/letter/preview.html", context, status=400)
+        mission = form.cleaned_data["mission"]
+        if mission is None:
+            values, code = sample_values(letter), "sample"
+        else:
+            values, code = mission_values(mission, language=letter.language), mission.state.iso3
+        response = HttpResponse(letter_pdf(letter, values=values), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=False, filename=pdf_filename(letter, recipient_code=code)
+        )
+        return response
+
+    # Sending: choose the audience, confirm with the count, send once.
+    def send_view(self, request, object_id):
+        letter = self._letter(request, object_id)
+        if not request.user.has_perm(SEND_PERMISSION):
+            raise PermissionDenied
+        audience_form, csv_errors = AudienceForm(), []
+        if request.method == "POST" and request.POST.get("step") == "send":
+            send_form = SendForm(request.POST)
+            if send_form.is_valid():
+                data = send_form.cleaned_data
+                try:
+                    dispatch = dispatch_create(
+                        letter=letter,
+                        audience=data["audience"],
+                        by=request.user,
+                        key=data["key"],
+                        csv_text=data["csv_text"] or None,
+                    )
+                except CsvRecipientsError as error:
+                    csv_errors = error.messages
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.ERROR)
+                else:
+                    count = dispatch.deliveries.count()
+                    self.message_user(
+                        request,
+                        f"“{letter}” is on its way to {count} address{'es' if count != 1 else ''}.",
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:invitations_dispatch_change", dispatch.pk)
+            else:
+                self.message_user(request, "Incomplete confirmation: choose the audience again.", messages.ERROR)
+        elif request.method == "POST":
+            audience_form = AudienceForm(request.POST, request.FILES)
+            if audience_form.is_valid():
+                audience, csv_text = audience_form.cleaned_data["audience"], audience_form.cleaned_data["csv_text"]
+                try:
+                    summary = selectors.send_summary(letter=letter, audience=audience, csv_text=csv_text)
+                except CsvRecipientsError as error:
+                    csv_errors = error.messages
+                except ValidationError as error:
+                    audience_form.add_error(None, error)
+                else:
+                    context = self._context(
+                        request,
+                        letter,
+                        title=f"Send {letter}",
+                        audience_label=Dispatch.Audience(audience).label,
+                        summary=summary,
+                        recipient_rows=[
+                            (recipient, pdf_filename(letter, recipient_code=recipient.code))
+                            for recipient in summary.recipients
+                        ],
+                        send_form=SendForm.for_confirmation(audience=audience, csv_text=csv_text),
+                    )
+                    return TemplateResponse(request, "admin/invitations/letter/send_confirm.html", context)
+        context = self._context(
+            request, letter, title=f"Send {letter}", audience_form=audience_form, csv_errors=csv_errors
+        )
+        return TemplateResponse(request, "admin/invitations/letter/send.html", context)
+
+
+# --- Dispatches and deliveries (read-only: only invitations.dispatch writes them) -----------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def progress_summary(*, sent: int, failed: int, pending: int) -> str:
+    return f"{sent} sent · {failed} failed · {pending} pending"
+
+
+@admin.register(Dispatch)
+class DispatchAdmin(ReadOnlyAdmin):
+    list_display = ["letter", "audience", "created_by", "created_at", "progress"]
+    list_filter = ["letter__session", "audience", "letter"]
+    list_select_related = ["letter__session", "created_by"]
+    search_fields = ["letter__subject", "created_by__email"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                delivery_total=Count("deliveries"),
+                sent_total=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
+                failed_total=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
+            )
+        )
+
+    @admin.display(description="Progress")
+    def progress(self, obj):
+        pending = obj.delivery_total - obj.sent_total - obj.failed_total
+        return progress_summary(sent=obj.sent_total, failed=obj.failed_total, pending=pending)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/progress.json", view(self.progress_json_view), name="invitations_dispatch_progress"),
+            path("<path:object_id>/resend/", view(self.resend_view), name="invitations_dispatch_resend"),
+            path("<path:object_id>/deliveries.csv", view(self.export_view), name="invitations_dispatch_export"),
+            *super().get_urls(),
+        ]
+
+    def _dispatch(self, request, object_id) -> Dispatch:
+        dispatch = self.get_object(request, unquote(object_id))
+        if dispatch is None:
+            raise Http404("No such dispatch.")
+        if not self.has_view_permission(request, dispatch):
+            raise PermissionDenied
+        return dispatch
+
+    # The change page is the progress page: nothing of a dispatch is edited by hand.
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        dispatch = self._dispatch(request, object_id)
+        status = request.GET.get("status")
+        status = status if status in Delivery.Status.values else None
+        deliveries = dispatch.deliveries.order_by("recipient_name", "email")
+        if status:
+            deliveries = deliveries.filter(status=status)
+        counts = selectors.delivery_status_counts(dispatch=dispatch)
+        progress = dispatch_progress(dispatch)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": dispatch,
+            "title": f"Sending {dispatch.letter}",
+            "dispatch": dispatch,
+            "progress": progress,
+            "summary": progress_summary(sent=progress["sent"], failed=progress["failed"], pending=progress["pending"]),
+            "percent_pending": max(0.0, round(100 - progress["percent_sent"] - progress["percent_failed"], 1)),
+            "status_filters": [(value, label, counts[value]) for value, label in Delivery.Status.choices],
+            "status": status,
+            "status_label": Delivery.Status(status).label if status else None,
+            "deliveries": deliveries,
+            "without_email": dispatch.without_email.splitlines(),
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/invitations/dispatch/progress.html", context)
+
+    def progress_json_view(self, request, object_id):
+        return JsonResponse(dispatch_progress(self._dispatch(request, object_id)))
+
+    def resend_view(self, request, object_id):
+        return require_POST(self._resend)(request, object_id)
+
+    def _resend(self, request, object_id):
+        dispatch = self._dispatch(request, object_id)
+        if not request.user.has_perm(SEND_PERMISSION):
+            raise PermissionDenied
+        count = dispatch_resend_failed(dispatch=dispatch, by=request.user)
+        if count:
+            self.message_user(request, f"{count} failed deliver{'ies' if count != 1 else 'y'} queued again.")
+        else:
+            self.message_user(request, "No failed deliveries to send again.", messages.WARNING)
+        return redirect("admin:invitations_dispatch_change", dispatch.pk)
+
+    def export_view(self, request, object_id):
+        dispatch = self._dispatch(request, object_id)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["recipient", "code", "email", "status", "attempts", "message_id", "sent_at", "last_error"])
+        for delivery in dispatch.deliveries.order_by("recipient_name", "email").iterator():
+            writer.writerow(
+                [
+                    _cell(delivery.recipient_name),
+                    _cell(delivery.recipient_code),
+                    _cell(delivery.email),
+                    delivery.status,
+                    delivery.attempts,
+                    _cell(delivery.message_id),
+                    delivery.sent_at.astimezone(UTC).isoformat(timespec="seconds") if delivery.sent_at else "",
+                    _cell(delivery.last_error),
+                ]
+            )
+        # UTF-8 with a byte order mark: Excel then reads the names' accents right.
+        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+        filename = f"{dispatch.letter.session.code}-dispatch-{dispatch.pk}-deliveries.csv"
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        return response
+
+
+def _cell(value: str) -> str:
+    """A text cell a spreadsheet shows as text: a leading =, +, -, @ would make it a formula (CSV injection)."""
+    return f"'{value}" if value and value[0] in "=+-@\t\r" else value
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["recipient_name", "email", "status", "attempts", "sent_at", "dispatch"]
+    list_filter = ["status", "dispatch__letter__session"]
+    list_select_related = ["dispatch__letter__session"]
+    search_fields = ["recipient_name", "recipient_code", "email", "message_id"]
+    exclude = ["values"]
