@@ -26,11 +26,15 @@ PASSWORD = "a-long-pass-phrase-2017"
 
 
 @pytest.fixture
-def browser(monkeypatch):
+def browser(transactional_db, live_server, monkeypatch):
+    """Chromium, driven from this thread. Playwright's sync API switches greenlets, and Django's connections are
+    per context: the test body gets a connection of its own, closed here (else PostgreSQL cannot drop the test
+    database at the end of the run)."""
     if not shutil.which(CHROMIUM):
         if IN_CI:
             pytest.fail(f"{CHROMIUM} is missing (scripts/system-packages.sh test installs it)")
         pytest.skip(f"{CHROMIUM} is missing")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test are still sync.
@@ -39,11 +43,12 @@ def browser(monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        connections.close_all()
 
 
 @pytest.mark.browser
 def test_focal_point_signs_up_registers_and_downloads_the_letter_after_approval(
-    browser, live_server, transactional_db, make_session, mission_mex, tmp_path, django_user_model
+    live_server, transactional_db, make_session, mission_mex, tmp_path, django_user_model, browser
 ):
     from allauth.account.models import EmailAddress
     from django.contrib.auth.models import Group
