@@ -83,12 +83,15 @@ def test_the_authenticator_apps_qr_code_is_drawn_by_segno():
 
 
 @pytest.fixture
-def empty_cache():
+def empty_cache(settings):
+    """A cache of this test's own: the counts neither come from nor go to other tests (nor a shared Redis)."""
     from django.core.cache import cache
 
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rate-limit-test"}
+    }
     cache.clear()
-    yield cache
-    cache.clear()  # the counts must not follow other tests
+    return cache
 
 
 def test_failed_logins_are_rate_limited_in_the_cache(client, focal_mex, empty_cache):
