@@ -81,7 +81,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
 
 # --- Accounts (django-allauth) --------------------------------------------------------------------------------
 # https://docs.allauth.org/en/latest/account/configuration.html ; https://docs.allauth.org/en/latest/mfa/configuration.html
