@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,12 +10,18 @@ admin.site.index_title = "Secretariat"
 # One door: the admin's login is allauth's (rate limits, verified e-mail, two-factor).
 admin.site.login = secure_admin_login(admin.site.login)
 
+# The staff-only admin and the language switch (`set_language`) have no language prefix; every page a delegate,
+# stakeholder or visitor sees carries its language in the URL (/fr/sessions/…). "/" redirects to the visitor's
+# language (cookie, then Accept-Language), as LocaleMiddleware does for every unprefixed public URL.
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("registrations.urls")),
     path("", include("sessions.urls")),
-]
+)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -19,8 +19,8 @@ pids+=($!)
 $py manage.py runserver --noreload "127.0.0.1:$port" >"$VAR_DIR/web.log" 2>&1 &
 pids+=($!)
 
-for _ in $(seq 60); do curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 1; done
-page=$(curl -fsS "http://127.0.0.1:$port/sessions/gcm-its-6/")
+for _ in $(seq 60); do curl -fs "http://127.0.0.1:$port/en/" >/dev/null 2>&1 && break; sleep 1; done
+page=$(curl -fsS "http://127.0.0.1:$port/en/sessions/gcm-its-6/")
 grep -q "Conference Room XIX" <<<"$page" || { echo "smoke: the sixth session's page lacks its room"; exit 1; }
 grep -q "Informal dialogue with stakeholders" <<<"$page" || { echo "smoke: the agenda is missing"; exit 1; }
 echo "smoke: web serves the sixth session's page"

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 
 def confirmation_link(message) -> str:
-    return re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", message.body).group(1)
+    return re.search(r"https?://[^/\s]+(/[a-z-]+/accounts/confirm-email/\S+/)", message.body).group(1)
 
 
 def test_sign_up_needs_the_email_confirmed_and_the_username_is_the_address(client, db, mailoutbox):
