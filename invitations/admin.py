@@ -19,6 +19,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.http import content_disposition_header
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from invitations import selectors, services
@@ -26,17 +27,65 @@ from invitations.audiences import CsvRecipientsError
 from invitations.dispatch import SEND_PERMISSION, dispatch_create, dispatch_progress, dispatch_resend_failed
 from invitations.forms import AudienceForm, LetterAdminForm, PreviewForm, SendForm
 from invitations.models import Delivery, Dispatch, Letter, Signatory
+from invitations.placeholders import fill, session_values
 from invitations.rendering import letter_pdf, mission_values, pdf_filename, sample_values
+from sessions.models import ThematicSession
+
+
+class SessionFilter(admin.SimpleListFilter):
+    """By session, named by its code and the start of its title: the full titles are a paragraph each."""
+
+    title = "session"
+    parameter_name = "session"
+    session_path = "session"
+
+    def lookups(self, request, model_admin):
+        return [
+            (session.pk, Truncator(f"{session.code}: {session.title}").chars(48))
+            for session in ThematicSession.objects.order_by("number").only("pk", "number", "title")
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{f"{self.session_path}__pk": self.value()})
+        return queryset
+
+
+class LetterFilter(admin.SimpleListFilter):
+    title = "letter"
+    parameter_name = "letter"
+
+    def lookups(self, request, model_admin):
+        return [(letter.pk, str(letter)) for letter in Letter.objects.select_related("session")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(letter__pk=self.value()) if self.value() else queryset
+
+
+class LetterSessionFilter(SessionFilter):
+    session_path = "letter__session"
+
+
+class DispatchSessionFilter(SessionFilter):
+    session_path = "dispatch__letter__session"
+
+
+def subject_for_display(letter: Letter) -> str:
+    """The subject with the session's placeholders filled in (the recipient's stay as they are)."""
+    return fill(letter.subject, session_values(letter.session, language=letter.language), html=False)
+
 
 # --- Letters ----------------------------------------------------------------------------------------------------------
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(admin.StackedInline):
+    """Stacked: titles and letterheads run to several lines (Switzerland's letterhead is in four languages)."""
+
     model = Signatory
     extra = 0
     fields = ["order", "name", "title", "letterhead"]
     ordering = ["order", "id"]
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 40})}}
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 5, "cols": 60})}}
 
 
 @admin.register(Letter)
@@ -44,7 +93,7 @@ class LetterAdmin(admin.ModelAdmin):
     form = LetterAdminForm
     list_display = ["session", "kind", "language", "subject", "updated_at"]
     list_display_links = ["subject"]
-    list_filter = ["session", "kind", "language"]
+    list_filter = [SessionFilter, "kind", "language"]
     list_select_related = ["session"]
     search_fields = ["subject", "body", "session__title"]
     filter_horizontal = ["attachments"]
@@ -87,6 +136,7 @@ class LetterAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "original": letter,
             "has_view_permission": True,
+            "subject": subject_for_display(letter),
             **context,
         }
 
@@ -180,6 +230,9 @@ class LetterAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/admin-invitations.css"]}
+
     def has_add_permission(self, request):
         return False
 
@@ -197,7 +250,7 @@ def progress_summary(*, sent: int, failed: int, pending: int) -> str:
 @admin.register(Dispatch)
 class DispatchAdmin(ReadOnlyAdmin):
     list_display = ["letter", "audience", "created_by", "created_at", "progress"]
-    list_filter = ["letter__session", "audience", "letter"]
+    list_filter = [LetterSessionFilter, LetterFilter, "audience"]
     list_select_related = ["letter__session", "created_by"]
     search_fields = ["letter__subject", "created_by__email"]
     date_hierarchy = "created_at"
@@ -249,7 +302,8 @@ class DispatchAdmin(ReadOnlyAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": dispatch,
-            "title": f"Sending {dispatch.letter}",
+            "title": f"Dispatch of {dispatch.letter} to {dispatch.get_audience_display().lower()}",
+            "subject": subject_for_display(dispatch.letter),
             "dispatch": dispatch,
             "progress": progress,
             "summary": progress_summary(sent=progress["sent"], failed=progress["failed"], pending=progress["pending"]),
@@ -313,7 +367,7 @@ def _cell(value: str) -> str:
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ["recipient_name", "email", "status", "attempts", "sent_at", "dispatch"]
-    list_filter = ["status", "dispatch__letter__session"]
+    list_filter = ["status", DispatchSessionFilter]
     list_select_related = ["dispatch__letter__session"]
     search_fields = ["recipient_name", "recipient_code", "email", "message_id"]
     exclude = ["values"]

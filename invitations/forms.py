@@ -49,6 +49,10 @@ class LetterAdminForm(forms.ModelForm):
             "attachments",
         ]
         widgets = {
+            "place_date": forms.TextInput(attrs={"class": "vTextField invitations-wide"}),
+            "subject": forms.TextInput(attrs={"class": "vTextField invitations-wide"}),
+            "salutation": forms.TextInput(attrs={"class": "vTextField"}),
+            "closing": forms.TextInput(attrs={"class": "vTextField invitations-wide"}),
             "body": forms.Textarea(attrs={"rows": 24, "cols": 100}),
             "addressee": forms.Textarea(attrs={"rows": 3, "cols": 60}),
         }
