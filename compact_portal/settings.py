@@ -37,6 +37,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "compact_portal.middleware.AdminInEnglishMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -119,7 +120,9 @@ LANGUAGES = [
     ("ru", "Русский"),
     ("es", "Español"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # the catalogues (.po); `manage.py compilemessages` builds the .mo files
+# Dates and numbers follow the active language (Django's formats), with the portal's few overrides and additions.
+FORMAT_MODULE_PATH = ["compact_portal.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

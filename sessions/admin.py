@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from sessions import services
+from sessions.forms import translation_field_name, translations_form
 from sessions.models import (
+    CONTENT_LANGUAGES,
     AgendaItem,
     CoFacilitator,
     ItemRole,
@@ -86,6 +88,15 @@ class ThematicSessionAdmin(admin.ModelAdmin):
     date_hierarchy = "start_date"
     list_select_related = ["venue"]
     inlines = [CoFacilitatorInline, AgendaItemInline, SessionDocumentInline]
+    form = translations_form(ThematicSession, {"title": "Title"})
+    fieldsets = [
+        (None, {"fields": ["process", "number", "title", "slug", "start_date", "end_date", "venue", "status"]}),
+        (None, {"fields": ["registration_deadline"]}),
+        (
+            "Title in the other official languages (English is shown where one is missing)",
+            {"fields": [translation_field_name("title", code) for code, _ in CONTENT_LANGUAGES]},
+        ),
+    ]
 
 
 class ItemRoleInline(admin.TabularInline):
@@ -102,6 +113,18 @@ class AgendaItemAdmin(admin.ModelAdmin):
     list_select_related = ["session"]
     ordering = ["session", "day", "start_time"]
     inlines = [ItemRoleInline]
+    form = translations_form(AgendaItem, {"title": "Title", "description": "Description"})
+    fieldsets = [
+        (None, {"fields": ["session", "day", "start_time", "end_time", "kind", "title", "description", "room"]}),
+        (None, {"fields": ["tentative"]}),
+        *[
+            (
+                f"{name} (English is shown where a text is missing)",
+                {"fields": [translation_field_name(field, code) for field in ("title", "description")]},
+            )
+            for code, name in CONTENT_LANGUAGES
+        ],
+    ]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

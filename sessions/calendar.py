@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 import icalendar
 from django.conf import settings
+from django.utils.translation import gettext
 
 from sessions.models import ThematicSession
 
@@ -12,7 +13,11 @@ def timezone_label(session: ThematicSession) -> str:
     """e.g. "Geneva time (Europe/Zurich, UTC+02:00)", the offset on the session's first day."""
     zone = session.venue.zone
     offset = datetime.combine(session.start_date, datetime.min.time(), tzinfo=zone).strftime("%z")
-    return f"{session.venue.duty_station} time ({session.venue.timezone}, UTC{offset[:3]}:{offset[3:]})"
+    return gettext("%(city)s time (%(zone)s, UTC%(offset)s)") % {
+        "city": session.venue.local_duty_station,
+        "zone": session.venue.timezone,
+        "offset": f"{offset[:3]}:{offset[3:]}",
+    }
 
 
 def session_ics(session: ThematicSession) -> bytes:
@@ -26,23 +31,23 @@ def session_ics(session: ThematicSession) -> bytes:
 
     whole = icalendar.Event()
     whole.add("uid", f"session-{session.pk}@{host}")
-    whole.add("summary", f"{session.ordinal_name}: {session.title}")
+    whole.add("summary", f"{session.ordinal_name}: {session.local_title}")
     whole.add("dtstart", session.start_date)
     whole.add("dtend", session.end_date + timedelta(days=1))
-    whole.add("location", str(session.venue))
+    whole.add("location", session.venue.local_name)
     cal.add_component(whole)
 
     for item in session.agenda_items.all():
         event = icalendar.Event()
         event.add("uid", f"agenda-item-{item.pk}@{host}")
-        event.add("summary", item.title + (" (tentative)" if item.tentative else ""))
+        event.add("summary", item.local_title + (" (" + gettext("tentative") + ")" if item.tentative else ""))
         event.add("dtstart", datetime.combine(item.day, item.start_time, tzinfo=zone))
         event.add("dtend", datetime.combine(item.day, item.end_time, tzinfo=zone))
-        event.add("location", f"{item.room_name}, {session.venue.building}, {session.venue.duty_station}")
+        event.add("location", f"{item.room_name}, {session.venue.building}, {session.venue.local_duty_station}")
         if item.tentative:
             event.add("status", "TENTATIVE")
         if item.description:
-            event.add("description", item.description)
+            event.add("description", item.local_description)
         cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

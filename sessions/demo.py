@@ -48,6 +48,7 @@ def demo_sessions_load(*, path: Path = DATA) -> ThematicSession:
                 "end_date": date.fromisoformat(entry["end_date"]),
                 "venue": venues[entry["venue"]],
                 "status": entry["status"],
+                "translations": entry.get("translations", {}),
             },
         )
         for order, key in enumerate(data["co_facilitators"]):
@@ -62,6 +63,7 @@ def demo_sessions_load(*, path: Path = DATA) -> ThematicSession:
                     "kind": item_data["kind"],
                     "description": item_data["description"],
                     "tentative": item_data["tentative"],
+                    "translations": item_data.get("translations", {}),
                 },
             )
             for order, (person_key, role) in enumerate(item_data["roles"]):

@@ -7,6 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+# Languages other than English in which the secretariat may enter session content (settings.LANGUAGES order).
+CONTENT_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES if code != "en"]
 
 
 def validate_timezone(value: str) -> None:
@@ -37,6 +43,15 @@ class Process(models.Model):
         return self.name
 
 
+# The duty stations' names in the official languages; other cities are shown as entered.
+DUTY_STATION_NAMES = {
+    "Geneva": _("Geneva"),
+    "New York": _("New York"),
+    "Vienna": _("Vienna"),
+    "Nairobi": _("Nairobi"),
+}
+
+
 class Venue(models.Model):
     """A conference room at a duty station; its time zone is the one agenda times are given in."""
 
@@ -56,6 +71,15 @@ class Venue(models.Model):
 
     def __str__(self):
         return f"{self.room}, {self.building}, {self.duty_station}"
+
+    @property
+    def local_duty_station(self) -> str:
+        return str(DUTY_STATION_NAMES.get(self.duty_station, self.duty_station))
+
+    @property
+    def local_name(self) -> str:
+        """e.g. "Conference Room XIX, Palais des Nations, Genève": the room and building as entered."""
+        return f"{self.room}, {self.building}, {self.local_duty_station}"
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -98,11 +122,32 @@ class Person(models.Model):
             raise ValidationError("Give a name, or at least the title of the office.")
 
 
-class ThematicSession(models.Model):
+class Translatable(models.Model):
+    """Content the secretariat enters in English, and in any other official language in `translations`:
+    {"fr": {"title": "…"}, "ar": {…}}. `localized(field)` gives the text in the active language, or English."""
+
+    TRANSLATED_FIELDS: tuple[str, ...] = ()
+
+    translations = models.JSONField(
+        default=dict, blank=True, help_text="Titles in the other official languages; English where one is missing."
+    )
+
+    class Meta:
+        abstract = True
+
+    def localized(self, field: str, language: str | None = None) -> str:
+        language = (language or translation.get_language() or "en").lower()
+        texts = (self.translations or {}).get(language) or {}
+        return texts.get(field) or getattr(self, field)
+
+
+class ThematicSession(Translatable):
+    TRANSLATED_FIELDS = ("title",)
+
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", pgettext_lazy("session status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("session status", "Published")
+        CLOSED = "closed", pgettext_lazy("session status", "Closed")
 
     process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="sessions")
     number = models.PositiveSmallIntegerField()
@@ -132,7 +177,12 @@ class ThematicSession(models.Model):
 
     @property
     def ordinal_name(self) -> str:
-        return f"Informal thematic session {self.number}"
+        return gettext("Informal thematic session %(number)s") % {"number": self.number}
+
+    @property
+    def local_title(self) -> str:
+        """The title in the active language, or in English."""
+        return self.localized("title")
 
     @property
     def code(self) -> str:
@@ -170,14 +220,16 @@ class CoFacilitator(models.Model):
         return f"{self.person} ({self.session.code})"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Translatable):
+    TRANSLATED_FIELDS = ("title", "description")
+
     class Kind(models.TextChoices):
-        OPENING = "opening", "Opening"
-        PANEL = "panel", "Panel"
-        DISCUSSION = "discussion", "Interactive discussion"
-        STAKEHOLDER_DIALOGUE = "stakeholder_dialogue", "Informal dialogue with stakeholders"
-        BREAK = "break", "Break or side event"
-        CLOSING = "closing", "Closing"
+        OPENING = "opening", _("Opening")
+        PANEL = "panel", _("Panel")
+        DISCUSSION = "discussion", _("Interactive discussion")
+        STAKEHOLDER_DIALOGUE = "stakeholder_dialogue", _("Informal dialogue with stakeholders")
+        BREAK = "break", _("Break or side event")
+        CLOSING = "closing", _("Closing")
 
     session = models.ForeignKey(ThematicSession, on_delete=models.CASCADE, related_name="agenda_items")
     day = models.DateField()
@@ -199,6 +251,14 @@ class AgendaItem(models.Model):
         return f"{self.day:%d %b} {self.start_time:%H:%M}–{self.end_time:%H:%M} {self.title}"
 
     @property
+    def local_title(self) -> str:
+        return self.localized("title")
+
+    @property
+    def local_description(self) -> str:
+        return self.localized("description")
+
+    @property
     def room_name(self) -> str:
         return self.room or self.session.venue.room
 
@@ -212,11 +272,11 @@ class AgendaItem(models.Model):
 
 class ItemRole(models.Model):
     class Role(models.TextChoices):
-        CHAIR = "chair", "Chair"
-        MODERATOR = "moderator", "Moderator"
-        KEYNOTE = "keynote", "Keynote speaker"
-        PANELIST = "panelist", "Panelist"
-        SPEAKER = "speaker", "Speaker"
+        CHAIR = "chair", _("Chair")
+        MODERATOR = "moderator", _("Moderator")
+        KEYNOTE = "keynote", _("Keynote speaker")
+        PANELIST = "panelist", _("Panelist")
+        SPEAKER = "speaker", _("Speaker")
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="roles")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="item_roles")
@@ -237,10 +297,10 @@ def session_document_path(instance, filename):
 
 class SessionDocument(models.Model):
     class Kind(models.TextChoices):
-        PROCEDURAL_NOTE = "procedural_note", "Procedural note"
-        ISSUE_BRIEF = "issue_brief", "Issue brief"
-        CONCEPT_NOTE = "concept_note", "Concept note"
-        PROGRAMME = "programme", "Programme"
+        PROCEDURAL_NOTE = "procedural_note", _("Procedural note")
+        ISSUE_BRIEF = "issue_brief", _("Issue brief")
+        CONCEPT_NOTE = "concept_note", _("Concept note")
+        PROGRAMME = "programme", _("Programme")
 
     session = models.ForeignKey(ThematicSession, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=20, choices=Kind.choices)

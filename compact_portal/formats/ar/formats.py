@@ -1,0 +1,3 @@
+TIME_FORMAT = "H:i"
+DAY_FORMAT = "l j F Y"
+DATETIME_ZONE_FORMAT = "j F Y، H:i e"

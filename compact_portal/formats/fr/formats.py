@@ -1,0 +1,2 @@
+DAY_FORMAT = "l j F Y"
+DATETIME_ZONE_FORMAT = "j F Y, H:i e"

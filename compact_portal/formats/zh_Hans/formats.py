@@ -1,0 +1,2 @@
+DAY_FORMAT = "Y年n月j日 l"
+DATETIME_ZONE_FORMAT = "Y年n月j日 H:i e"
