@@ -2,6 +2,7 @@ from copy import copy
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 
 from sessions import services
@@ -21,6 +22,7 @@ from sessions.models import (
 
 @admin.register(Process)
 class ProcessAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, chosen now
     list_display = ["name", "short_name", "mandate", "secretariat_email"]
     search_fields = ["name", "short_name", "mandate"]
     list_filter = ["mandate"]
