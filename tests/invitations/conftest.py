@@ -62,7 +62,9 @@ def smtp_server(settings):
     controller.stop()
 
 
-TEST_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+# CI's own Redis, or on a developer's machine a database chosen by process, so two test runs side by side do not
+# consume (or flush) each other's tasks.
+TEST_REDIS_URL = os.environ.get("REDIS_URL") or f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}"
 
 
 @pytest.fixture
