@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registrations import badges, letters, selectors, services
@@ -75,7 +76,7 @@ def registration_detail(request, pk):
 def registration_edit(request, pk):
     registration = selectors.registration_for_user(user=request.user, pk=pk)
     if not registration.is_editable:
-        messages.info(request, "This registration has been processed and can no longer be changed.")
+        messages.info(request, _("This registration has been processed and can no longer be changed."))
         return redirect("registrations:detail", pk=pk)
     members = registration.members.filter(is_head=False).order_by("order", "id")
     head = registration.members.filter(is_head=True).first() or DelegationMember(registration=registration)
@@ -98,7 +99,7 @@ def registration_edit(request, pk):
         else:
             if "submit" in request.POST:
                 return _submit(request, registration)
-            messages.success(request, "The registration has been saved.")
+            messages.success(request, _("The registration has been saved."))
             return redirect("registrations:detail", pk=pk)
     context = {"registration": registration, "head_form": head_form, "formset": formset, "note_form": note_form}
     return render(
@@ -112,7 +113,7 @@ def _submit(request, registration):
     except ValidationError as error:
         _error_messages(request, error)
     else:
-        messages.success(request, "The registration has been submitted to the secretariat.")
+        messages.success(request, _("The registration has been submitted to the secretariat."))
     return redirect("registrations:detail", pk=registration.pk)
 
 
@@ -128,7 +129,7 @@ def note_verbale_download(request, pk):
     try:
         handle = registration.note_verbale.open("rb")
     except FileNotFoundError as error:
-        raise Http404("The file is missing.") from error
+        raise Http404(_("The file is missing.")) from error
     filename = f"note-verbale-{registration.reference}.pdf"
     response = FileResponse(handle, content_type="application/pdf", as_attachment=True, filename=filename)
     response["Cache-Control"] = "private, no-store"
@@ -143,7 +144,7 @@ def letters_download(request, pk, member_pk=None):
     if member_pk is not None:
         member = next((m for m in members if m.pk == member_pk), None)
         if member is None:
-            raise Http404("No such member in this delegation.")
+            raise Http404(_("No such member in this delegation."))
         members = [member]
     pdf = letters.confirmation_letters_pdf(registration=registration, members=members)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -161,7 +162,7 @@ def inscription_create(request, list_pk):
     speakers_list = selectors.speakers_list_for_inscription(pk=list_pk)
     missions = selectors.focal_point_missions(request.user)
     if not missions.exists():
-        raise Http404("Only focal points of a mission inscribe speakers.")
+        raise Http404(_("Only focal points of a mission inscribe speakers."))
     form = InscriptionForm(request.POST or None, missions=missions)
     if request.method == "POST" and form.is_valid():
         mission = form.cleaned_data.get("mission") or form.missions[0]
@@ -176,7 +177,7 @@ def inscription_create(request, list_pk):
         except ValidationError as error:
             _error_messages(request, error)
         else:
-            messages.success(request, "The speaker has been inscribed.")
+            messages.success(request, _("The speaker has been inscribed."))
             return redirect("registrations:home")
     context = {"speakers_list": speakers_list, "form": form}
     return render(request, "registrations/inscription_form.html", context)
@@ -191,7 +192,7 @@ def inscription_withdraw(request, pk):
     except ValidationError as error:
         _error_messages(request, error)
     else:
-        messages.success(request, "The inscription has been withdrawn.")
+        messages.success(request, _("The inscription has been withdrawn."))
     return redirect("registrations:home")
 
 
