@@ -1,0 +1,132 @@
+"""Delegation registrations of Permanent Missions, with their notes verbales, members and history."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from registrations.models.reference import PermanentMission
+from registrations.storage import private_storage
+
+
+def note_verbale_path(instance, filename):
+    # The uploaded name is never used on disk: it is kept (for display) in note_verbale_name.
+    return f"notes-verbales/{instance.session.slug}/{instance.mission.state.iso3}-{uuid.uuid4().hex}.pdf"
+
+
+class DelegationRegistration(models.Model):
+    """One mission's delegation to one session, with the note verbale that lists it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned for changes"
+        REJECTED = "rejected", "Rejected"
+
+    session = models.ForeignKey(
+        "consultations.ThematicSession", on_delete=models.PROTECT, related_name="delegation_registrations"
+    )
+    mission = models.ForeignKey(PermanentMission, on_delete=models.PROTECT, related_name="registrations")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    note_verbale = models.FileField(storage=private_storage, upload_to=note_verbale_path, max_length=200, blank=True)
+    note_verbale_name = models.CharField("note verbale (file name as uploaded)", max_length=200, blank=True)
+    decision_reason = models.TextField(blank=True, help_text="The secretariat's reason for the latest decision.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["session", "mission__state__name_en"]
+        permissions = [("process_delegationregistration", "Can approve, return or reject delegation registrations")]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "mission"], name="registration_one_per_mission_and_session"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["returned", "rejected"]) | ~Q(decision_reason=""),
+                name="registration_return_or_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mission.state.name_en}, {self.session.code}"
+
+    @property
+    def reference(self) -> str:
+        """Quoted in letters and e-mails, e.g. ITS6-MEX-42."""
+        return f"{self.session.code}-{self.mission.state.iso3}-{self.pk}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+EDITABLE_STATUSES = frozenset(
+    {
+        DelegationRegistration.Status.DRAFT,
+        DelegationRegistration.Status.SUBMITTED,
+        DelegationRegistration.Status.RETURNED,
+    }
+)
+
+
+class DelegationMember(models.Model):
+    class Attendance(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", "Online"
+
+    registration = models.ForeignKey(DelegationRegistration, on_delete=models.CASCADE, related_name="members")
+    is_head = models.BooleanField("head of delegation", default=False)
+    honorific = models.CharField(max_length=40, blank=True, help_text="e.g. H.E. Mr., Ms., Dr.")
+    family_name = models.CharField(max_length=100)
+    given_name = models.CharField(max_length=100, blank=True)
+    function = models.CharField("function or title", max_length=300)
+    email = models.EmailField(blank=True)
+    attendance = models.CharField(max_length=10, choices=Attendance.choices, default=Attendance.IN_PERSON)
+    order = models.PositiveSmallIntegerField(default=0)
+    letter_emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_head", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"], condition=Q(is_head=True), name="registration_one_head_of_delegation"
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.honorific} {self.full_name}".strip()
+
+
+class RegistrationEvent(models.Model):
+    """A change of status, with who made it and why: the history nothing overwrites."""
+
+    registration = models.ForeignKey(DelegationRegistration, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, choices=DelegationRegistration.Status.choices)
+    to_status = models.CharField(max_length=10, choices=DelegationRegistration.Status.choices)
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.registration}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,94 @@
+"""Reference data: regional groups, States and their Permanent Missions."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
+
+
+class RegionalGroup(models.Model):
+    """One of the five regional groups of Member States used for elections."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=100)
+    short_name = models.CharField(max_length=20, blank=True, help_text="e.g. GRULAC, WEOG.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class State(models.Model):
+    class Membership(models.TextChoices):
+        MEMBER = "member", "Member State"
+        OBSERVER = "observer", "Non-member Observer State"
+
+    iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, unique=True)
+    iso2 = models.CharField("ISO 3166 alpha-2", max_length=2, unique=True)
+    name_en = models.CharField("short name (English)", max_length=100, unique=True)
+    name_fr = models.CharField("short name (French)", max_length=100)
+    membership = models.CharField(max_length=10, choices=Membership.choices, db_index=True)
+    regional_group = models.ForeignKey(
+        RegionalGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="states",
+        help_text="Group for elections; Observer States have none.",
+    )
+    admitted = models.DateField(null=True, blank=True, help_text="Admission to the UN, or observer status since.")
+
+    class Meta:
+        ordering = ["name_en"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(membership="observer") | models.Q(regional_group__isnull=False),
+                name="member_state_has_regional_group",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name_en
+
+    def name(self, language: str = "en") -> str:
+        return self.name_fr if language.startswith("fr") else self.name_en
+
+
+def validate_email_lines(value: str) -> None:
+    for line_number, address in enumerate(value.splitlines(), start=1):
+        address = address.strip()
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError as error:
+            raise ValidationError(f"Line {line_number}: {address!r} is not an e-mail address.") from error
+
+
+class PermanentMission(models.Model):
+    class DutyStation(models.TextChoices):
+        NEW_YORK = "new_york", "New York"
+        GENEVA = "geneva", "Geneva"
+        VIENNA = "vienna", "Vienna"
+
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="missions")
+    duty_station = models.CharField(max_length=10, choices=DutyStation.choices, default=DutyStation.NEW_YORK)
+    name = models.CharField(max_length=200, help_text="e.g. Permanent Mission of Mexico to the United Nations.")
+    head_honorific = models.CharField(max_length=40, blank=True, help_text="e.g. H.E. Mr.")
+    head_name = models.CharField(max_length=200, blank=True)
+    head_title = models.CharField(max_length=200, blank=True, help_text="e.g. Ambassador and Permanent Representative.")
+    emails = models.TextField(blank=True, validators=[validate_email_lines], help_text="One address per line.")
+
+    class Meta:
+        ordering = ["state__name_en", "duty_station"]
+        constraints = [
+            models.UniqueConstraint(fields=["state", "duty_station"], name="mission_one_per_state_and_duty_station"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_duty_station_display()})"
+
+    @property
+    def email_list(self) -> list[str]:
+        return [line.strip() for line in self.emails.splitlines() if line.strip()]

@@ -1,0 +1,195 @@
+"""Stakeholder organizations and their accreditation (resolution 71/280): organizations in consultative status
+with ECOSOC are accredited once the secretariat confirms it; the others go on a list that Member States consider
+on a non-objection basis. Representatives of an organization, confirmed per session."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from registrations.models.reference import PermanentMission, State
+
+
+class Organization(models.Model):
+    """A stakeholder organization (civil society, academia, private sector, ...)."""
+
+    class Kind(models.TextChoices):
+        NGO = "ngo", "Non-governmental organization"
+        ACADEMIA = "academia", "Academia"
+        PRIVATE_SECTOR = "private_sector", "Private sector"
+        TRADE_UNION = "trade_union", "Trade union"
+        DIASPORA = "diaspora", "Diaspora or migrant organization"
+        OTHER = "other", "Other"
+
+    class Ecosoc(models.TextChoices):
+        GENERAL = "general", "General consultative status"
+        SPECIAL = "special", "Special consultative status"
+        ROSTER = "roster", "Roster"
+        NONE = "none", "No consultative status"
+
+    class Accreditation(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        ON_LIST = "on_list", "On a non-objection list"
+        ACCREDITED = "accredited", "Accredited"
+        NOT_ACCREDITED = "not_accredited", "Not accredited"
+
+    name = models.CharField(max_length=300, unique=True)
+    acronym = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NGO)
+    ecosoc_status = models.CharField(
+        "ECOSOC status", max_length=10, choices=Ecosoc.choices, default=Ecosoc.NONE, db_index=True
+    )
+    country = models.ForeignKey(
+        State,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        help_text="Where the organization has its headquarters; blank for international networks.",
+    )
+    website = models.URLField(blank=True)
+    email = models.EmailField("contact e-mail", blank=True)
+    accreditation = models.CharField(
+        max_length=15, choices=Accreditation.choices, default=Accreditation.REQUESTED, db_index=True
+    )
+    accreditation_reason = models.TextField(blank=True, help_text="The secretariat's reason, when not accredited.")
+    accredited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("accredit_organization", "Can accredit stakeholder organizations and allocate slots")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(accreditation="accredited") | Q(accredited_at__isnull=False),
+                name="organization_accredited_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def has_ecosoc_status(self) -> bool:
+        return self.ecosoc_status != self.Ecosoc.NONE
+
+    @property
+    def is_accredited(self) -> bool:
+        return self.accreditation == self.Accreditation.ACCREDITED
+
+
+class OrganizationEvent(models.Model):
+    """A decision on an organization's accreditation: the history, and the e-mail that tells the organization."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events")
+    to_status = models.CharField(max_length=15, choices=Organization.Accreditation.choices)
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.organization}: {self.get_to_status_display()}"
+
+
+class NonObjectionList(models.Model):
+    """Organizations without ECOSOC status that Member States consider on a non-objection basis until the deadline."""
+
+    title = models.CharField(max_length=200, help_text="e.g. Stakeholders for the sixth informal thematic session.")
+    deadline = models.DateTimeField(help_text="Objections are taken until then; the list then closes by itself.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-deadline", "-id"]
+        verbose_name = "non-objection list"
+
+    def __str__(self):
+        return f"{self.title} (until {timezone.localtime(self.deadline):%d %B %Y %H:%M})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class NonObjectionEntry(models.Model):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved (no objection)"
+        NOT_APPROVED = "not_approved", "Not approved (objection)"
+
+    list = models.ForeignKey(NonObjectionList, on_delete=models.CASCADE, related_name="entries")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="non_objection_entries")
+    outcome = models.CharField(max_length=15, choices=Outcome.choices, default=Outcome.PENDING, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization__name"]
+        verbose_name = "organization on a non-objection list"
+        verbose_name_plural = "organizations on non-objection lists"
+        constraints = [
+            models.UniqueConstraint(fields=["list", "organization"], name="non_objection_entry_once_per_list"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} on {self.list.title}"
+
+
+class Objection(models.Model):
+    """A Member State's objection to an organization on a list. The reason is for the secretariat only."""
+
+    entry = models.ForeignKey(NonObjectionEntry, on_delete=models.CASCADE, related_name="objections")
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
+    mission = models.ForeignKey(PermanentMission, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True, help_text="Optional; read by the secretariat only.")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["entry", "state"], name="objection_once_per_state")]
+
+    def __str__(self):
+        return f"{self.state} objects to {self.entry.organization}"
+
+
+class Representation(models.Model):
+    """A person who asks to represent an organization at a session; its focal point or the secretariat confirms."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+
+    session = models.ForeignKey(
+        "consultations.ThematicSession", on_delete=models.PROTECT, related_name="stakeholder_representations"
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="representations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="representations")
+    function = models.CharField("function or title", max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED, db_index=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["session", "organization__name", "requested_at", "id"]
+        constraints = [
+            # One organization per person and session.
+            models.UniqueConstraint(fields=["session", "user"], name="representation_one_organization_per_session"),
+        ]
+
+    def __str__(self):
+        return f"{self.user.email} for {self.organization} ({self.session.code})"
