@@ -180,6 +180,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "invitations.sweep_stuck_deliveries",
         "schedule": timedelta(minutes=1),
     },
+    "registrations-close-due-non-objection-lists": {
+        "task": "registrations.close_due_non_objection_lists",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # --- Letters (invitations app) ---------------------------------------------------------------------------------------

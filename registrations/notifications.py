@@ -6,7 +6,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from registrations import letters, selectors
-from registrations.models import DelegationMember, DelegationRegistration, RegistrationEvent
+from registrations.models import (
+    ApplicationEvent,
+    DelegationMember,
+    DelegationRegistration,
+    Organization,
+    OrganizationEvent,
+    RegistrationEvent,
+    SlotApplication,
+)
+from sessions.calendar import event_ics, timezone_label
 
 Status = DelegationRegistration.Status
 
@@ -73,4 +82,95 @@ def confirmation_letter_send(*, member: DelegationMember) -> None:
         reply_to=[process.secretariat_email] if process.secretariat_email else None,
     )
     message.attach(letters.letters_filename(registration=registration, member=member), pdf, "application/pdf")
+    message.send()
+
+
+# --- Stakeholders ---------------------------------------------------------------------------------------------------
+
+ACCREDITATION_SUBJECTS = {
+    Organization.Accreditation.ACCREDITED: "accredited",
+    Organization.Accreditation.NOT_ACCREDITED: "not accredited",
+    Organization.Accreditation.ON_LIST: "on a non-objection list",
+}
+
+
+def organization_event_send(*, event: OrganizationEvent) -> None:
+    organization = event.organization
+    recipients = selectors.organization_contact_emails(organization)
+    if not recipients:
+        return
+    context = {
+        "organization": str(organization),
+        "to_status": event.to_status,
+        "status_label": event.get_to_status_display(),
+        "reason": event.reason,
+        "url": portal_url(reverse("registrations:stakeholder_home")),
+    }
+    message = EmailMessage(
+        subject=f"{organization}: {ACCREDITATION_SUBJECTS.get(event.to_status, event.get_to_status_display())}",
+        body=render_to_string("registrations/email/accreditation_event.txt", context),
+        to=recipients,
+    )
+    message.send()
+
+
+def slot_ics(application: SlotApplication) -> bytes:
+    """The confirmed speaker's slot as an iCalendar event, in the venue's time zone."""
+    dialogue = application.dialogue
+    session = dialogue.session
+    start, end = application.slot_times()
+    venue = session.venue
+    return event_ics(
+        uid=f"dialogue-slot-{application.pk}",
+        summary=f"{session.code} informal dialogue: statement no. {application.position}, {application.organization}",
+        start=start,
+        end=end,
+        location=f"{dialogue.item.room_name}, {venue.building}, {venue.duty_station}",
+        description=(
+            f"{application.speaker_name}, {application.speaker_function}. "
+            f"{dialogue.minutes_per_statement} minutes; speaker no. {application.position} in the dialogue "
+            f"({dialogue.item.start_time:%H:%M}–{dialogue.item.end_time:%H:%M})."
+        ),
+        name=f"{session.code} informal dialogue",
+    )
+
+
+def slot_ics_filename(application: SlotApplication) -> str:
+    return f"{application.dialogue.session.code}-dialogue-slot-{application.position}.ics"
+
+
+def application_event_send(*, event: ApplicationEvent) -> None:
+    application = event.application
+    dialogue = application.dialogue
+    session = dialogue.session
+    recipients = selectors.organization_contact_emails(application.organization)
+    if application.speaker_email and application.speaker_email.lower() not in {r.lower() for r in recipients}:
+        recipients.append(application.speaker_email)
+    if not recipients:
+        return
+    times = application.slot_times()
+    context = {
+        "organization": str(application.organization),
+        "speaker": application.speaker_name,
+        "session": f"{session.ordinal_name}: {session.title}",
+        "dialogue": f"{dialogue.item.day:%A %d %B %Y}, {dialogue.item.start_time:%H:%M}–{dialogue.item.end_time:%H:%M}",
+        "timezone": timezone_label(session),
+        "to_status": event.to_status,
+        "status_label": event.get_to_status_display(),
+        "from_status": event.from_status,
+        "reason": event.reason,
+        "position": application.position,
+        "start": times[0].strftime("%H:%M") if times else "",
+        "end": times[1].strftime("%H:%M") if times else "",
+        "minutes": dialogue.minutes_per_statement,
+        "url": portal_url(reverse("registrations:stakeholder_home")),
+    }
+    message = EmailMessage(
+        subject=f"{session.code} informal dialogue, {application.organization}: {event.get_to_status_display()}",
+        body=render_to_string("registrations/email/application_event.txt", context),
+        to=recipients,
+        reply_to=[session.process.secretariat_email] if session.process.secretariat_email else None,
+    )
+    if times and event.to_status == SlotApplication.Status.CONFIRMED:
+        message.attach(slot_ics_filename(application), slot_ics(application), "text/calendar")
     message.send()

@@ -1,16 +1,26 @@
 """Reads of accounts, registrations and speakers lists; each runs a fixed number of queries."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from registrations.models import (
     DelegationMember,
     DelegationRegistration,
+    Dialogue,
     Inscription,
+    NonObjectionEntry,
+    NonObjectionList,
+    Objection,
+    Organization,
     PermanentMission,
     Profile,
     RegistrationEvent,
+    Representation,
+    SlotApplication,
     SpeakersList,
     State,
 )
@@ -201,3 +211,175 @@ def status_counts(registrations: QuerySet[DelegationRegistration]) -> list[tuple
     rows = DelegationRegistration.objects.filter(pk__in=registrations.values("pk")).order_by().values_list("status")
     counts = dict(rows.annotate(n=Count("pk")))
     return [(label, counts.get(value, 0)) for value, label in DelegationRegistration.Status.choices]
+
+
+# --- Stakeholders ---------------------------------------------------------------------------------------------------
+
+STAKEHOLDERS_PERMISSION = "registrations.accredit_organization"
+
+
+def manages_stakeholders(user) -> bool:
+    """The secretariat's role for stakeholders: accreditation, non-objection lists, speaking slots."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm(STAKEHOLDERS_PERMISSION))
+
+
+def member_state_missions(user) -> QuerySet[PermanentMission]:
+    """Missions of Member States (not Observer States) that `user` is a focal point for: they consider the lists."""
+    return focal_point_missions(user).filter(state__membership=State.Membership.MEMBER)
+
+
+def focal_point_organization(user) -> Organization | None:
+    """The organization `user` acts for as its focal point, or None."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return (
+        Organization.objects.filter(profiles__user=user, profiles__is_focal_point=True)
+        .select_related("country__regional_group")
+        .first()
+    )
+
+
+def is_organization_focal_point(*, user, organization: Organization) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Profile.objects.filter(user=user, organization=organization, is_focal_point=True).exists()
+
+
+def organization_contact_emails(organization: Organization) -> list[str]:
+    """The organization's address and its focal points' addresses, each once, sorted."""
+    profiles = Profile.objects.filter(organization=organization, is_focal_point=True, user__is_active=True)
+    emails = {email for email in profiles.values_list("user__email", flat=True) if email}
+    if organization.email:
+        emails.add(organization.email)
+    return sorted(emails, key=str.lower)
+
+
+@dataclass(frozen=True)
+class OrganizationContact:
+    organization: Organization
+    emails: list[str]
+
+
+def approved_organizations() -> list[OrganizationContact]:
+    """Accredited stakeholder organizations with their contact addresses (the organization's own and its focal
+    points'), in alphabetical order; for audiences of letters. Two queries."""
+    focal_points = Profile.objects.filter(is_focal_point=True, user__is_active=True).select_related("user")
+    organizations = (
+        Organization.objects.filter(accreditation=Organization.Accreditation.ACCREDITED)
+        .select_related("country")
+        .prefetch_related(Prefetch("profiles", queryset=focal_points, to_attr="focal_points"))
+        .order_by("name")
+    )
+    contacts = []
+    for organization in organizations:
+        emails = {profile.user.email for profile in organization.focal_points if profile.user.email}
+        if organization.email:
+            emails.add(organization.email)
+        contacts.append(OrganizationContact(organization=organization, emails=sorted(emails, key=str.lower)))
+    return contacts
+
+
+def _applications() -> QuerySet[SlotApplication]:
+    return SlotApplication.objects.select_related(
+        "organization__country__regional_group", "theme", "dialogue__item", "dialogue__session__venue"
+    )
+
+
+def dialogues_taking_applications(*, now=None) -> QuerySet[Dialogue]:
+    now = now or timezone.now()
+    return (
+        Dialogue.objects.filter(
+            session__status=ThematicSession.Status.PUBLISHED,
+            applications_open_at__lte=now,
+            applications_close_at__gt=now,
+            drawn_at__isnull=True,
+        )
+        .select_related("item", "session__venue", "session__process")
+        .order_by("item__day", "item__start_time")
+    )
+
+
+def dialogue_for_application(*, pk: int) -> Dialogue:
+    return get_object_or_404(
+        Dialogue.objects.select_related("item", "session__venue", "session__process").filter(
+            session__status=ThematicSession.Status.PUBLISHED
+        ),
+        pk=pk,
+    )
+
+
+def applications_of(organization: Organization) -> QuerySet[SlotApplication]:
+    return _applications().filter(organization=organization).order_by("-dialogue__item__day", "-id")
+
+
+def application_for_user(*, user, pk: int) -> SlotApplication:
+    """An application the user may see: their organization's (as focal point or confirmed representative at the
+    session), or any for the secretariat; 404 for anyone else."""
+    queryset = _applications()
+    if not manages_stakeholders(user):
+        if not user.is_authenticated:
+            raise Http404
+        focal = Profile.objects.filter(user=user, is_focal_point=True, organization__isnull=False)
+        represented = Representation.objects.filter(
+            user=user, status=Representation.Status.CONFIRMED, session=OuterRef("dialogue__session")
+        ).values("organization")
+        queryset = queryset.filter(
+            Q(organization__in=focal.values("organization")) | Q(organization__in=Subquery(represented))
+        )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def representations_of(user) -> QuerySet[Representation]:
+    return Representation.objects.filter(user=user).select_related("organization", "session").order_by("-id")
+
+
+def representations_for_organization(organization: Organization) -> QuerySet[Representation]:
+    return (
+        Representation.objects.filter(organization=organization)
+        .select_related("user", "session")
+        .order_by("-session__start_date", "status", "requested_at")
+    )
+
+
+def confirmed_representative_applications(user) -> QuerySet[SlotApplication]:
+    """Applications of the organizations `user` is a confirmed representative of, at that session."""
+    represented = Representation.objects.filter(
+        user=user, status=Representation.Status.CONFIRMED, session=OuterRef("dialogue__session")
+    ).values("organization")
+    return _applications().filter(organization__in=Subquery(represented)).order_by("-dialogue__item__day")
+
+
+def published_dialogue(*, session: ThematicSession) -> Dialogue | None:
+    """The session's dialogue with its confirmed speakers in speaking order, if the list is published."""
+    confirmed = _applications().filter(status=SlotApplication.Status.CONFIRMED).order_by("position")
+    return (
+        Dialogue.objects.filter(session=session, is_published=True)
+        .select_related("item", "session__venue")
+        .prefetch_related(Prefetch("applications", queryset=confirmed, to_attr="confirmed"))
+        .first()
+    )
+
+
+def open_non_objection_lists(*, user, now=None) -> list[NonObjectionList]:
+    """Lists open to objections, each entry with the objection of the user's State only (never another's)."""
+    now = now or timezone.now()
+    states = member_state_missions(user).values("state")
+    own = Objection.objects.filter(state__in=states)
+    entries = NonObjectionEntry.objects.select_related("organization__country").prefetch_related(
+        Prefetch("objections", queryset=own, to_attr="own_objections")
+    )
+    return list(
+        NonObjectionList.objects.filter(closed_at__isnull=True, deadline__gt=now)
+        .prefetch_related(Prefetch("entries", queryset=entries.order_by("organization__name")))
+        .order_by("deadline")
+    )
+
+
+def non_objection_entry_open(*, pk: int, now=None) -> NonObjectionEntry:
+    now = now or timezone.now()
+    return get_object_or_404(
+        NonObjectionEntry.objects.select_related("list", "organization").filter(
+            list__closed_at__isnull=True, list__deadline__gt=now
+        ),
+        pk=pk,
+    )

@@ -4,7 +4,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from registrations import services
+from registrations import dialogue, services, stakeholders
 
 RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30, "retry_backoff_max": 3600, "max_retries": 8}
 
@@ -17,3 +17,19 @@ def notify_registration_event(event_id: int) -> bool:
 @shared_task(name="registrations.email_confirmation_letter", **RETRY)
 def email_confirmation_letter(member_id: int) -> bool:
     return services.confirmation_letter_email(member_id=member_id)
+
+
+@shared_task(name="registrations.notify_organization_event", **RETRY)
+def notify_organization_event(event_id: int) -> bool:
+    return stakeholders.organization_event_notify(event_id=event_id)
+
+
+@shared_task(name="registrations.notify_application_event", **RETRY)
+def notify_application_event(event_id: int) -> bool:
+    return dialogue.application_event_notify(event_id=event_id)
+
+
+@shared_task(name="registrations.close_due_non_objection_lists")
+def close_due_non_objection_lists() -> int:
+    """Periodic (celery beat): closes the non-objection lists whose deadline has passed."""
+    return stakeholders.non_objection_lists_close_due()

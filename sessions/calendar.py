@@ -1,6 +1,6 @@
 """Times of a session in its venue's time zone, and the session as an iCalendar file (RFC 5545)."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 from django.conf import settings
@@ -20,13 +20,37 @@ def timezone_label(session: ThematicSession) -> str:
     }
 
 
-def session_ics(session: ThematicSession) -> bytes:
-    """The session as an all-day event plus one timed event per agenda item, in the venue's time zone."""
-    zone = session.venue.zone
+def _calendar(name: str) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Compact Portal//Sessions//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{session.process.short_name} {session.ordinal_name}")
+    cal.add("x-wr-calname", name)
+    return cal
+
+
+def event_ics(
+    *, uid: str, summary: str, start: datetime, end: datetime, location: str, description: str = "", name: str = ""
+) -> bytes:
+    """One timed event (aware start and end, e.g. a speaking slot) as an iCalendar file with its time zone."""
+    cal = _calendar(name or summary)
+    event = icalendar.Event()
+    event.add("uid", f"{uid}@{settings.MESSAGE_ID_DOMAIN}")
+    event.add("dtstamp", datetime.now(tz=UTC))
+    event.add("summary", summary)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("location", location)
+    if description:
+        event.add("description", description)
+    cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def session_ics(session: ThematicSession) -> bytes:
+    """The session as an all-day event plus one timed event per agenda item, in the venue's time zone."""
+    zone = session.venue.zone
+    cal = _calendar(f"{session.process.short_name} {session.ordinal_name}")
     host = settings.MESSAGE_ID_DOMAIN
 
     whole = icalendar.Event()

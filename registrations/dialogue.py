@@ -1,0 +1,346 @@
+"""Rules for the informal dialogue's speaking slots: applications, capacity, the waiting list, the draw, the list.
+
+Capacity holds under concurrency because every change to a dialogue's applications runs in one transaction that
+first locks the dialogue's row (`select_for_update()` on PostgreSQL; on SQLite the connection begins its
+transactions IMMEDIATE, which takes the database's write lock, see compact_portal/config.py). Inside it the arrival
+counter is advanced, confirmed applications are counted and the new one is placed: two applications never see
+the same count. Arrival order is that counter (`sequence`), not a clock.
+
+Statuses of an application:
+
+    first come, first served:  ──apply──▶ confirmed (while slots are free) | waitlisted (in order of arrival)
+    draw:                      ──apply──▶ pending ──draw──▶ confirmed | waitlisted (in the order of the draw)
+    confirmed ──withdraw / decline──▶ (the first on the waiting list takes its place and time, and is told)
+    any open status ──withdraw (the organization) / decline (the secretariat)──▶ withdrawn / declined
+    secretariat: confirm (while a slot is free), wait-list (to the end of the list), move within a list
+
+Each change is an ApplicationEvent and an e-mail to the organization (and the speaker), queued after the commit.
+"""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from registrations import draw, selectors
+from registrations.models import FLOOR_KINDS, ApplicationEvent, Dialogue, Organization, SlotApplication
+
+Status = SlotApplication.Status
+LISTED = (Status.CONFIRMED, Status.WAITLISTED)
+OPEN = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
+
+
+def _require_secretariat(user) -> None:
+    if not selectors.manages_stakeholders(user):
+        raise PermissionDenied("Only the secretariat allocates speaking slots.")
+
+
+def _enqueue(task_name: str, *args) -> None:
+    from registrations import tasks
+
+    getattr(tasks, task_name).delay_on_commit(*args)
+
+
+def _locked(dialogue: Dialogue) -> Dialogue:
+    return Dialogue.objects.select_for_update().select_related("item", "session__venue").get(pk=dialogue.pk)
+
+
+def _application(locked: Dialogue, application: SlotApplication) -> SlotApplication:
+    """The application as it is now, read under the dialogue's lock."""
+    return SlotApplication.objects.select_related("organization").get(pk=application.pk, dialogue=locked)
+
+
+def _event(application: SlotApplication, *, from_status: str, by, reason: str = "") -> ApplicationEvent:
+    event = ApplicationEvent.objects.create(
+        application=application, from_status=from_status, to_status=application.status, reason=reason, by=by
+    )
+    _enqueue("notify_application_event", event.pk)
+    return event
+
+
+def _next_position(locked: Dialogue, status: str) -> int:
+    last = locked.applications.filter(status=status).aggregate(last=Max("position"))["last"]
+    return (last or 0) + 1
+
+
+def _renumber(locked: Dialogue, status: str) -> None:
+    """Closes the gaps in a list's positions, keeping its order."""
+    listed = list(locked.applications.filter(status=status).order_by("position", "sequence"))
+    changed = []
+    for position, application in enumerate(listed, start=1):
+        if application.position != position:
+            application.position = position
+            changed.append(application)
+    SlotApplication.objects.bulk_update(changed, ["position"])
+
+
+def _set(application: SlotApplication, *, status: str, position: int | None, by, reason: str = "") -> None:
+    from_status = application.status
+    application.status = status
+    application.position = position
+    if status == Status.DECLINED:
+        application.decision_reason = reason
+    application.save(update_fields=["status", "position", "decision_reason", "updated_at"])
+    _event(application, from_status=from_status, by=by, reason=reason)
+
+
+def _is_allocated(locked: Dialogue) -> bool:
+    """Whether places are final (first come, first served, or the draw made): a freed slot then moves up the list."""
+    return locked.allocation == Dialogue.Allocation.FIRST_COME or locked.drawn_at is not None
+
+
+def _fill(locked: Dialogue, position: int, *, by) -> SlotApplication | None:
+    """Gives slot `position` to the first on the waiting list, who is told; None if the list is empty."""
+    first = locked.applications.filter(status=Status.WAITLISTED).order_by("position", "sequence").first()
+    if first is None:
+        return None
+    _set(first, status=Status.CONFIRMED, position=position, by=by, reason="A slot became free.")
+    _renumber(locked, Status.WAITLISTED)
+    return first
+
+
+def _free(locked: Dialogue, application: SlotApplication, *, to: str, by, reason: str = "") -> None:
+    """Takes an application off its list; a confirmed slot goes to the first on the waiting list."""
+    was, position = application.status, application.position
+    _set(application, status=to, position=None, by=by, reason=reason)
+    if was == Status.CONFIRMED and _is_allocated(locked):
+        if _fill(locked, position, by=by) is None:
+            _renumber(locked, Status.CONFIRMED)
+    elif was in LISTED:
+        _renumber(locked, was)
+
+
+# --- Organizations --------------------------------------------------------------------------------------------------
+
+
+def application_submit(
+    *,
+    dialogue: Dialogue,
+    organization: Organization,
+    by,
+    speaker_name: str,
+    speaker_function: str,
+    summary: str,
+    speaker_email: str = "",
+    theme=None,
+    now: datetime | None = None,
+) -> SlotApplication:
+    """An accredited organization's focal point applies for a slot; one application per organization.
+
+    First come, first served: confirmed while slots are free, else wait-listed in order of arrival. Draw: pending
+    until the draw.
+    """
+    if not selectors.is_organization_focal_point(user=by, organization=organization):
+        raise PermissionDenied("Only the organization's focal points apply for it.")
+    if not organization.is_accredited:
+        raise ValidationError(f"{organization} is not accredited: it cannot apply yet.")
+    if theme is not None and (theme.session_id != dialogue.session_id or theme.kind not in FLOOR_KINDS):
+        raise ValidationError({"theme": "Choose one of this session's panels."})
+    application = SlotApplication(
+        dialogue_id=dialogue.pk,
+        organization=organization,
+        speaker_name=speaker_name.strip(),
+        speaker_function=speaker_function.strip(),
+        speaker_email=(speaker_email or "").strip(),
+        theme=theme,
+        summary=summary.strip(),
+        applied_by=by,
+        status=Status.PENDING,
+        sequence=0,
+    )
+    application.full_clean(exclude=["dialogue", "sequence", "status"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            locked = _locked(dialogue)
+            problem = locked.applications_message(now=now)
+            if problem:
+                raise ValidationError(problem)
+            if locked.applications.filter(organization=organization).exists():
+                raise ValidationError(f"{organization} has already applied for this dialogue.")
+            locked.next_sequence += 1
+            locked.save(update_fields=["next_sequence"])
+            application.dialogue = locked
+            application.sequence = locked.next_sequence
+            if locked.allocation == Dialogue.Allocation.FIRST_COME:
+                confirmed = locked.applications.filter(status=Status.CONFIRMED).count()
+                application.status = Status.CONFIRMED if confirmed < locked.slot_count else Status.WAITLISTED
+                application.position = _next_position(locked, application.status)
+            application.save()
+            _event(application, from_status="", by=by)
+    except IntegrityError as error:  # the constraint, should a row ever bypass the lock
+        raise ValidationError(f"{organization} has already applied for this dialogue.") from error
+    return application
+
+
+def application_withdraw(*, application: SlotApplication, by) -> SlotApplication:
+    """The organization withdraws its application; a confirmed slot goes to the first on the waiting list."""
+    if not (
+        selectors.is_organization_focal_point(user=by, organization=application.organization)
+        or selectors.manages_stakeholders(by)
+    ):
+        raise PermissionDenied("Only the organization's focal points withdraw its application.")
+    with transaction.atomic():
+        locked = _locked(application.dialogue)
+        current = _application(locked, application)
+        if current.status not in OPEN:
+            raise ValidationError(f"The application is {current.get_status_display().lower()} already.")
+        _free(locked, current, to=Status.WITHDRAWN, by=by)
+    application.refresh_from_db()
+    return application
+
+
+# --- The secretariat ------------------------------------------------------------------------------------------------
+
+
+def application_confirm(*, application: SlotApplication, by) -> SlotApplication:
+    """Gives a pending or wait-listed application the next slot, while one is free."""
+    _require_secretariat(by)
+    with transaction.atomic():
+        locked = _locked(application.dialogue)
+        current = _application(locked, application)
+        if current.status not in (Status.PENDING, Status.WAITLISTED):
+            raise ValidationError(f"{current.organization} is {current.get_status_display().lower()}.")
+        if locked.applications.filter(status=Status.CONFIRMED).count() >= locked.slot_count:
+            raise ValidationError(
+                f"All {locked.slot_count} slots are taken: wait-list or decline a confirmed speaker first."
+            )
+        was = current.status
+        _set(current, status=Status.CONFIRMED, position=_next_position(locked, Status.CONFIRMED), by=by)
+        if was == Status.WAITLISTED:
+            _renumber(locked, Status.WAITLISTED)
+    application.refresh_from_db()
+    return application
+
+
+def application_waitlist(*, application: SlotApplication, by) -> SlotApplication:
+    """Moves a pending or confirmed application to the end of the waiting list (nobody moves up: confirm whom
+    the slot should go to)."""
+    _require_secretariat(by)
+    with transaction.atomic():
+        locked = _locked(application.dialogue)
+        current = _application(locked, application)
+        if current.status not in (Status.PENDING, Status.CONFIRMED):
+            raise ValidationError(f"{current.organization} is {current.get_status_display().lower()}.")
+        was = current.status
+        _set(current, status=Status.WAITLISTED, position=_next_position(locked, Status.WAITLISTED), by=by)
+        if was == Status.CONFIRMED:
+            _renumber(locked, Status.CONFIRMED)
+    application.refresh_from_db()
+    return application
+
+
+def application_decline(*, application: SlotApplication, by, reason: str = "") -> SlotApplication:
+    """Declines an application; a confirmed slot goes to the first on the waiting list."""
+    _require_secretariat(by)
+    with transaction.atomic():
+        locked = _locked(application.dialogue)
+        current = _application(locked, application)
+        if current.status not in OPEN:
+            raise ValidationError(f"{current.organization} is {current.get_status_display().lower()}.")
+        _free(locked, current, to=Status.DECLINED, by=by, reason=(reason or "").strip())
+    application.refresh_from_db()
+    return application
+
+
+def application_move(*, application: SlotApplication, to_position: int, by) -> None:
+    """Moves a confirmed speaker (or a wait-listed one) to `to_position` in its list; 1 is first."""
+    _require_secretariat(by)
+    with transaction.atomic():
+        locked = _locked(application.dialogue)
+        current = _application(locked, application)
+        if current.status not in LISTED:
+            raise ValidationError(f"{current.organization} is {current.get_status_display().lower()}.")
+        ordered = list(locked.applications.filter(status=current.status).order_by("position", "sequence"))
+        moving = next(a for a in ordered if a.pk == current.pk)
+        ordered.remove(moving)
+        ordered.insert(min(max(to_position, 1), len(ordered) + 1) - 1, moving)
+        for position, listed in enumerate(ordered, start=1):
+            listed.position = position
+        SlotApplication.objects.bulk_update(ordered, ["position"])
+
+
+def dialogue_draw(*, dialogue: Dialogue, by, seed: str = "", now: datetime | None = None) -> list[SlotApplication]:
+    """Draws the speaking order among pending applications (see registrations/draw.py for the rule).
+
+    Applications close when the draw is made (if the deadline is still ahead, it is brought forward to now).
+    The seed (given, e.g. read out in a meeting, or drawn here) is recorded and published. Once only.
+    """
+    _require_secretariat(by)
+    now = now or timezone.now()
+    seed = (seed or "").strip() or draw.new_seed()
+    with transaction.atomic():
+        locked = _locked(dialogue)
+        if locked.allocation != Dialogue.Allocation.DRAW:
+            raise ValidationError("This dialogue allocates slots first come, first served: there is no draw.")
+        if locked.drawn_at:
+            raise ValidationError(f"The draw was made on {timezone.localtime(locked.drawn_at):%d %B %Y at %H:%M}.")
+        if locked.applications_close_at > now:
+            locked.applications_close_at = max(now, locked.applications_open_at + timedelta(seconds=1))
+        pending = list(
+            locked.applications.filter(status=Status.PENDING)
+            .select_related("organization__country__regional_group")
+            .order_by("sequence")
+        )
+        entries = [draw.Entry(key=a.pk, region=region_label(a.organization), kind=a.organization.kind) for a in pending]
+        by_pk = {a.pk: a for a in pending}
+        order = [by_pk[pk] for pk in draw.draw_order(entries, seed)]
+        confirmed_before = locked.applications.filter(status=Status.CONFIRMED).count()
+        waitlisted_before = locked.applications.filter(status=Status.WAITLISTED).count()
+        free = max(locked.slot_count - confirmed_before, 0)
+        for index, application in enumerate(order):
+            if index < free:
+                _set(application, status=Status.CONFIRMED, position=confirmed_before + index + 1, by=by)
+            else:
+                _set(application, status=Status.WAITLISTED, position=waitlisted_before + index - free + 1, by=by)
+        locked.draw_seed = seed
+        locked.drawn_at = now
+        locked.drawn_by = by
+        locked.save(update_fields=["draw_seed", "drawn_at", "drawn_by", "applications_close_at"])
+    return order
+
+
+def region_label(organization: Organization) -> str:
+    group = organization.country.regional_group if organization.country_id else None
+    if group is None:
+        return draw.NO_REGION
+    return group.short_name or group.name
+
+
+def dialogue_publish(*, dialogue: Dialogue, by, published: bool = True) -> Dialogue:
+    """Shows the list of confirmed speakers on the session's page (or withdraws it)."""
+    _require_secretariat(by)
+    with transaction.atomic():
+        locked = _locked(dialogue)
+        if published and locked.allocation == Dialogue.Allocation.DRAW and not locked.drawn_at:
+            raise ValidationError("Make the draw before publishing the list.")
+        locked.is_published = published
+        locked.published_at = timezone.now() if published else None
+        locked.save(update_fields=["is_published", "published_at"])
+    dialogue.refresh_from_db()
+    return dialogue
+
+
+# --- Notifications (called by tasks) --------------------------------------------------------------------------------
+
+
+def application_event_notify(*, event_id: int) -> bool:
+    """E-mails the organization (and the speaker) about one change of its application. Sends at most once."""
+    from registrations import notifications
+
+    claimed = ApplicationEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(notified_at=timezone.now())
+    if not claimed:
+        return False
+    try:
+        event = ApplicationEvent.objects.select_related(
+            "application__organization",
+            "application__dialogue__session__venue",
+            "application__dialogue__session__process",
+            "application__dialogue__item",
+        ).get(pk=event_id)
+        notifications.application_event_send(event=event)
+    except Exception:
+        ApplicationEvent.objects.filter(pk=event_id).update(notified_at=None)
+        raise
+    return True
