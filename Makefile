@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test setup-run setup-test lint format messages clean
+.PHONY: run test setup-run setup-test lint format messages catalogues clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,26 @@ $(VENV)/.installed-test: requirements.txt requirements-dev.txt | $(BIN)/python
 
 setup-run: $(VENV)/.installed-run
 	scripts/system-packages.sh run
+	$(MAKE) --no-print-directory messages
 
 setup-test: $(VENV)/.installed-test
 	scripts/system-packages.sh test
+	$(MAKE) --no-print-directory node_modules/.package-lock.json messages
+
+# The compiled catalogues (.mo) are built from locale/*/LC_MESSAGES/django.po, never committed (.gitignore).
+messages: | $(BIN)/python
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=var -v0
+
+# After marking strings: update locale/*/LC_MESSAGES/django.po, then translate what is new (tests/test_translations.py
+# fails on any untranslated or fuzzy entry). The admin stays English.
+catalogues: | $(BIN)/python
+	$(BIN)/python manage.py makemessages -l ar -l zh_Hans -l fr -l ru -l es --add-location=file --no-obsolete \
+		--ignore='templates/admin/*' --ignore='*/migrations/*' --ignore=.venv --ignore=node_modules --ignore=var \
+		--ignore=bench --ignore=tests
+
+# axe-core for the accessibility tests, as package-lock.json pins it.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
 
 run: setup-run
 	$(BIN)/python manage.py check_services

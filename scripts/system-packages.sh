@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the portal needs, if missing. Usage: scripts/system-packages.sh run|test
-#   run:  what WeasyPrint needs (fast font subsetting, fonts for the six UN languages)
-#   test: the same, plus Chromium for browser tests and poppler-utils (pdftotext) for PDF assertions
+#   run:  what WeasyPrint needs (fast font subsetting, fonts for the six UN languages) and gettext (compilemessages)
+#   test: the same, plus Chromium for browser tests, poppler-utils (pdftotext) for PDF assertions, and Node.js
+#         with npm for axe-core (the accessibility tests)
 set -euo pipefail
-packages=(libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk)
+packages=(libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk gettext)
 if [ "${1:-run}" = "test" ]; then
   packages+=(chromium poppler-utils)
+  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 missing=()
 for package in "${packages[@]}"; do

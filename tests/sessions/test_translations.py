@@ -1,0 +1,137 @@
+"""Session content in the official languages: entered by the secretariat, shown in the page's language, English
+where a translation is missing; dates in the language's conventions."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from sessions.models import AgendaItem, ThematicSession
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name, language, **kwargs):
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
+
+
+def test_localized_gives_the_translation_or_falls_back_to_english(make_session):
+    session = make_session(title="Regular pathways", translations={"fr": {"title": "Voies régulières"}})
+    assert session.localized("title", "fr") == "Voies régulières"
+    assert session.localized("title", "es") == "Regular pathways"
+    assert session.localized("title", "en") == "Regular pathways"
+    with translation.override("fr"):
+        assert session.local_title == "Voies régulières"
+    with translation.override("ar"):
+        assert session.local_title == "Regular pathways"
+
+
+def test_empty_translation_falls_back_to_english(make_session):
+    session = make_session(title="Regular pathways", translations={"ru": {"title": ""}})
+    assert session.localized("title", "ru") == "Regular pathways"
+
+
+def test_sixth_session_page_in_french_shows_french_titles_and_french_dates(client, demo_session):
+    page = client.get(_url("sessions:detail", "fr", slug=demo_session.slug)).content.decode()
+    assert '<html lang="fr" dir="ltr">' in page
+    assert "<h1>Migration irrégulière et voies de migration régulière, y compris le travail décent" in page
+    assert "Séance d’ouverture" in page
+    assert "Dialogue informel avec les parties prenantes" in page
+    assert "jeudi 12 octobre 2017" in page
+    assert "12 octobre 2017</time> – <time datetime=\"2017-10-13\">13 octobre 2017</time>" in page
+    assert "Informal thematic session" not in page
+    assert "Session thématique informelle 6" in page
+
+
+def test_session_page_falls_back_to_english_titles_in_a_language_without_translations(client, demo_session):
+    page = client.get(_url("sessions:detail", "es", slug=demo_session.slug)).content.decode()
+    assert '<html lang="es" dir="ltr">' in page
+    assert "Irregular migration and regular pathways, including decent work" in page
+    assert "jueves 12 de octubre de 2017" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "day_heading", "direction"),
+    [
+        ("en", "Thursday 12 October 2017", "ltr"),
+        ("fr", "jeudi 12 octobre 2017", "ltr"),
+        ("es", "jueves 12 de octubre de 2017", "ltr"),
+        ("ru", "12 октября 2017 г.", "ltr"),
+        ("zh-hans", "2017年10月12日 星期四", "ltr"),
+        ("ar", "الخميس 12 أكتوبر 2017", "rtl"),
+    ],
+)
+def test_session_page_in_each_language_has_its_direction_and_date_format(
+    client, demo_session, language, day_heading, direction
+):
+    response = client.get(_url("sessions:detail", language, slug=demo_session.slug))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'<html lang="{language}" dir="{direction}">' in page
+    assert day_heading in page
+
+
+def test_admin_stores_titles_in_other_languages(client, admin_user, make_session):
+    session = make_session()
+    client.force_login(admin_user)
+    url = reverse("admin:consultations_thematicsession_change", args=[session.pk])
+    form = client.get(url).content.decode()
+    assert 'name="title_fr"' in form
+    assert 'name="title_zh_hans"' in form
+    data = {
+        "process": session.process_id,
+        "number": session.number,
+        "title": session.title,
+        "slug": session.slug,
+        "start_date": session.start_date.isoformat(),
+        "end_date": session.end_date.isoformat(),
+        "venue": session.venue_id,
+        "status": session.status,
+        "title_fr": "Séance d’essai",
+        "title_ar": "جلسة تجريبية",
+        "title_es": "  ",
+        "co_facilitator_links-TOTAL_FORMS": 0,
+        "co_facilitator_links-INITIAL_FORMS": 0,
+        "documents-TOTAL_FORMS": 0,
+        "documents-INITIAL_FORMS": 0,
+        "agenda_items-TOTAL_FORMS": 0,
+        "agenda_items-INITIAL_FORMS": 0,
+    }
+    assert client.post(url, data).status_code == 302
+    session.refresh_from_db()
+    assert session.translations == {"ar": {"title": "جلسة تجريبية"}, "fr": {"title": "Séance d’essai"}}
+    assert 'value="Séance d’essai"' in client.get(url).content.decode()
+
+
+def test_admin_stores_agenda_item_titles_and_descriptions_in_other_languages(client, admin_user, demo_session):
+    client.force_login(admin_user)
+    item = demo_session.agenda_items.get(title="Lunch break and side events")
+    data = {
+        "session": demo_session.pk,
+        "day": "2017-10-12",
+        "start_time": "13:00",
+        "end_time": "15:00",
+        "kind": "break",
+        "title": item.title,
+        "description": item.description,
+        "title_ru": "Обеденный перерыв и параллельные мероприятия",
+        "description_ru": "Параллельные мероприятия объявляются с указанием зала и времени.",
+        "roles-TOTAL_FORMS": 0,
+        "roles-INITIAL_FORMS": 0,
+    }
+    response = client.post(reverse("admin:consultations_agendaitem_change", args=[item.pk]), data)
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.translations == {
+        "ru": {
+            "title": "Обеденный перерыв и параллельные мероприятия",
+            "description": "Параллельные мероприятия объявляются с указанием зала и времени.",
+        }
+    }
+
+
+def test_demo_gives_the_sixth_session_and_each_of_its_items_a_french_title(demo_session):
+    assert demo_session.translations["fr"]["title"].startswith("Migration irrégulière")
+    items = AgendaItem.objects.filter(session=demo_session)
+    assert all(item.translations["fr"]["title"] and item.translations["fr"]["description"] for item in items)
+    assert ThematicSession.objects.exclude(pk=demo_session.pk).filter(translations={}).count() == 5
