@@ -84,6 +84,7 @@ def reference_data_load(*, path: Path = STATES_CSV) -> dict[str, int]:
                 "iso2": row["iso2"],
                 "name_en": row["name_en"],
                 "name_fr": row["name_fr"],
+                **{column: row.get(column, "") for column in ("name_ar", "name_zh", "name_ru", "name_es")},
                 "membership": row["membership"],
                 "regional_group": groups[row["regional_group"]] if row["regional_group"] else None,
                 "admitted": date.fromisoformat(row["admitted"]) if row["admitted"] else None,

@@ -28,6 +28,11 @@ class State(models.Model):
     iso2 = models.CharField("ISO 3166 alpha-2", max_length=2, unique=True)
     name_en = models.CharField("short name (English)", max_length=100, unique=True)
     name_fr = models.CharField("short name (French)", max_length=100)
+    # The other official languages, from CLDR with UN short names where they differ (scripts/state_names.py).
+    name_ar = models.CharField("short name (Arabic)", max_length=100, blank=True)
+    name_zh = models.CharField("short name (Chinese)", max_length=100, blank=True)
+    name_ru = models.CharField("short name (Russian)", max_length=100, blank=True)
+    name_es = models.CharField("short name (Spanish)", max_length=100, blank=True)
     membership = models.CharField(max_length=10, choices=Membership.choices, db_index=True)
     regional_group = models.ForeignKey(
         RegionalGroup,
@@ -52,7 +57,11 @@ class State(models.Model):
         return self.name_en
 
     def name(self, language: str = "en") -> str:
-        return self.name_fr if language.startswith("fr") else self.name_en
+        """The short name in `language` (a Django language code: "fr", "zh-hans"), or in English."""
+        code = (language or "en").lower().replace("_", "-").split("-")[0]
+        if code in {"fr", "ar", "zh", "ru", "es"}:
+            return getattr(self, f"name_{code}") or self.name_en
+        return self.name_en
 
 
 def validate_email_lines(value: str) -> None:
