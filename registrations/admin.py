@@ -16,7 +16,6 @@ from registrations.models import (
     DelegationMember,
     DelegationRegistration,
     Inscription,
-    Organization,
     PermanentMission,
     Profile,
     RegionalGroup,
@@ -65,13 +64,6 @@ class FocalPointInline(admin.TabularInline):
 
 
 PermanentMissionAdmin.inlines = [FocalPointInline]
-
-
-@admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "acronym", "kind", "website"]
-    list_filter = ["kind"]
-    search_fields = ["name", "acronym"]
 
 
 @admin.register(Profile)
@@ -426,3 +418,7 @@ class InscriptionAdmin(admin.ModelAdmin):
     @admin.action(description="Move the selected speaker to the top of the list")
     def move_to_top(self, request, queryset):
         self._move(request, queryset, to=1)
+
+
+# Stakeholders: organizations, accreditation, non-objection lists, representatives, the informal dialogue.
+from registrations import admin_stakeholders  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations import views
+from registrations import stakeholder_views, views
 
 app_name = "registrations"
 
@@ -21,4 +21,23 @@ urlpatterns = [
     path("delegation/inscriptions/<int:pk>/withdraw/", views.inscription_withdraw, name="withdraw"),
     path("sessions/<slug:slug>/speakers/", views.session_speakers, name="session_speakers"),
     path("badges/check/", views.badge_check, name="badge_check"),
+    # Stakeholders
+    path("stakeholders/", stakeholder_views.stakeholder_home, name="stakeholder_home"),
+    path("stakeholders/organization/register/", stakeholder_views.organization_register, name="organization_register"),
+    path("stakeholders/represent/", stakeholder_views.representation_request, name="representation_request"),
+    path(
+        "stakeholders/representations/<int:pk>/decide/",
+        stakeholder_views.representation_decide,
+        name="representation_decide",
+    ),
+    path("stakeholders/dialogues/<int:dialogue_pk>/apply/", stakeholder_views.application_create, name="apply"),
+    path(
+        "stakeholders/applications/<int:pk>/withdraw/",
+        stakeholder_views.application_withdraw,
+        name="application_withdraw",
+    ),
+    path("stakeholders/applications/<int:pk>/slot.ics", stakeholder_views.application_ics, name="application_ics"),
+    path("stakeholders/non-objection/", stakeholder_views.non_objection_lists, name="non_objection"),
+    path("stakeholders/non-objection/<int:entry_pk>/objection/", stakeholder_views.objection, name="objection"),
+    path("sessions/<slug:slug>/dialogue/", stakeholder_views.dialogue_speakers, name="dialogue_speakers"),
 ]

@@ -1,0 +1,679 @@
+"""The secretariat's admin for stakeholders: accreditation, non-objection lists, representatives, the informal
+dialogue's slots (confirm, wait-list, decline, draw with its seed, reorder, publish)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from registrations import dialogue as dialogue_services
+from registrations import draw, selectors, stakeholders
+from registrations.models import (
+    DIALOGUE_KIND,
+    Dialogue,
+    NonObjectionEntry,
+    NonObjectionList,
+    Organization,
+    OrganizationEvent,
+    Profile,
+    Representation,
+    SlotApplication,
+)
+from sessions.models import AgendaItem
+
+
+def _problem(error) -> str:
+    return "; ".join(getattr(error, "messages", None) or [str(error)])
+
+
+def _each(modeladmin, request, queryset, service, done_label: str, **kwargs) -> None:
+    """Calls `service` for each object; reports what was done and what was refused, and why."""
+    done = []
+    for obj in queryset:
+        try:
+            service(by=request.user, **{modeladmin.service_arg: obj}, **kwargs)
+        except (ValidationError, PermissionDenied) as error:
+            modeladmin.message_user(request, f"{obj}: {_problem(error)}", messages.ERROR)
+        else:
+            done.append(str(obj))
+    if done:
+        modeladmin.message_user(request, f"{done_label}: {', '.join(done)}.", messages.SUCCESS)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- Organizations and accreditation ----------------------------------------------------------------------------------
+
+
+class OrganizationFocalPointInline(admin.TabularInline):
+    model = Profile
+    fk_name = "organization"
+    fields = ["user", "is_focal_point"]
+    autocomplete_fields = ["user"]
+    extra = 0
+    verbose_name = "account"
+    verbose_name_plural = "accounts (focal points act for the organization)"
+
+
+class OrganizationEventInline(ReadOnlyInline):
+    model = OrganizationEvent
+    fields = ["at", "to_status", "reason", "by", "notified_at"]
+    readonly_fields = fields
+    verbose_name_plural = "accreditation history"
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), help_text="Sent to the organization."
+    )
+    ids = forms.CharField(widget=forms.HiddenInput)
+
+
+class ListChoiceForm(forms.Form):
+    nolist = forms.ModelChoiceField(
+        label="Open list", queryset=NonObjectionList.objects.none(), required=False, empty_label="— a new list —"
+    )
+    title = forms.CharField(max_length=200, required=False, help_text="For a new list.")
+    deadline = forms.DateTimeField(
+        required=False,
+        help_text="For a new list: until when Member States may object (YYYY-MM-DD HH:MM, portal time).",
+    )
+    ids = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nolist"].queryset = NonObjectionList.objects.filter(
+            closed_at__isnull=True, deadline__gt=timezone.now()
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("nolist") and not (data.get("title") and data.get("deadline")):
+            raise ValidationError("Choose an open list, or give the title and deadline of a new one.")
+        return data
+
+
+def _ids(source) -> list[int]:
+    return [int(pk) for pk in source.get("ids", "").split(",") if pk.strip().isdigit()]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "ecosoc_status", "country", "region", "accreditation", "accredited_at"]
+    list_filter = ["accreditation", "ecosoc_status", "kind", "country__regional_group"]
+    search_fields = ["name", "acronym", "email"]
+    list_select_related = ["country__regional_group"]
+    autocomplete_fields = ["country"]
+    fields = [
+        "name",
+        "acronym",
+        "kind",
+        "ecosoc_status",
+        "country",
+        "website",
+        "email",
+        "accreditation",
+        "accreditation_reason",
+        "accredited_at",
+        "created_at",
+        "created_by",
+    ]
+    readonly_fields = ["accreditation", "accreditation_reason", "accredited_at", "created_at", "created_by"]
+    inlines = [OrganizationFocalPointInline, OrganizationEventInline]
+    actions = ["confirm_accreditation", "put_on_list", "decline_accreditation"]
+    service_arg = "organization"
+
+    @admin.display(description="Region", ordering="country__regional_group__name")
+    def region(self, obj):
+        return dialogue_services.region_label(obj)
+
+    def has_manage_permission(self, request):
+        return selectors.manages_stakeholders(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Confirm ECOSOC status: accredit the selected organizations", permissions=["manage"])
+    def confirm_accreditation(self, request, queryset):
+        _each(self, request, queryset, stakeholders.accreditation_confirm, "Accredited")
+
+    @admin.action(description="Put the selected organizations on a non-objection list…", permissions=["manage"])
+    def put_on_list(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return redirect(f"{reverse('admin:registrations_organization_put_on_list')}?ids={ids}")
+
+    @admin.action(description="Decline the accreditation of the selected organizations…", permissions=["manage"])
+    def decline_accreditation(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return redirect(f"{reverse('admin:registrations_organization_decline')}?ids={ids}")
+
+    def get_urls(self):
+        return [
+            path(
+                "put-on-list/",
+                self.admin_site.admin_view(self.put_on_list_view),
+                name="registrations_organization_put_on_list",
+            ),
+            path("decline/", self.admin_site.admin_view(self.decline_view), name="registrations_organization_decline"),
+            *super().get_urls(),
+        ]
+
+    def _page(self, request, title, form, organizations, template):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+            "organizations": organizations,
+        }
+        return TemplateResponse(request, f"admin/registrations/organization/{template}", context)
+
+    def put_on_list_view(self, request):
+        if not self.has_manage_permission(request):
+            raise PermissionDenied
+        source = request.POST if request.method == "POST" else request.GET
+        organizations = list(Organization.objects.filter(pk__in=_ids(source)).select_related("country"))
+        form = ListChoiceForm(request.POST or None, initial={"ids": source.get("ids", "")})
+        if request.method == "POST" and form.is_valid():
+            try:
+                nolist = form.cleaned_data["nolist"] or stakeholders.non_objection_list_create(
+                    title=form.cleaned_data["title"], deadline=form.cleaned_data["deadline"], by=request.user
+                )
+                stakeholders.non_objection_list_add(nolist=nolist, organizations=organizations, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, _problem(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"On {nolist.title}: {', '.join(map(str, organizations))}.", messages.SUCCESS
+                )
+                return redirect("admin:registrations_nonobjectionlist_change", nolist.pk)
+        return self._page(request, "Put organizations on a non-objection list", form, organizations, "put_on_list.html")
+
+    def decline_view(self, request):
+        if not self.has_manage_permission(request):
+            raise PermissionDenied
+        source = request.POST if request.method == "POST" else request.GET
+        organizations = list(Organization.objects.filter(pk__in=_ids(source)))
+        form = ReasonForm(request.POST or None, initial={"ids": source.get("ids", "")})
+        if request.method == "POST" and form.is_valid():
+            _each(
+                self,
+                request,
+                organizations,
+                stakeholders.accreditation_decline,
+                "Not accredited",
+                reason=form.cleaned_data["reason"],
+            )
+            return redirect("admin:registrations_organization_changelist")
+        return self._page(request, "Decline accreditation", form, organizations, "decline.html")
+
+
+class NonObjectionEntryInline(ReadOnlyInline):
+    model = NonObjectionEntry
+    fields = ["organization", "organization_kind", "outcome", "objections_summary", "decided_at"]
+    readonly_fields = fields
+    verbose_name_plural = "organizations on the list (objections and their reasons: secretariat only)"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organization")
+            .prefetch_related("objections__state", "objections__by")
+        )
+
+    @admin.display(description="Kind")
+    def organization_kind(self, obj):
+        return obj.organization.get_kind_display()
+
+    @admin.display(description="Objections")
+    def objections_summary(self, obj):
+        objections = list(obj.objections.all())
+        if not objections:
+            return "None"
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong> ({}, {}){}</p>",
+            (
+                (
+                    o.state.name_en,
+                    o.by.email if o.by else "—",
+                    timezone.localtime(o.at).strftime("%d %b %Y %H:%M"),
+                    format_html(": {}", o.reason) if o.reason else "",
+                )
+                for o in objections
+            ),
+        )
+
+
+@admin.register(NonObjectionList)
+class NonObjectionListAdmin(admin.ModelAdmin):
+    list_display = ["title", "deadline", "organizations", "objected", "closed_at"]
+    list_filter = [("closed_at", admin.EmptyFieldListFilter)]
+    fields = ["title", "deadline", "created_by", "created_at", "closed_at", "closed_by"]
+    readonly_fields = ["created_by", "created_at", "closed_at", "closed_by"]
+    inlines = [NonObjectionEntryInline]
+    actions = ["close_now"]
+    service_arg = "nolist"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                entry_total=Count("entries", distinct=True),
+                objected_total=Count("entries", filter=Q(entries__objections__isnull=False), distinct=True),
+            )
+        )
+
+    @admin.display(description="Organizations", ordering="entry_total")
+    def organizations(self, obj):
+        return obj.entry_total
+
+    @admin.display(description="With an objection", ordering="objected_total")
+    def objected(self, obj):
+        return obj.objected_total
+
+    def has_manage_permission(self, request):
+        return selectors.manages_stakeholders(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(
+        description="Close the selected lists now (accredit organizations without objection)", permissions=["manage"]
+    )
+    def close_now(self, request, queryset):
+        for nolist in queryset:
+            try:
+                counts = stakeholders.non_objection_list_close(nolist=nolist, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{nolist.title}: {_problem(error)}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"{nolist.title}: {counts['approved']} accredited, {counts['not_approved']} not (objection).",
+                    messages.SUCCESS,
+                )
+
+
+@admin.register(Representation)
+class RepresentationAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "session", "function", "status", "requested_at", "decided_at"]
+    list_filter = ["session", "status", "organization__kind"]
+    search_fields = ["user__email", "organization__name"]
+    list_select_related = ["user", "organization", "session"]
+    fields = ["session", "organization", "user", "function", "status", "requested_at", "decided_at", "decided_by"]
+    readonly_fields = fields
+    actions = ["confirm", "decline"]
+    service_arg = "representation"
+
+    def has_add_permission(self, request):
+        return False  # people ask; the focal point or the secretariat confirms
+
+    @admin.action(description="Confirm the selected representatives (within the session's quota)")
+    def confirm(self, request, queryset):
+        _each(self, request, queryset, stakeholders.representation_decide, "Confirmed", confirm=True)
+
+    @admin.action(description="Decline the selected representatives")
+    def decline(self, request, queryset):
+        _each(self, request, queryset, stakeholders.representation_decide, "Declined", confirm=False)
+
+
+# --- The informal dialogue ------------------------------------------------------------------------------------------
+
+
+class SlotApplicationInline(ReadOnlyInline):
+    model = SlotApplication
+    fields = ["status", "position", "slot", "organization", "region", "kind", "speaker_name", "sequence"]
+    readonly_fields = fields
+    ordering = ["status", "position", "sequence"]
+    verbose_name_plural = "applications (confirmed in speaking order, then the waiting list)"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organization__country__regional_group", "dialogue__item", "dialogue__session__venue")
+        )
+
+    @admin.display(description="Time")
+    def slot(self, obj):
+        times = obj.slot_times()
+        return f"{times[0]:%H:%M}–{times[1]:%H:%M}" if times else "—"
+
+    @admin.display(description="Region")
+    def region(self, obj):
+        return dialogue_services.region_label(obj.organization)
+
+    @admin.display(description="Kind")
+    def kind(self, obj):
+        return obj.organization.get_kind_display()
+
+
+class DrawForm(forms.Form):
+    seed = forms.CharField(
+        max_length=40,
+        required=False,
+        help_text="Leave empty for a random seed, or give one drawn in public (e.g. numbers read out in a meeting).",
+    )
+
+
+@admin.register(Dialogue)
+class DialogueAdmin(admin.ModelAdmin):
+    list_display = [
+        "session",
+        "window",
+        "slots",
+        "allocation",
+        "applications_close_at",
+        "confirmed",
+        "waitlisted",
+        "pending",
+        "draw_seed",
+        "is_published",
+    ]
+    list_filter = ["allocation", "is_published"]
+    list_select_related = ["session", "item"]
+    actions = ["publish", "unpublish"]
+    fields = [
+        "session",
+        "item",
+        "minutes_per_statement",
+        "chair_minutes",
+        "slots",
+        "applications_open_at",
+        "applications_close_at",
+        "allocation",
+        "representatives_per_organization",
+        "draw_rule",
+        "draw_seed",
+        "drawn_at",
+        "drawn_by",
+        "is_published",
+        "published_at",
+    ]
+    readonly_fields = ["slots", "draw_rule", "draw_seed", "drawn_at", "drawn_by", "is_published", "published_at"]
+    inlines = [SlotApplicationInline]
+    change_form_template = "admin/registrations/dialogue/change_form.html"
+
+    def get_queryset(self, request):
+        counts = {
+            f"{status}_total": Count("applications", filter=Q(applications__status=status))
+            for status in ("confirmed", "waitlisted", "pending")
+        }
+        return super().get_queryset(request).annotate(**counts)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "item":
+            kwargs["queryset"] = AgendaItem.objects.filter(kind=DIALOGUE_KIND).select_related("session")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "session", "item"] if obj else self.readonly_fields
+
+    @admin.display(description="Window")
+    def window(self, obj):
+        return f"{obj.item.day:%d %b %Y} {obj.item.start_time:%H:%M}–{obj.item.end_time:%H:%M}"
+
+    @admin.display(description="Slots")
+    def slots(self, obj):
+        if not obj.pk:
+            return "(window − chair) ÷ minutes per statement, once saved"
+        window = f"{obj.window_minutes} min − {obj.chair_minutes} for the chair"
+        return f"{obj.slot_count} ({window}) ÷ {obj.minutes_per_statement}"
+
+    @admin.display(description="Confirmed", ordering="confirmed_total")
+    def confirmed(self, obj):
+        return obj.confirmed_total
+
+    @admin.display(description="Waiting list", ordering="waitlisted_total")
+    def waitlisted(self, obj):
+        return obj.waitlisted_total
+
+    @admin.display(description="Awaiting the draw", ordering="pending_total")
+    def pending(self, obj):
+        return obj.pending_total
+
+    def _publish(self, request, queryset, published: bool):
+        for dialogue in queryset:
+            try:
+                dialogue_services.dialogue_publish(dialogue=dialogue, by=request.user, published=published)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{dialogue}: {_problem(error)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{dialogue}: {'published' if published else 'withdrawn'}.")
+
+    @admin.action(description="Publish the selected lists of speakers on the sessions' pages")
+    def publish(self, request, queryset):
+        self._publish(request, queryset, True)
+
+    @admin.action(description="Withdraw the selected lists of speakers from the sessions' pages")
+    def unpublish(self, request, queryset):
+        self._publish(request, queryset, False)
+
+    @admin.display(description="The draw's rule")
+    def draw_rule(self, obj):
+        return draw.RULE
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/draw/", self.admin_site.admin_view(self.draw_view), name="registrations_dialogue_draw"),
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="registrations_dialogue_publish",
+            ),
+            *super().get_urls(),
+        ]
+
+    def draw_view(self, request, pk):
+        if not selectors.manages_stakeholders(request.user):
+            raise PermissionDenied
+        dialogue = get_object_or_404(Dialogue.objects.select_related("session", "item"), pk=pk)
+        form = DrawForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                order = dialogue_services.dialogue_draw(
+                    dialogue=dialogue, by=request.user, seed=form.cleaned_data["seed"]
+                )
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, _problem(error), messages.ERROR)
+            else:
+                dialogue.refresh_from_db()
+                self.message_user(
+                    request,
+                    f"Draw made with seed {dialogue.draw_seed}: {len(order)} applications, "
+                    f"{min(len(order), dialogue.slot_count)} slots confirmed. Review, reorder if needed, and publish.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:registrations_dialogue_change", pk)
+        pending = (
+            dialogue.applications.filter(status=SlotApplication.Status.PENDING)
+            .select_related("organization__country__regional_group")
+            .order_by("sequence")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Draw the speaking slots: {dialogue}",
+            "dialogue": dialogue,
+            "form": form,
+            "pending": [(a, dialogue_services.region_label(a.organization)) for a in pending],
+            "rule": draw.RULE,
+            "closes_early": dialogue.applications_close_at > timezone.now(),
+        }
+        return TemplateResponse(request, "admin/registrations/dialogue/draw.html", context)
+
+    def publish_view(self, request, pk):
+        if not selectors.manages_stakeholders(request.user):
+            raise PermissionDenied
+        dialogue = get_object_or_404(Dialogue.objects.select_related("session__venue", "item"), pk=pk)
+        if request.method == "POST":
+            published = request.POST.get("published") == "1"
+            try:
+                dialogue_services.dialogue_publish(dialogue=dialogue, by=request.user, published=published)
+            except ValidationError as error:
+                self.message_user(request, _problem(error), messages.ERROR)
+            else:
+                done = "Published on the session's page." if published else "Withdrawn from the session's page."
+                self.message_user(request, done, messages.SUCCESS)
+            return redirect("admin:registrations_dialogue_change", pk)
+        confirmed = dialogue.applications.filter(status=SlotApplication.Status.CONFIRMED).select_related("organization")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Publish the list of speakers: {dialogue}",
+            "dialogue": dialogue,
+            "confirmed": [(a, dialogue.slot_times(a.position)) for a in confirmed.order_by("position")],
+        }
+        return TemplateResponse(request, "admin/registrations/dialogue/publish.html", context)
+
+
+@admin.register(SlotApplication)
+class SlotApplicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "position",
+        "slot",
+        "organization",
+        "status",
+        "region",
+        "kind",
+        "speaker_name",
+        "theme",
+        "sequence",
+        "applied_at",
+        "session",
+    ]
+    list_display_links = ["organization"]
+    list_filter = [
+        "dialogue__session",
+        "status",
+        "organization__kind",
+        "organization__country__regional_group",
+        "organization__ecosoc_status",
+    ]
+    search_fields = ["organization__name", "organization__acronym", "speaker_name"]
+    list_select_related = [
+        "organization__country__regional_group",
+        "dialogue__item",
+        "dialogue__session__venue",
+        "theme",
+    ]
+    ordering = ["dialogue", "status", "position", "sequence"]
+    fields = [
+        "dialogue",
+        "organization",
+        "status",
+        "position",
+        "sequence",
+        "speaker_name",
+        "speaker_function",
+        "speaker_email",
+        "theme",
+        "summary",
+        "decision_reason",
+        "applied_by",
+        "applied_at",
+    ]
+    readonly_fields = [
+        "dialogue",
+        "organization",
+        "status",
+        "position",
+        "sequence",
+        "theme",
+        "summary",
+        "decision_reason",
+        "applied_by",
+        "applied_at",
+    ]
+    actions = ["confirm", "waitlist", "decline", "move_up", "move_down", "move_to_top"]
+    service_arg = "application"
+
+    def has_add_permission(self, request):
+        return False  # organizations apply
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # decline instead: the history stays
+
+    @admin.display(description="Time")
+    def slot(self, obj):
+        times = obj.slot_times()
+        return f"{times[0]:%H:%M}–{times[1]:%H:%M}" if times else "—"
+
+    @admin.display(description="Region", ordering="organization__country__regional_group__name")
+    def region(self, obj):
+        return dialogue_services.region_label(obj.organization)
+
+    @admin.display(description="Kind", ordering="organization__kind")
+    def kind(self, obj):
+        return obj.organization.get_kind_display()
+
+    @admin.display(description="Session", ordering="dialogue__session__number")
+    def session(self, obj):
+        return obj.dialogue.session.code
+
+    @admin.action(description="Confirm the selected applications (next free slot)")
+    def confirm(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset.order_by("status", "position", "sequence"),
+            dialogue_services.application_confirm,
+            "Confirmed",
+        )
+
+    @admin.action(description="Move the selected applications to the end of the waiting list")
+    def waitlist(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset.order_by("position", "sequence"),
+            dialogue_services.application_waitlist,
+            "Wait-listed",
+        )
+
+    @admin.action(description="Decline the selected applications (a freed slot goes to the first on the waiting list)")
+    def decline(self, request, queryset):
+        _each(self, request, queryset, dialogue_services.application_decline, "Declined")
+
+    def _move(self, request, queryset, *, offset=None, to=None):
+        for application in queryset.order_by("position"):
+            target = to if to is not None else (application.position or 1) + offset
+            try:
+                dialogue_services.application_move(application=application, to_position=max(target, 1), by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{application.organization}: {_problem(error)}", messages.ERROR)
+                return
+        self.message_user(request, "Moved.", messages.SUCCESS)
+
+    @admin.action(description="Move the selected speakers up one place")
+    def move_up(self, request, queryset):
+        self._move(request, queryset, offset=-1)
+
+    @admin.action(description="Move the selected speakers down one place")
+    def move_down(self, request, queryset):
+        self._move(request, queryset, offset=1)
+
+    @admin.action(description="Move the selected speaker to the top of its list")
+    def move_to_top(self, request, queryset):
+        self._move(request, queryset, to=1)

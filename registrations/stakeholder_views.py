@@ -1,0 +1,204 @@
+"""Pages of stakeholders (their organization, representatives, speaking slots), of Member States' focal points
+(the non-objection lists) and the public list of the informal dialogue's speakers."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from registrations import dialogue as dialogue_services
+from registrations import draw, notifications, selectors, stakeholders
+from registrations.forms import ObjectionForm, OrganizationForm, RepresentationForm, SlotApplicationForm
+from registrations.models import Profile, Representation, SlotApplication
+from sessions.calendar import timezone_label
+
+
+def _error_messages(request, error: ValidationError | PermissionDenied) -> None:
+    for message in getattr(error, "messages", None) or [str(error)]:
+        messages.error(request, message)
+
+
+@login_required
+def stakeholder_home(request):
+    """The stakeholder's desk: the organization and its accreditation, the dialogues to apply for, the applications
+    with their slots, the representatives to confirm; for a representative, their requests and confirmed slots."""
+    organization = selectors.focal_point_organization(request.user)
+    applications, open_dialogues, representations = [], [], []
+    if organization:
+        applications = list(selectors.applications_of(organization))
+        applied = {application.dialogue_id for application in applications}
+        if organization.is_accredited:
+            open_dialogues = [d for d in selectors.dialogues_taking_applications() if d.pk not in applied]
+        representations = list(selectors.representations_for_organization(organization))
+    profile = Profile.objects.filter(user=request.user).select_related("mission").first()
+    context = {
+        "organization": organization,
+        "other_affiliation": profile is not None and profile.mission_id is not None,
+        "applications": applications,
+        "open_dialogues": open_dialogues,
+        "representations": representations,
+        "my_representations": list(selectors.representations_of(request.user)),
+        "represented_applications": list(selectors.confirmed_representative_applications(request.user)),
+        "considers_lists": selectors.member_state_missions(request.user).exists(),
+        "manages": selectors.manages_stakeholders(request.user),
+    }
+    return render(request, "registrations/stakeholders/home.html", context)
+
+
+@login_required
+def organization_register(request):
+    if selectors.focal_point_organization(request.user):
+        return redirect("registrations:stakeholder_home")
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            stakeholders.organization_register(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, "Registered; the secretariat will now consider the accreditation.")
+            return redirect("registrations:stakeholder_home")
+    return render(request, "registrations/stakeholders/organization_form.html", {"form": form})
+
+
+@login_required
+def representation_request(request):
+    form = RepresentationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            stakeholders.representation_request(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, "Your request has been sent to the organization's focal point.")
+            return redirect("registrations:stakeholder_home")
+    return render(request, "registrations/stakeholders/representation_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def representation_decide(request, pk):
+    representation = get_object_or_404(Representation.objects.select_related("organization", "session"), pk=pk)
+    confirm = request.POST.get("decision") == "confirm"
+    try:
+        stakeholders.representation_decide(representation=representation, by=request.user, confirm=confirm)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, f"{representation.user.email}: {'confirmed' if confirm else 'declined'}.")
+    return redirect("registrations:stakeholder_home")
+
+
+@login_required
+def application_create(request, dialogue_pk):
+    dialogue = selectors.dialogue_for_application(pk=dialogue_pk)
+    organization = selectors.focal_point_organization(request.user)
+    if organization is None:
+        raise Http404("Only the focal point of an organization applies for it.")
+    initial = {"speaker_name": request.user.get_full_name(), "speaker_email": request.user.email}
+    form = SlotApplicationForm(request.POST or None, dialogue=dialogue, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = dialogue_services.application_submit(
+                dialogue=dialogue, organization=organization, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, _submitted_message(application))
+            return redirect("registrations:stakeholder_home")
+    context = {
+        "dialogue": dialogue,
+        "organization": organization,
+        "form": form,
+        "timezone_label": timezone_label(dialogue.session),
+        "problem": dialogue.applications_message(),
+    }
+    return render(request, "registrations/stakeholders/application_form.html", context)
+
+
+def _submitted_message(application: SlotApplication) -> str:
+    if application.status == SlotApplication.Status.CONFIRMED:
+        start, end = application.slot_times()
+        return f"Confirmed: speaker no. {application.position}, {start:%H:%M}–{end:%H:%M}."
+    if application.status == SlotApplication.Status.WAITLISTED:
+        return f"All slots are taken: your organization is on the waiting list, in place {application.position}."
+    return "Your application has been received. The slots are drawn at the deadline."
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk):
+    application = selectors.application_for_user(user=request.user, pk=pk)
+    try:
+        dialogue_services.application_withdraw(application=application, by=request.user)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, "The application has been withdrawn.")
+    return redirect("registrations:stakeholder_home")
+
+
+@login_required
+def application_ics(request, pk):
+    """The confirmed slot as a calendar file, for the organization's focal points and confirmed representatives."""
+    application = selectors.application_for_user(user=request.user, pk=pk)
+    if application.slot_times() is None:
+        raise Http404("Only a confirmed slot has a time.")
+    response = HttpResponse(notifications.slot_ics(application), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{notifications.slot_ics_filename(application)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Member States: the non-objection lists ------------------------------------------------------------------------
+
+
+@login_required
+def non_objection_lists(request):
+    if not selectors.member_state_missions(request.user).exists():
+        raise Http404("Only focal points of Member States' missions consider the lists.")
+    context = {"lists": selectors.open_non_objection_lists(user=request.user), "form": ObjectionForm()}
+    return render(request, "registrations/stakeholders/non_objection.html", context)
+
+
+@login_required
+@require_POST
+def objection(request, entry_pk):
+    entry = selectors.non_objection_entry_open(pk=entry_pk)
+    try:
+        if request.POST.get("withdraw"):
+            stakeholders.objection_withdraw(entry=entry, by=request.user)
+            messages.success(request, f"Your objection to {entry.organization} has been withdrawn.")
+        else:
+            form = ObjectionForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            stakeholders.objection_raise(entry=entry, by=request.user, reason=reason)
+            messages.success(request, f"Your objection to {entry.organization} has been recorded.")
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        _error_messages(request, error)
+    return redirect("registrations:non_objection")
+
+
+# --- Public ---------------------------------------------------------------------------------------------------------
+
+
+def dialogue_speakers(request, slug):
+    """The published list of the informal dialogue's speakers (public)."""
+    session = selectors.public_session(slug=slug)
+    dialogue = selectors.published_dialogue(session=session)
+    context = {
+        "session": session,
+        "dialogue": dialogue,
+        "timezone_label": timezone_label(session) if dialogue else "",
+        "rule": draw.RULE,
+    }
+    return render(request, "registrations/stakeholders/dialogue_speakers.html", context)
