@@ -39,6 +39,8 @@ def demo_missions_load() -> int:
 
 DEMO_FOCAL_POINTS = {"delegate.mex@example.org": "MEX"}
 DEMO_ORGANIZATIONS = {"stakeholder@example.org": ("Migrant Rights Network (demo)", "MRN")}
+# The demo stakeholder's organization: accredited (special consultative status), so it can apply at once.
+DEMO_ORGANIZATION_DETAILS = {"kind": "ngo", "ecosoc_status": "special", "country_iso3": "KEN"}
 DEMO_SESSION = "gcm-its-6"
 
 
@@ -71,6 +73,7 @@ def demo_registrations_load() -> dict:
     for email, (name, acronym) in DEMO_ORGANIZATIONS.items():
         if email in users:
             organization, _ = Organization.objects.get_or_create(name=name, defaults={"acronym": acronym})
+            _accredit(organization, **DEMO_ORGANIZATION_DETAILS, email=email)
             Profile.objects.update_or_create(
                 user=users[email], defaults={"mission": None, "organization": organization, "is_focal_point": True}
             )
@@ -83,4 +86,142 @@ def demo_registrations_load() -> dict:
     for item in session.agenda_items.filter(kind__in=FLOOR_KINDS):
         _, created = SpeakersList.objects.get_or_create(item=item, defaults={"is_published": True})
         lists += created
-    return {"focal_points": len(DEMO_FOCAL_POINTS), "speakers_lists": lists, "deadline": session.registration_deadline}
+    dialogue = demo_dialogue_load(session=session, now=now)
+    return {
+        "focal_points": len(DEMO_FOCAL_POINTS),
+        "speakers_lists": lists,
+        "deadline": session.registration_deadline,
+        "dialogue": dialogue,
+    }
+
+
+# --- Stakeholders: organizations, a non-objection list, the sixth session's dialogue ----------------------------------
+
+# (name, acronym, kind, ECOSOC status, country ISO3 or None, speaker, speaker's function), all made up.
+DEMO_STAKEHOLDERS = [
+    ("Global Coalition for Migrant Workers", "GCMW", "ngo", "general", "PHL", "Maria Santos", "Policy Director"),
+    ("Sahel Mobility Research Institute", "SMRI", "academia", "special", "SEN", "Dr. Aminata Diallo", "Director"),
+    ("Nairobi Centre for Refugee and Migrant Law", "NCRML", "ngo", "special", "KEN", "Peter Otieno", "Legal Adviser"),
+    ("Lagos Diaspora Investment Forum", "LDIF", "diaspora", "roster", "NGA", "Ngozi Adeyemi", "Chair"),
+    ("Dhaka Overseas Workers Union", "DOWU", "trade_union", "special", "BGD", "Rahim Chowdhury", "General Secretary"),
+    ("Himalayan Labour Migration Network", "HLMN", "ngo", "roster", "NPL", "Sita Gurung", "Coordinator"),
+    ("Vistula University Migration Lab", "VUML", "academia", "special", "POL", "Prof. Anna Kowalska", "Head of Lab"),
+    ("Dniester Migrant Support Association", "DMSA", "ngo", "special", "MDA", "Ion Rusu", "Executive Director"),
+    ("Kyiv Institute for Labour Mobility", "KILM", "academia", "roster", "UKR", "Olena Shevchenko", "Researcher"),
+    ("Red Mesoamericana de Migrantes", "REDMEM", "diaspora", "special", "GTM", "Ana Lucía Pérez", "Spokesperson"),
+    ("Observatorio Andino de Movilidad", "OAM", "academia", "special", "COL", "Dr. Carlos Restrepo", "Director"),
+    ("Remesas Digitales Consortium", "RDC", "private_sector", "special", "MEX", "Lucía Hernández", "CEO"),
+    ("São Paulo Workers Confederation", "SPWC", "trade_union", "general", "BRA", "João Silva", "International Officer"),
+    ("Alpine Employers for Fair Recruitment", "AEFR", "private_sector", "special", "CHE", "Urs Meier", "Chair"),
+    ("Mediterranean Sea Rescue Alliance", "MSRA", "ngo", "special", "ITA", "Giulia Rossi", "Advocacy Lead"),
+    ("Canadian Council for Newcomer Inclusion", "CCNI", "ngo", "general", "CAN", "Sarah Thompson", "President"),
+    ("Berlin Forum for Skills Recognition", "BFSR", "other", "roster", "DEU", "Jonas Becker", "Managing Director"),
+    ("International Network of Migrant Lawyers", "INML", "ngo", "general", None, "Fatima Zahra", "Secretary-General"),
+]
+# Without ECOSOC status: on a non-objection list that Mexico's focal point (a demo account) can consider.
+DEMO_NON_OBJECTION = [
+    ("Corridor Diaspora Forum", "CDF", "diaspora", "TUN"),
+    ("Balkan Route Legal Aid", "BRLA", "ngo", "SRB"),
+    ("Pacific Climate Mobility Collective", "PCMC", "other", "FJI"),
+]
+DEMO_LIST_TITLE = "Stakeholders without ECOSOC status: sixth informal thematic session"
+THEMES = [
+    "Regular pathways must include decent work and the portability of earned benefits.",
+    "Recognition of skills and qualifications should start before departure.",
+    "Alternatives to detention protect migrants in an irregular situation.",
+]
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+
+
+def _accredit(organization, *, kind, ecosoc_status, country_iso3, email="") -> None:
+    from django.utils import timezone
+
+    from registrations.models import Organization, State
+
+    organization.kind = kind
+    organization.ecosoc_status = ecosoc_status
+    organization.country = State.objects.filter(iso3=country_iso3).first() if country_iso3 else None
+    organization.website = organization.website or f"https://{_slug(organization.name)}.example.org"
+    organization.email = organization.email or email or f"contact@{_slug(organization.name)}.example.org"
+    if organization.accreditation != Organization.Accreditation.ACCREDITED:
+        organization.accreditation = Organization.Accreditation.ACCREDITED
+        organization.accredited_at = timezone.now()
+    organization.save()
+
+
+def demo_dialogue_load(*, session, now):
+    """The sixth session's informal dialogue (13 October 2017, 09:00–09:50 Geneva time): 3-minute statements, 5
+    minutes for the chair (15 slots), slots drawn at the deadline, applications open now; 18 accredited
+    organizations from every region have applied, the demo stakeholder has not. Three organizations without ECOSOC
+    status are on an open non-objection list. Idempotent; the deadlines stay in the future (until a draw)."""
+    from registrations.models import (
+        DIALOGUE_KIND,
+        Dialogue,
+        NonObjectionEntry,
+        NonObjectionList,
+        Organization,
+        SlotApplication,
+        State,
+    )
+
+    item = session.agenda_items.get(kind=DIALOGUE_KIND)
+    dialogue, _ = Dialogue.objects.get_or_create(
+        session=session,
+        defaults={
+            "item": item,
+            "minutes_per_statement": 3,
+            "chair_minutes": 5,
+            "allocation": Dialogue.Allocation.DRAW,
+            "applications_open_at": now - timedelta(days=1),
+            "applications_close_at": (now + timedelta(days=30)).replace(hour=18, minute=0, second=0, microsecond=0),
+        },
+    )
+    if not dialogue.drawn_at and dialogue.applications_close_at <= now + timedelta(days=7):
+        dialogue.applications_open_at = min(dialogue.applications_open_at, now - timedelta(days=1))
+        dialogue.applications_close_at = (now + timedelta(days=30)).replace(hour=18, minute=0, second=0, microsecond=0)
+        dialogue.save(update_fields=["applications_open_at", "applications_close_at"])
+
+    themes = list(session.agenda_items.filter(kind="panel").order_by("day", "start_time"))
+    for index, (name, acronym, kind, ecosoc, iso3, speaker, function) in enumerate(DEMO_STAKEHOLDERS):
+        organization, _ = Organization.objects.get_or_create(name=name, defaults={"acronym": acronym})
+        _accredit(organization, kind=kind, ecosoc_status=ecosoc, country_iso3=iso3)
+        if dialogue.drawn_at or SlotApplication.objects.filter(dialogue=dialogue, organization=organization).exists():
+            continue
+        dialogue.next_sequence += 1
+        dialogue.save(update_fields=["next_sequence"])
+        SlotApplication.objects.create(
+            dialogue=dialogue,
+            organization=organization,
+            speaker_name=speaker,
+            speaker_function=function,
+            theme=themes[index % len(themes)] if themes else None,
+            summary=THEMES[index % len(THEMES)],
+            status=SlotApplication.Status.PENDING,
+            sequence=dialogue.next_sequence,
+        )
+
+    nolist = NonObjectionList.objects.filter(title=DEMO_LIST_TITLE).first()
+    if nolist is None or (nolist.closed_at is None and nolist.deadline <= now + timedelta(days=3)):
+        nolist = nolist or NonObjectionList(title=DEMO_LIST_TITLE)
+        nolist.deadline = (now + timedelta(days=14)).replace(hour=18, minute=0, second=0, microsecond=0)
+        nolist.save()
+    for name, acronym, kind, iso3 in DEMO_NON_OBJECTION:
+        organization, _ = Organization.objects.get_or_create(
+            name=name,
+            defaults={
+                "acronym": acronym,
+                "kind": kind,
+                "ecosoc_status": Organization.Ecosoc.NONE,
+                "country": State.objects.filter(iso3=iso3).first(),
+                "website": f"https://{_slug(name)}.example.org",
+                "email": f"contact@{_slug(name)}.example.org",
+            },
+        )
+        if nolist.closed_at is None and organization.accreditation == Organization.Accreditation.REQUESTED:
+            NonObjectionEntry.objects.get_or_create(list=nolist, organization=organization)
+            organization.accreditation = Organization.Accreditation.ON_LIST
+            organization.save(update_fields=["accreditation"])
+    return dialogue

@@ -2,7 +2,7 @@
 
 import dataclasses
 import io
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -162,3 +162,96 @@ def _tasks_run_in_process():
 def _fast_password_hashing(settings):
     """Tests create many accounts; a slow hash proves nothing here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Stakeholders ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_organization(db, django_user_model):
+    """An organization (accredited unless told otherwise) with a focal point whose address is focal@<slug>."""
+    from allauth.account.models import EmailAddress
+
+    from registrations.models import Organization
+
+    counter = iter(range(1, 100_000))
+
+    def make(*, name=None, kind="ngo", ecosoc_status="special", country=None, accredited=True, focal_point=True):
+        number = next(counter)
+        organization = Organization.objects.create(
+            name=name or f"Organization {number}",
+            kind=kind,
+            ecosoc_status=ecosoc_status,
+            country=country,
+            email=f"contact{number}@org.example.org",
+            accreditation="accredited" if accredited else "requested",
+            accredited_at=timezone.now() if accredited else None,
+        )
+        if focal_point:
+            email = f"focal{number}@org.example.org"
+            user = django_user_model.objects.create_user(email, email, "a-long-test-password")
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            Profile.objects.create(user=user, organization=organization, is_focal_point=True)
+            organization.focal_point = user
+        return organization
+
+    return make
+
+
+@pytest.fixture
+def make_dialogue(make_session):
+    """A session with its dialogue: 09:00–09:50 local time, 3-minute statements, 5 minutes for the chair (15
+    slots) unless told otherwise; applications open since yesterday for a week."""
+    from sessions.models import AgendaItem
+
+    def make(*, start="09:00", end="09:50", chair_minutes=5, minutes=3, allocation="first_come", session=None):
+        from registrations.models import Dialogue
+
+        session = session or make_session()
+        item = AgendaItem.objects.create(
+            session=session,
+            day=session.end_date,
+            start_time=time.fromisoformat(start),
+            end_time=time.fromisoformat(end),
+            kind=AgendaItem.Kind.STAKEHOLDER_DIALOGUE,
+            title="Informal dialogue with stakeholders",
+        )
+        AgendaItem.objects.create(
+            session=session,
+            day=session.start_date,
+            start_time="10:00",
+            end_time="13:00",
+            kind=AgendaItem.Kind.PANEL,
+            title="Panel 1: Irregular migration and regular pathways",
+        )
+        now = timezone.now()
+        return Dialogue.objects.create(
+            session=session,
+            item=item,
+            chair_minutes=chair_minutes,
+            minutes_per_statement=minutes,
+            allocation=allocation,
+            applications_open_at=now - timedelta(days=1),
+            applications_close_at=now + timedelta(days=7),
+        )
+
+    return make
+
+
+@pytest.fixture
+def apply_for():
+    """Applies for `organization` through the service, as its focal point."""
+    from registrations import dialogue as dialogue_services
+
+    def apply(dialogue, organization, **overrides):
+        values = {
+            "speaker_name": f"Speaker of {organization.name}",
+            "speaker_function": "Director",
+            "summary": "Regular pathways need decent work.",
+        }
+        values.update(overrides)
+        return dialogue_services.application_submit(
+            dialogue=dialogue, organization=organization, by=organization.focal_point, **values
+        )
+
+    return apply

@@ -1,0 +1,303 @@
+"""Organizations and their accreditation: ECOSOC status confirmed by the secretariat; the non-objection procedure
+from the list to the deadline (objection reasons for the secretariat only); representatives within the quota;
+the selector for letters' audiences."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from registrations import selectors, stakeholders, tasks
+from registrations.models import NonObjectionEntry, Objection, Organization, Profile, Representation
+
+
+@pytest.fixture
+def focal_ken(make_focal_point, groups):
+    from tests.registrations.conftest import _mission
+
+    return make_focal_point(_mission("KEN", "KE", "Kenya", groups["AFRICA"]))
+
+
+@pytest.fixture
+def focal_vat(make_focal_point, mission_vat):
+    return make_focal_point(mission_vat)
+
+
+def test_a_signed_up_person_registers_an_organization_and_becomes_its_focal_point(client, django_user_model):
+    user = django_user_model.objects.create_user("ana@redmem.example.org", "ana@redmem.example.org", "pw")
+    client.force_login(user)
+    response = client.post(
+        reverse("registrations:organization_register"),
+        {"name": "Red Mesoamericana", "acronym": "REDMEM", "kind": "diaspora", "ecosoc_status": "none", "email": ""},
+    )
+    assert response.status_code == 302
+    organization = Organization.objects.get()
+    assert (organization.accreditation, organization.email, organization.created_by) == (
+        "requested",
+        "ana@redmem.example.org",
+        user,
+    )
+    assert Profile.objects.filter(user=user, organization=organization, is_focal_point=True).exists()
+    page = client.get(reverse("registrations:stakeholder_home")).content.decode()
+    assert "Without ECOSOC status, the organization goes on a list" in page
+
+
+def test_secretariat_confirms_ecosoc_status_and_the_organization_is_told(
+    make_organization, secretariat_user, django_capture_on_commit_callbacks, mailoutbox
+):
+    organization = make_organization(accredited=False, ecosoc_status="special")
+    with django_capture_on_commit_callbacks(execute=True):
+        stakeholders.accreditation_confirm(organization=organization, by=secretariat_user)
+    assert (organization.accreditation, organization.accredited_at is not None) == ("accredited", True)
+    (message,) = mailoutbox
+    assert (message.subject, sorted(message.to)) == (
+        f"{organization}: accredited",
+        sorted([organization.email, organization.focal_point.email]),
+    )
+
+
+def test_without_ecosoc_status_confirmation_is_refused(make_organization, secretariat_user):
+    organization = make_organization(accredited=False, ecosoc_status="none")
+    with pytest.raises(ValidationError, match="non-objection list"):
+        stakeholders.accreditation_confirm(organization=organization, by=secretariat_user)
+
+
+def test_only_the_secretariat_accredits(make_organization):
+    organization = make_organization(accredited=False)
+    with pytest.raises(PermissionDenied):
+        stakeholders.accreditation_confirm(organization=organization, by=organization.focal_point)
+
+
+def test_declining_needs_a_reason(make_organization, secretariat_user):
+    organization = make_organization(accredited=False)
+    with pytest.raises(ValidationError, match="reason"):
+        stakeholders.accreditation_decline(organization=organization, by=secretariat_user, reason=" ")
+    stakeholders.accreditation_decline(organization=organization, by=secretariat_user, reason="Status not found.")
+    assert (organization.accreditation, organization.accreditation_reason) == ("not_accredited", "Status not found.")
+
+
+# --- The non-objection procedure, end to end --------------------------------------------------------------------
+
+
+def test_non_objection_procedure_end_to_end(
+    client,
+    make_organization,
+    secretariat_user,
+    focal_mex,
+    focal_ken,
+    focal_vat,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+):
+    quiet = make_organization(name="Balkan Route Legal Aid", ecosoc_status="none", accredited=False)
+    contested = make_organization(name="Corridor Diaspora Forum", ecosoc_status="none", accredited=False)
+    with_ecosoc = make_organization(name="Has ECOSOC", ecosoc_status="general", accredited=False)
+    deadline = timezone.now() + timedelta(days=14)
+    nolist = stakeholders.non_objection_list_create(title="Sixth session", deadline=deadline, by=secretariat_user)
+    with pytest.raises(ValidationError, match="has ECOSOC status"):
+        stakeholders.non_objection_list_add(nolist=nolist, organizations=[with_ecosoc], by=secretariat_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        stakeholders.non_objection_list_add(nolist=nolist, organizations=[quiet, contested], by=secretariat_user)
+    assert sorted(m.subject for m in mailoutbox) == [
+        "Balkan Route Legal Aid: on a non-objection list",
+        "Corridor Diaspora Forum: on a non-objection list",
+    ]
+    contested_entry = NonObjectionEntry.objects.get(organization=contested)
+
+    # Mexico's focal point sees the list and objects, with a reason.
+    client.force_login(focal_mex)
+    page = client.get(reverse("registrations:non_objection")).content.decode()
+    assert "Balkan Route Legal Aid" in page and "Corridor Diaspora Forum" in page
+    objection_url = reverse("registrations:objection", kwargs={"entry_pk": contested_entry.pk})
+    client.post(objection_url, {"reason": "Confidential: concerns about its funding."})
+    assert list(Objection.objects.values_list("state__iso3", "reason")) == [
+        ("MEX", "Confidential: concerns about its funding.")
+    ]
+    assert (
+        "Confidential: concerns about its funding."
+        in client.get(reverse("registrations:non_objection")).content.decode()
+    )
+
+    # Kenya's focal point sees the list, not Mexico's objection nor its reason.
+    client.force_login(focal_ken)
+    page = client.get(reverse("registrations:non_objection")).content.decode()
+    assert "Corridor Diaspora Forum" in page
+    assert "Confidential" not in page and "Objection recorded" not in page
+
+    # An Observer State's focal point does not consider the list.
+    client.force_login(focal_vat)
+    assert client.get(reverse("registrations:non_objection")).status_code == 404
+    assert client.post(objection_url, {"reason": "x"}).status_code == 404
+
+    # The organization sees neither who objected nor why.
+    client.force_login(contested.focal_point)
+    page = client.get(reverse("registrations:stakeholder_home")).content.decode()
+    assert "On a non-objection list" in page
+    assert "Confidential" not in page and "Mexico" not in page
+    assert client.get(reverse("registrations:non_objection")).status_code == 404
+
+    # Nothing happens before the deadline; the periodic task closes the list after it.
+    assert tasks.close_due_non_objection_lists() == 0
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = stakeholders.non_objection_lists_close_due(now=deadline + timedelta(minutes=1))
+    assert closed == 1
+    quiet.refresh_from_db()
+    contested.refresh_from_db()
+    assert (quiet.accreditation, contested.accreditation) == ("accredited", "not_accredited")
+    assert contested.accreditation_reason == "A Member State objected to the organization's participation."
+    by_subject = {m.subject: m.body for m in mailoutbox}
+    assert sorted(by_subject) == ["Balkan Route Legal Aid: accredited", "Corridor Diaspora Forum: not accredited"]
+    assert "Confidential" not in by_subject["Corridor Diaspora Forum: not accredited"]
+    assert "Mexico" not in by_subject["Corridor Diaspora Forum: not accredited"]
+    # Closing again changes nothing; objections are no longer taken.
+    assert stakeholders.non_objection_list_close(nolist=nolist, by=secretariat_user) == {
+        "approved": 0,
+        "not_approved": 0,
+    }
+    with pytest.raises(ValidationError, match="closed"):
+        stakeholders.objection_raise(entry=contested_entry, by=focal_ken)
+
+
+def test_an_objection_can_be_withdrawn_before_the_deadline(client, make_organization, secretariat_user, focal_mex):
+    organization = make_organization(ecosoc_status="none", accredited=False)
+    nolist = stakeholders.non_objection_list_create(
+        title="List", deadline=timezone.now() + timedelta(days=1), by=secretariat_user
+    )
+    (entry,) = stakeholders.non_objection_list_add(nolist=nolist, organizations=[organization], by=secretariat_user)
+    client.force_login(focal_mex)
+    url = reverse("registrations:objection", kwargs={"entry_pk": entry.pk})
+    client.post(url, {"reason": ""})
+    assert Objection.objects.count() == 1
+    client.post(url, {"withdraw": "1"})
+    assert Objection.objects.count() == 0
+    stakeholders.non_objection_list_close(nolist=nolist, by=secretariat_user)
+    organization.refresh_from_db()
+    assert organization.accreditation == "accredited"
+
+
+def test_the_secretariat_closes_a_list_now_from_the_admin(client, make_organization, secretariat_user, focal_mex):
+    organization = make_organization(ecosoc_status="none", accredited=False)
+    nolist = stakeholders.non_objection_list_create(
+        title="List", deadline=timezone.now() + timedelta(days=1), by=secretariat_user
+    )
+    (entry,) = stakeholders.non_objection_list_add(nolist=nolist, organizations=[organization], by=secretariat_user)
+    stakeholders.objection_raise(entry=entry, by=focal_mex, reason="Not relevant.")
+    client.force_login(secretariat_user)
+    change = client.get(reverse("admin:registrations_nonobjectionlist_change", args=[nolist.pk])).content.decode()
+    assert "Mexico" in change and "Not relevant." in change  # the secretariat reads the reasons
+    response = client.post(
+        reverse("admin:registrations_nonobjectionlist_changelist"),
+        {"action": "close_now", "_selected_action": [nolist.pk]},
+        follow=True,
+    )
+    assert "List: 0 accredited, 1 not (objection)." in response.content.decode()
+    organization.refresh_from_db()
+    assert organization.accreditation == "not_accredited"
+
+
+# --- Representatives ------------------------------------------------------------------------------------------------
+
+
+def test_representatives_are_confirmed_by_the_focal_point_within_the_sessions_quota(
+    client, make_dialogue, make_organization, django_user_model
+):
+    dialogue = make_dialogue()
+    organization = make_organization()
+    people = [
+        django_user_model.objects.create_user(f"rep{n}@example.org", f"rep{n}@example.org", "pw") for n in range(3)
+    ]
+    for person in people:
+        client.force_login(person)
+        client.post(
+            reverse("registrations:representation_request"),
+            {"session": dialogue.session.pk, "organization": organization.pk, "function": "Advocacy officer"},
+        )
+    assert Representation.objects.filter(status="requested").count() == 3
+
+    client.force_login(organization.focal_point)
+    for representation in Representation.objects.order_by("id"):
+        client.post(
+            reverse("registrations:representation_decide", kwargs={"pk": representation.pk}), {"decision": "confirm"}
+        )
+    statuses = list(Representation.objects.order_by("id").values_list("user__email", "status"))
+    assert statuses == [
+        ("rep0@example.org", "confirmed"),
+        ("rep1@example.org", "confirmed"),
+        ("rep2@example.org", "requested"),  # the quota (2) is reached
+    ]
+    Representation.objects.filter(user=people[0]).update(status="declined")
+    stakeholders.representation_decide(
+        representation=Representation.objects.get(user=people[2]), by=organization.focal_point, confirm=True
+    )
+    assert Representation.objects.filter(status="confirmed").count() == 2
+
+
+def test_the_quota_is_a_setting_of_the_session(make_dialogue, make_organization, django_user_model, secretariat_user):
+    dialogue = make_dialogue()
+    dialogue.representatives_per_organization = 1
+    dialogue.save()
+    organization = make_organization()
+    first, second = (
+        stakeholders.representation_request(
+            session=dialogue.session,
+            organization=organization,
+            by=django_user_model.objects.create_user(f"r{n}@example.org", f"r{n}@example.org", "pw"),
+        )
+        for n in range(2)
+    )
+    stakeholders.representation_decide(representation=first, by=secretariat_user, confirm=True)
+    with pytest.raises(ValidationError, match="1 representatives are confirmed already"):
+        stakeholders.representation_decide(representation=second, by=secretariat_user, confirm=True)
+
+
+def test_another_organizations_focal_point_cannot_confirm(make_dialogue, make_organization, django_user_model):
+    dialogue = make_dialogue()
+    organization, other = make_organization(), make_organization()
+    person = django_user_model.objects.create_user("p@example.org", "p@example.org", "pw")
+    representation = stakeholders.representation_request(session=dialogue.session, organization=organization, by=person)
+    with pytest.raises(PermissionDenied):
+        stakeholders.representation_decide(representation=representation, by=other.focal_point, confirm=True)
+
+
+def test_a_confirmed_representative_sees_the_organizations_slot(
+    client, make_dialogue, make_organization, apply_for, django_user_model
+):
+    dialogue = make_dialogue()
+    organization = make_organization(name="Sahel Mobility Research Institute")
+    application = apply_for(dialogue, organization)
+    person = django_user_model.objects.create_user("p@example.org", "p@example.org", "pw")
+    representation = stakeholders.representation_request(session=dialogue.session, organization=organization, by=person)
+    client.force_login(person)
+    ics = reverse("registrations:application_ics", kwargs={"pk": application.pk})
+    assert client.get(ics).status_code == 404
+    stakeholders.representation_decide(representation=representation, by=organization.focal_point, confirm=True)
+    page = client.get(reverse("registrations:stakeholder_home")).content.decode()
+    assert "Speaking slots of the organizations you represent" in page and "no. 1, 09:05–09:08" in page
+    assert client.get(ics).status_code == 200
+
+
+def test_unaccredited_organizations_take_no_representatives(make_dialogue, make_organization, django_user_model):
+    dialogue = make_dialogue()
+    person = django_user_model.objects.create_user("p@example.org", "p@example.org", "pw")
+    with pytest.raises(ValidationError, match="not accredited"):
+        stakeholders.representation_request(
+            session=dialogue.session, organization=make_organization(accredited=False), by=person
+        )
+
+
+# --- For invitations' audiences ----------------------------------------------------------------------------------
+
+
+def test_approved_organizations_with_their_contact_addresses(make_organization, django_assert_num_queries):
+    accredited = make_organization(name="B accredited")
+    make_organization(name="A requested", accredited=False)
+    no_focal_point = make_organization(name="C accredited", focal_point=False)
+    with django_assert_num_queries(2):
+        contacts = selectors.approved_organizations()
+    assert [(c.organization.name, c.emails) for c in contacts] == [
+        ("B accredited", sorted([accredited.email, accredited.focal_point.email])),
+        ("C accredited", [no_focal_point.email]),
+    ]
