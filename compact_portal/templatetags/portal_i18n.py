@@ -1,6 +1,7 @@
 """Template filters for content that comes in several languages."""
 
 from django import template
+from django.conf import settings
 from django.utils import translation
 
 register = template.Library()
@@ -12,3 +13,9 @@ def state_name(state) -> str:
     if not state:
         return ""
     return state.name(translation.get_language() or "en")
+
+
+@register.simple_tag
+def official_languages() -> list[tuple[str, str]]:
+    """settings.LANGUAGES as written there, each language named in itself (Django's own tag translates the names)."""
+    return list(settings.LANGUAGES)

@@ -34,7 +34,7 @@ def test_empty_translation_falls_back_to_english(make_session):
 def test_sixth_session_page_in_french_shows_french_titles_and_french_dates(client, demo_session):
     page = client.get(_url("sessions:detail", "fr", slug=demo_session.slug)).content.decode()
     assert '<html lang="fr" dir="ltr">' in page
-    assert "<h1>Migration irrégulière et voies de migration régulière, y compris le travail décent" in page
+    assert '<h1 dir="auto">Migration irrégulière et voies de migration régulière, y compris le travail décent' in page
     assert "Séance d’ouverture" in page
     assert "Dialogue informel avec les parties prenantes" in page
     assert "jeudi 12 octobre 2017" in page
