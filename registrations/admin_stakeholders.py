@@ -380,9 +380,9 @@ class DrawForm(forms.Form):
 @admin.register(Dialogue)
 class DialogueAdmin(admin.ModelAdmin):
     list_display = [
-        "session",
+        "session_code",
         "window",
-        "slots",
+        "slot_total",
         "allocation",
         "applications_close_at",
         "confirmed",
@@ -429,6 +429,14 @@ class DialogueAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "session", "item"] if obj else self.readonly_fields
+
+    @admin.display(description="Session", ordering="session__number")
+    def session_code(self, obj):
+        return obj.session.code
+
+    @admin.display(description="Slots")
+    def slot_total(self, obj):
+        return obj.slot_count
 
     @admin.display(description="Window")
     def window(self, obj):

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from registrations.models import FLOOR_KINDS, DelegationMember, Inscription, Organization, SlotApplication, State
 from registrations.services import MemberData
@@ -12,6 +13,15 @@ class MemberForm(forms.ModelForm):
         model = DelegationMember
         fields = ["honorific", "given_name", "family_name", "function", "email", "attendance"]
         widgets = {"attendance": forms.RadioSelect}
+        labels = {
+            "honorific": _("Honorific"),
+            "given_name": _("Given name"),
+            "family_name": _("Family name"),
+            "function": _("Function or title"),
+            "email": _("E-mail"),
+            "attendance": _("Attendance"),
+        }
+        help_texts = {"honorific": _("e.g. H.E. Mr., Ms., Dr.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,7 +56,9 @@ MemberFormSet = forms.modelformset_factory(
 class NoteVerbaleForm(forms.Form):
     note_verbale = forms.FileField(
         required=False,
-        help_text=f"PDF, at most {MAX_NOTE_VERBALE_LABEL}. Leave empty to keep the one already uploaded.",
+        label=_("Note verbale (PDF)"),
+        help_text=_("PDF, at most %(size)s. Leave empty to keep the one already uploaded.")
+        % {"size": MAX_NOTE_VERBALE_LABEL},
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
@@ -64,12 +76,21 @@ class InscriptionForm(forms.ModelForm):
     class Meta:
         model = Inscription
         fields = ["group_name", "honorific", "given_name", "family_name", "function", "level"]
+        labels = {
+            "group_name": _("On behalf of the group"),
+            "honorific": _("Honorific"),
+            "given_name": _("Given name"),
+            "family_name": _("Family name"),
+            "function": _("Function or title"),
+            "level": _("Level of representation"),
+        }
+        help_texts = {"group_name": _("e.g. Group of 77 and China. Blank when speaking for the State.")}
 
     def __init__(self, *args, missions, **kwargs):
         super().__init__(*args, **kwargs)
         self.missions = list(missions)
         if len(self.missions) > 1:
-            self.fields["mission"] = forms.ModelChoiceField(queryset=missions, empty_label=None, label="Mission")
+            self.fields["mission"] = forms.ModelChoiceField(queryset=missions, empty_label=None, label=_("Mission"))
             self.order_fields(["mission"])
 
 
@@ -80,24 +101,37 @@ class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "acronym", "kind", "ecosoc_status", "country", "website", "email"]
+        labels = {
+            "name": _("Name of the organization"),
+            "acronym": _("Acronym"),
+            "kind": _("Kind of organization"),
+            "ecosoc_status": _("ECOSOC consultative status"),
+            "country": _("Country"),
+            "website": _("Website"),
+            "email": _("E-mail"),
+        }
         help_texts = {
-            "ecosoc_status": "Organizations in consultative status with ECOSOC are accredited once the secretariat "
-            "confirms it; the others are put on a list that Member States consider on a non-objection basis.",
-            "email": "Leave empty to use your own address.",
+            "ecosoc_status": _(
+                "Organizations in consultative status with ECOSOC are accredited once the secretariat confirms it; "
+                "the others are put on a list that Member States consider on a non-objection basis."
+            ),
+            "email": _("Leave empty to use your own address."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].queryset = State.objects.order_by("name_en")
-        self.fields["country"].empty_label = "— international (no country) —"
+        self.fields["country"].empty_label = _("— international (no country) —")
 
 
 class RepresentationForm(forms.Form):
-    session = forms.ModelChoiceField(queryset=ThematicSession.objects.none(), empty_label=None)
+    session = forms.ModelChoiceField(queryset=ThematicSession.objects.none(), empty_label=None, label=_("Session"))
     organization = forms.ModelChoiceField(
-        queryset=Organization.objects.none(), help_text="Only accredited organizations are listed."
+        queryset=Organization.objects.none(),
+        label=_("Organization"),
+        help_text=_("Only accredited organizations are listed."),
     )
-    function = forms.CharField(label="Your function or title", max_length=300, required=False)
+    function = forms.CharField(label=_("Your function or title"), max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,7 +147,14 @@ class SlotApplicationForm(forms.ModelForm):
     class Meta:
         model = SlotApplication
         fields = ["speaker_name", "speaker_function", "speaker_email", "theme", "summary"]
-        labels = {"theme": "Panel theme addressed"}
+        labels = {
+            "speaker_name": _("Speaker's name"),
+            "speaker_function": _("Speaker's function or title"),
+            "speaker_email": _("Speaker's e-mail"),
+            "theme": _("Panel theme addressed"),
+            "summary": _("Summary of the statement"),
+        }
+        help_texts = {"summary": _("A short summary of the statement.")}
         widgets = {"summary": forms.Textarea(attrs={"rows": 5, "maxlength": 1500})}
 
     def __init__(self, *args, dialogue, **kwargs):
@@ -123,8 +164,11 @@ class SlotApplicationForm(forms.ModelForm):
         )
         self.fields["theme"].queryset = panels
         self.fields["theme"].required = panels.exists()
-        self.fields["theme"].empty_label = "— choose the panel —"
-        self.fields["speaker_email"].help_text = "The speaker receives the confirmation and the slot's calendar file."
+        self.fields["theme"].empty_label = _("— choose the panel —")
+        self.fields["theme"].label_from_instance = lambda item: item.title
+        self.fields["speaker_email"].help_text = _(
+            "The speaker receives the confirmation and the slot's calendar file."
+        )
 
 
 class ObjectionForm(forms.Form):
@@ -132,5 +176,6 @@ class ObjectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=2000,
-        help_text="Optional. Read by the secretariat only: neither the organization nor other States see it.",
+        label=_("Reason"),
+        help_text=_("Optional. Read by the secretariat only: neither the organization nor other States see it."),
     )
