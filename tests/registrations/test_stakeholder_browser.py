@@ -39,10 +39,11 @@ def test_stakeholder_applies_for_a_slot_and_downloads_it(
     page.get_by_role("link", name="Stakeholders: accreditation and speaking slots").click()
     assert page.locator("#accreditation-status").inner_text() == "Accredited"
     page.get_by_role("link", name=f"Apply for a slot in {dialogue.session.code}").click()
-    page.get_by_label("Speaker name").fill("Ana Lucía Pérez")
-    page.get_by_label("Speaker's function or title").fill("Spokesperson")
-    page.get_by_label("Panel theme addressed").select_option(label="Panel 1: Irregular migration and regular pathways")
-    page.get_by_label("Summary").fill("Regular pathways for workers in the region.")
+    # By field name: the labels are translated and may be reworded.
+    page.locator('[name="speaker_name"]').fill("Ana Lucía Pérez")
+    page.locator('[name="speaker_function"]').fill("Spokesperson")
+    page.locator('[name="theme"]').select_option(label="Panel 1: Irregular migration and regular pathways")
+    page.locator('[name="summary"]').fill("Regular pathways for workers in the region.")
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url("**/stakeholders/")
     assert "Confirmed: speaker no. 1, 09:05–09:08." in page.locator(".messages").inner_text()
