@@ -10,7 +10,8 @@ from django.core.validators import validate_email
 
 from invitations.models import Dispatch, Letter
 from invitations.rendering import mission_values
-from registrations.models import PermanentMission, State
+from registrations.models import DelegationMember, DelegationRegistration, PermanentMission, State
+from registrations.selectors import approved_organizations
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ def audience_recipients(*, letter: Letter, audience: str, csv_text: str | None =
         if csv_text is None:
             raise ValidationError("Upload the list of recipients (CSV) for this audience.")
         return AudienceList(recipients=recipients_from_csv(csv_text))
+    if audience == Dispatch.Audience.STAKEHOLDERS:
+        return _stakeholders()
+    if audience == Dispatch.Audience.DELEGATES:
+        return _delegates(letter)
     if audience not in _MEMBERSHIPS:
         raise ValidationError(f"Unknown audience {audience!r}.")
     missions = (
@@ -63,6 +68,49 @@ def audience_recipients(*, letter: Letter, audience: str, csv_text: str | None =
             result.recipients.append(
                 Recipient(name=mission.name, email=email, code=mission.state.iso3, values=values, mission_id=mission.pk)
             )
+    return result
+
+
+def _stakeholders() -> AudienceList:
+    result = AudienceList()
+    for contact in approved_organizations():
+        organization = contact.organization
+        if not contact.emails:
+            result.without_email.append(organization.name)
+        code = _file_code(organization.acronym or organization.name, fallback=f"organization{organization.pk}")
+        for email in contact.emails:
+            result.recipients.append(
+                Recipient(name=organization.name, email=email, code=code, values={"recipient_name": organization.name})
+            )
+    return result
+
+
+def _delegates(letter: Letter) -> AudienceList:
+    """Each member, with an address, of the session's approved delegation registrations."""
+    members = (
+        DelegationMember.objects.filter(
+            registration__session=letter.session, registration__status=DelegationRegistration.Status.APPROVED
+        )
+        .select_related("registration__mission__state")
+        .order_by("registration__mission__state__name_en", "order", "pk")
+    )
+    result = AudienceList()
+    for member in members:
+        mission = member.registration.mission
+        name = f"{member.display_name}, {mission.name}"
+        if not member.email:
+            result.without_email.append(name)
+            continue
+        values = mission_values(mission, language=letter.language) | {"recipient_name": member.display_name}
+        result.recipients.append(
+            Recipient(
+                name=name,
+                email=member.email,
+                code=f"{mission.state.iso3}-{member.pk}",
+                values=values,
+                mission_id=mission.pk,
+            )
+        )
     return result
 
 
@@ -95,7 +143,9 @@ def recipients_from_csv(text: str) -> list[Recipient]:
             continue
         seen[email.lower()] = line
         values = {"recipient_name": name} | ({"salutation": salutation} if salutation else {})
-        recipients.append(Recipient(name=name, email=email, code=_file_code(name, line), values=values))
+        recipients.append(
+            Recipient(name=name, email=email, code=_file_code(name, fallback=f"line{line}"), values=values)
+        )
     if errors:
         raise CsvRecipientsError(errors)
     if not recipients:
@@ -103,6 +153,7 @@ def recipients_from_csv(text: str) -> list[Recipient]:
     return recipients
 
 
-def _file_code(name: str, line: int) -> str:
+def _file_code(name: str, *, fallback: str) -> str:
+    """A name as it can stand in a file name (ASCII letters and digits), or `fallback` if nothing is left."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")[:30]
-    return slug or f"line{line}"
+    return slug or fallback

@@ -88,6 +88,8 @@ class Dispatch(models.Model):
         MEMBER_STATES = "member-states", "All Member States' missions"
         OBSERVER_STATES = "observer-states", "The Observer States' missions"
         ALL_STATES = "all", "All Member and Observer States' missions"
+        STAKEHOLDERS = "stakeholders", "Accredited stakeholder organizations"
+        DELEGATES = "delegates", "Delegates of the session's approved registrations"
         CSV = "csv", "An uploaded list (CSV)"
 
     letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="dispatches")

@@ -55,3 +55,51 @@ def test_member_states_audience_is_one_recipient_per_mission_address(reference_d
     mexico = [r for r in result.recipients if r.code == "MEX"]
     assert [r.email for r in mexico] == ["a@mex.example.org", "b@mex.example.org"]
     assert mexico[0].values["state_name"] == "Mexique"
+
+
+@pytest.mark.django_db
+def test_stakeholders_audience_is_each_accredited_organization_at_each_address(reference_data, demo_session):
+    from django.utils import timezone
+
+    from invitations.models import Letter
+    from registrations.models import Organization
+
+    now = timezone.now()
+    Organization.objects.create(
+        name="Migrants Rights Network", acronym="MRN", email="info@mrn.example.org", accreditation="accredited",
+        accredited_at=now,
+    )  # fmt: skip
+    Organization.objects.create(name="No Address Academy", accreditation="accredited", accredited_at=now)
+    Organization.objects.create(name="Pending Org", email="p@example.org")  # not accredited: left out
+    result = audience_recipients(letter=Letter(session=demo_session), audience="stakeholders")
+    assert [(r.name, r.email, r.code, r.values) for r in result.recipients] == [
+        ("Migrants Rights Network", "info@mrn.example.org", "MRN", {"recipient_name": "Migrants Rights Network"})
+    ]
+    assert result.without_email == ["No Address Academy"]
+
+
+@pytest.mark.django_db
+def test_delegates_audience_is_each_member_of_the_sessions_approved_registrations(reference_data, demo_session):
+    from invitations.models import Letter
+    from registrations.models import DelegationMember, DelegationRegistration, PermanentMission
+
+    def registration(iso3, status, members):
+        mission = PermanentMission.objects.get(state__iso3=iso3)
+        record = DelegationRegistration.objects.create(session=demo_session, mission=mission, status=status)
+        for order, (family_name, email) in enumerate(members):
+            DelegationMember.objects.create(
+                registration=record, is_head=order == 0, honorific="Ms.", family_name=family_name,
+                given_name="Ana", function="Delegate", email=email, order=order,
+            )  # fmt: skip
+
+    registration("MEX", "approved", [("Ruiz", "ruiz@mex.example.org"), ("Soto", "")])
+    registration("CHE", "submitted", [("Keller", "keller@che.example.org")])  # not approved yet: left out
+    result = audience_recipients(letter=Letter(session=demo_session), audience="delegates")
+    [ruiz] = result.recipients
+    assert (ruiz.name, ruiz.email, ruiz.values["recipient_name"], ruiz.values["mission_name"]) == (
+        "Ms. Ana Ruiz, Permanent Mission of Mexico to the United Nations",
+        "ruiz@mex.example.org",
+        "Ms. Ana Ruiz",
+        "Permanent Mission of Mexico to the United Nations",
+    )
+    assert result.without_email == ["Ms. Ana Soto, Permanent Mission of Mexico to the United Nations"]
