@@ -148,7 +148,7 @@ class SlotApplicationForm(forms.ModelForm):
         model = SlotApplication
         fields = ["speaker_name", "speaker_function", "speaker_email", "theme", "summary"]
         labels = {
-            "speaker_name": _("Speaker's name"),
+            "speaker_name": _("Speaker name"),
             "speaker_function": _("Speaker's function or title"),
             "speaker_email": _("Speaker's e-mail"),
             "theme": _("Panel theme addressed"),

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from registrations import letters, selectors
 from registrations.models import (
@@ -19,12 +21,15 @@ from sessions.calendar import event_ics, timezone_label
 
 Status = DelegationRegistration.Status
 
-SUBJECTS = {
-    Status.SUBMITTED: "received",
-    Status.APPROVED: "approved",
-    Status.RETURNED: "returned for changes",
-    Status.REJECTED: "rejected",
-}
+
+def _registration_subject(status: str) -> str:
+    subjects = {
+        Status.SUBMITTED: _("%(code)s, delegation of %(state)s: registration received"),
+        Status.APPROVED: _("%(code)s, delegation of %(state)s: registration approved"),
+        Status.RETURNED: _("%(code)s, delegation of %(state)s: registration returned for changes"),
+        Status.REJECTED: _("%(code)s, delegation of %(state)s: registration rejected"),
+    }
+    return subjects.get(status, _("%(code)s, delegation of %(state)s: registration %(status)s"))
 
 
 def portal_url(path: str) -> str:
@@ -32,9 +37,16 @@ def portal_url(path: str) -> str:
 
 
 def registration_event_send(*, event: RegistrationEvent) -> None:
+    """E-mails the mission's focal points, in the language the registration was made in."""
+    with translation.override(event.registration.language or "en"):
+        _registration_event_send(event=event)
+
+
+def _registration_event_send(*, event: RegistrationEvent) -> None:
     registration = event.registration
     recipients = selectors.focal_point_emails(mission=registration.mission)
     process = registration.session.process
+    language = translation.get_language()
     if not recipients:
         return
     context = {
@@ -45,16 +57,17 @@ def registration_event_send(*, event: RegistrationEvent) -> None:
         },
         "registration": {
             "reference": registration.reference,
-            "state": registration.mission.state.name_en,
-            "session": f"{registration.session.ordinal_name}: {registration.session.title}",
+            "state": registration.mission.state.name(language),
+            "session": f"{registration.session.ordinal_name}: {registration.session.localized('title', language)}",
             "url": portal_url(reverse("registrations:detail", kwargs={"pk": registration.pk})),
         },
         "process": process.name,
     }
-    subject = (
-        f"{registration.session.code}, delegation of {registration.mission.state.name_en}: "
-        f"registration {SUBJECTS.get(event.to_status, event.get_to_status_display().lower())}"
-    )
+    subject = _registration_subject(event.to_status) % {
+        "code": registration.session.code,
+        "state": registration.mission.state.name(language),
+        "status": event.get_to_status_display().lower(),
+    }
     message = EmailMessage(
         subject=subject,
         body=render_to_string("registrations/email/registration_event.txt", context),
@@ -65,18 +78,25 @@ def registration_event_send(*, event: RegistrationEvent) -> None:
 
 
 def confirmation_letter_send(*, member: DelegationMember) -> None:
+    """E-mails a member the confirmation letter, both in the language the registration was made in."""
+    with translation.override(member.registration.language or "en"):
+        _confirmation_letter_send(member=member)
+
+
+def _confirmation_letter_send(*, member: DelegationMember) -> None:
     registration = member.registration
-    pdf = letters.confirmation_letters_pdf(registration=registration, members=[member])
+    language = translation.get_language()
+    pdf = letters.confirmation_letters_pdf(registration=registration, members=[member], language=language)
     process = registration.session.process
     context = {
         "name": member.display_name,
-        "session": f"{registration.session.ordinal_name}: {registration.session.title}",
-        "state": registration.mission.state.name_en,
+        "session": f"{registration.session.ordinal_name}: {registration.session.localized('title', language)}",
+        "state": registration.mission.state.name(language),
         "in_person": member.attendance == DelegationMember.Attendance.IN_PERSON,
         "process": process.name,
     }
     message = EmailMessage(
-        subject=f"{registration.session.code}: confirmation of your registration",
+        subject=_("%(code)s: confirmation of your registration") % {"code": registration.session.code},
         body=render_to_string("registrations/email/confirmation_letter.txt", context),
         to=[member.email],
         reply_to=[process.secretariat_email] if process.secretariat_email else None,

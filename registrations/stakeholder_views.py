@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registrations import dialogue as dialogue_services
@@ -58,7 +59,7 @@ def organization_register(request):
         except ValidationError as error:
             _error_messages(request, error)
         else:
-            messages.success(request, "Registered; the secretariat will now consider the accreditation.")
+            messages.success(request, _("Registered; the secretariat will now consider the accreditation."))
             return redirect("registrations:stakeholder_home")
     return render(request, "registrations/stakeholders/organization_form.html", {"form": form})
 
@@ -72,7 +73,7 @@ def representation_request(request):
         except ValidationError as error:
             _error_messages(request, error)
         else:
-            messages.success(request, "Your request has been sent to the organization's focal point.")
+            messages.success(request, _("Your request has been sent to the organization's focal point."))
             return redirect("registrations:stakeholder_home")
     return render(request, "registrations/stakeholders/representation_form.html", {"form": form})
 
@@ -89,7 +90,8 @@ def representation_decide(request, pk):
     except ValidationError as error:
         _error_messages(request, error)
     else:
-        messages.success(request, f"{representation.user.email}: {'confirmed' if confirm else 'declined'}.")
+        message = _("%(email)s: confirmed.") if confirm else _("%(email)s: declined.")
+        messages.success(request, message % {"email": representation.user.email})
     return redirect("registrations:stakeholder_home")
 
 
@@ -98,7 +100,7 @@ def application_create(request, dialogue_pk):
     dialogue = selectors.dialogue_for_application(pk=dialogue_pk)
     organization = selectors.focal_point_organization(request.user)
     if organization is None:
-        raise Http404("Only the focal point of an organization applies for it.")
+        raise Http404(_("Only the focal point of an organization applies for it."))
     initial = {"speaker_name": request.user.get_full_name(), "speaker_email": request.user.email}
     form = SlotApplicationForm(request.POST or None, dialogue=dialogue, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -124,10 +126,16 @@ def application_create(request, dialogue_pk):
 def _submitted_message(application: SlotApplication) -> str:
     if application.status == SlotApplication.Status.CONFIRMED:
         start, end = application.slot_times()
-        return f"Confirmed: speaker no. {application.position}, {start:%H:%M}–{end:%H:%M}."
+        return _("Confirmed: speaker no. %(position)s, %(start)s–%(end)s.") % {
+            "position": application.position,
+            "start": f"{start:%H:%M}",
+            "end": f"{end:%H:%M}",
+        }
     if application.status == SlotApplication.Status.WAITLISTED:
-        return f"All slots are taken: your organization is on the waiting list, in place {application.position}."
-    return "Your application has been received. The slots are drawn at the deadline."
+        return _("All slots are taken: your organization is on the waiting list, in place %(position)s.") % {
+            "position": application.position
+        }
+    return _("Your application has been received. The slots are drawn at the deadline.")
 
 
 @login_required
@@ -141,7 +149,7 @@ def application_withdraw(request, pk):
     except ValidationError as error:
         _error_messages(request, error)
     else:
-        messages.success(request, "The application has been withdrawn.")
+        messages.success(request, _("The application has been withdrawn."))
     return redirect("registrations:stakeholder_home")
 
 
@@ -150,7 +158,7 @@ def application_ics(request, pk):
     """The confirmed slot as a calendar file, for the organization's focal points and confirmed representatives."""
     application = selectors.application_for_user(user=request.user, pk=pk)
     if application.slot_times() is None:
-        raise Http404("Only a confirmed slot has a time.")
+        raise Http404(_("Only a confirmed slot has a time."))
     response = HttpResponse(notifications.slot_ics(application), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{notifications.slot_ics_filename(application)}"'
     response["Cache-Control"] = "private, no-store"
@@ -163,7 +171,7 @@ def application_ics(request, pk):
 @login_required
 def non_objection_lists(request):
     if not selectors.member_state_missions(request.user).exists():
-        raise Http404("Only focal points of Member States' missions consider the lists.")
+        raise Http404(_("Only focal points of Member States' missions consider the lists."))
     context = {"lists": selectors.open_non_objection_lists(user=request.user), "form": ObjectionForm()}
     return render(request, "registrations/stakeholders/non_objection.html", context)
 
@@ -175,12 +183,18 @@ def objection(request, entry_pk):
     try:
         if request.POST.get("withdraw"):
             stakeholders.objection_withdraw(entry=entry, by=request.user)
-            messages.success(request, f"Your objection to {entry.organization} has been withdrawn.")
+            messages.success(
+                request,
+                _("Your objection to %(organization)s has been withdrawn.") % {"organization": entry.organization},
+            )
         else:
             form = ObjectionForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
             stakeholders.objection_raise(entry=entry, by=request.user, reason=reason)
-            messages.success(request, f"Your objection to {entry.organization} has been recorded.")
+            messages.success(
+                request,
+                _("Your objection to %(organization)s has been recorded.") % {"organization": entry.organization},
+            )
     except PermissionDenied as error:
         raise Http404 from error
     except ValidationError as error:

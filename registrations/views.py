@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -97,6 +98,7 @@ def registration_edit(request, pk):
         except ValidationError as error:
             _error_messages(request, error)
         else:
+            _remember_language(request, registration)
             if "submit" in request.POST:
                 return _submit(request, registration)
             messages.success(request, _("The registration has been saved."))
@@ -107,7 +109,16 @@ def registration_edit(request, pk):
     )
 
 
+def _remember_language(request, registration) -> None:
+    """E-mails and letters about this registration go out in the language the focal point uses."""
+    language = translation.get_language() or "en"
+    if registration.language != language:
+        DelegationRegistration.objects.filter(pk=registration.pk).update(language=language)
+        registration.language = language
+
+
 def _submit(request, registration):
+    _remember_language(request, registration)
     try:
         services.registration_submit(registration=registration, by=request.user)
     except ValidationError as error:

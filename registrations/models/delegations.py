@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registrations.models.reference import PermanentMission
 from registrations.storage import private_storage
@@ -20,11 +22,11 @@ class DelegationRegistration(models.Model):
     """One mission's delegation to one session, with the note verbale that lists it."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        APPROVED = "approved", "Approved"
-        RETURNED = "returned", "Returned for changes"
-        REJECTED = "rejected", "Rejected"
+        DRAFT = "draft", pgettext_lazy("registration status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("registration status", "Submitted")
+        APPROVED = "approved", pgettext_lazy("registration status", "Approved")
+        RETURNED = "returned", pgettext_lazy("registration status", "Returned for changes")
+        REJECTED = "rejected", pgettext_lazy("registration status", "Rejected")
 
     session = models.ForeignKey(
         "consultations.ThematicSession", on_delete=models.PROTECT, related_name="delegation_registrations"
@@ -41,6 +43,12 @@ class DelegationRegistration(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The focal point's language when last saving or submitting: e-mails and letters are sent in it.",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -80,8 +88,8 @@ EDITABLE_STATUSES = frozenset(
 
 class DelegationMember(models.Model):
     class Attendance(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        ONLINE = "online", "Online"
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
 
     registration = models.ForeignKey(DelegationRegistration, on_delete=models.CASCADE, related_name="members")
     is_head = models.BooleanField("head of delegation", default=False)

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registrations.models.stakeholders import Organization
 
@@ -22,8 +24,8 @@ class Dialogue(models.Model):
     """
 
     class Allocation(models.TextChoices):
-        FIRST_COME = "first_come", "First come, first served"
-        DRAW = "draw", "Draw at the deadline (balanced by region and kind of organization)"
+        FIRST_COME = "first_come", _("First come, first served")
+        DRAW = "draw", _("Draw at the deadline (balanced by region and kind of organization)")
 
     session = models.OneToOneField(
         "consultations.ThematicSession", on_delete=models.CASCADE, related_name="stakeholder_dialogue"
@@ -114,11 +116,11 @@ class SlotApplication(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting the draw"
-        CONFIRMED = "confirmed", "Confirmed"
-        WAITLISTED = "waitlisted", "On the waiting list"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", pgettext_lazy("application status", "Awaiting the draw")
+        CONFIRMED = "confirmed", pgettext_lazy("application status", "Confirmed")
+        WAITLISTED = "waitlisted", pgettext_lazy("application status", "On the waiting list")
+        DECLINED = "declined", pgettext_lazy("application status", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("application status", "Withdrawn")
 
     dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="applications")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="slot_applications")

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class RegionalGroup(models.Model):
@@ -21,8 +22,8 @@ class RegionalGroup(models.Model):
 
 class State(models.Model):
     class Membership(models.TextChoices):
-        MEMBER = "member", "Member State"
-        OBSERVER = "observer", "Non-member Observer State"
+        MEMBER = "member", _("Member State")
+        OBSERVER = "observer", _("Non-member Observer State")
 
     iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, unique=True)
     iso2 = models.CharField("ISO 3166 alpha-2", max_length=2, unique=True)
@@ -77,9 +78,9 @@ def validate_email_lines(value: str) -> None:
 
 class PermanentMission(models.Model):
     class DutyStation(models.TextChoices):
-        NEW_YORK = "new_york", "New York"
-        GENEVA = "geneva", "Geneva"
-        VIENNA = "vienna", "Vienna"
+        NEW_YORK = "new_york", _("New York")
+        GENEVA = "geneva", _("Geneva")
+        VIENNA = "vienna", _("Vienna")
 
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="missions")
     duty_station = models.CharField(max_length=10, choices=DutyStation.choices, default=DutyStation.NEW_YORK)

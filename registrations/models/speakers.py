@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from registrations.models.reference import PermanentMission
 
@@ -52,11 +53,11 @@ class Inscription(models.Model):
     """A speaker inscribed by a focal point, on behalf of the State or of a group of States."""
 
     class Level(models.IntegerChoices):
-        HEAD_OF_STATE_OR_GOVERNMENT = 1, "Head of State or Government"
-        MINISTER = 2, "Minister"
-        VICE_MINISTER = 3, "Vice-Minister"
-        PERMANENT_REPRESENTATIVE = 4, "Permanent Representative"
-        OTHER = 5, "Other"
+        HEAD_OF_STATE_OR_GOVERNMENT = 1, _("Head of State or Government")
+        MINISTER = 2, _("Minister")
+        VICE_MINISTER = 3, _("Vice-Minister")
+        PERMANENT_REPRESENTATIVE = 4, _("Permanent Representative")
+        OTHER = 5, _("Other")
 
     speakers_list = models.ForeignKey(SpeakersList, on_delete=models.CASCADE, related_name="inscriptions")
     mission = models.ForeignKey(PermanentMission, on_delete=models.PROTECT, related_name="inscriptions")

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registrations.models.reference import PermanentMission, State
 
@@ -14,24 +16,24 @@ class Organization(models.Model):
     """A stakeholder organization (civil society, academia, private sector, ...)."""
 
     class Kind(models.TextChoices):
-        NGO = "ngo", "Non-governmental organization"
-        ACADEMIA = "academia", "Academia"
-        PRIVATE_SECTOR = "private_sector", "Private sector"
-        TRADE_UNION = "trade_union", "Trade union"
-        DIASPORA = "diaspora", "Diaspora or migrant organization"
-        OTHER = "other", "Other"
+        NGO = "ngo", _("Non-governmental organization")
+        ACADEMIA = "academia", _("Academia")
+        PRIVATE_SECTOR = "private_sector", _("Private sector")
+        TRADE_UNION = "trade_union", _("Trade union")
+        DIASPORA = "diaspora", _("Diaspora or migrant organization")
+        OTHER = "other", _("Other")
 
     class Ecosoc(models.TextChoices):
-        GENERAL = "general", "General consultative status"
-        SPECIAL = "special", "Special consultative status"
-        ROSTER = "roster", "Roster"
-        NONE = "none", "No consultative status"
+        GENERAL = "general", _("General consultative status")
+        SPECIAL = "special", _("Special consultative status")
+        ROSTER = "roster", _("Roster")
+        NONE = "none", _("No consultative status")
 
     class Accreditation(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        ON_LIST = "on_list", "On a non-objection list"
-        ACCREDITED = "accredited", "Accredited"
-        NOT_ACCREDITED = "not_accredited", "Not accredited"
+        REQUESTED = "requested", pgettext_lazy("accreditation", "Requested")
+        ON_LIST = "on_list", pgettext_lazy("accreditation", "On a non-objection list")
+        ACCREDITED = "accredited", pgettext_lazy("accreditation", "Accredited")
+        NOT_ACCREDITED = "not_accredited", pgettext_lazy("accreditation", "Not accredited")
 
     name = models.CharField(max_length=300, unique=True)
     acronym = models.CharField(max_length=40, blank=True)
@@ -124,9 +126,9 @@ class NonObjectionList(models.Model):
 
 class NonObjectionEntry(models.Model):
     class Outcome(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved (no objection)"
-        NOT_APPROVED = "not_approved", "Not approved (objection)"
+        PENDING = "pending", pgettext_lazy("non-objection", "Pending")
+        APPROVED = "approved", pgettext_lazy("non-objection", "Approved (no objection)")
+        NOT_APPROVED = "not_approved", pgettext_lazy("non-objection", "Not approved (objection)")
 
     list = models.ForeignKey(NonObjectionList, on_delete=models.CASCADE, related_name="entries")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="non_objection_entries")
@@ -167,9 +169,9 @@ class Representation(models.Model):
     """A person who asks to represent an organization at a session; its focal point or the secretariat confirms."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        CONFIRMED = "confirmed", "Confirmed"
-        DECLINED = "declined", "Declined"
+        REQUESTED = "requested", pgettext_lazy("representation status", "Requested")
+        CONFIRMED = "confirmed", pgettext_lazy("representation status", "Confirmed")
+        DECLINED = "declined", pgettext_lazy("representation status", "Declined")
 
     session = models.ForeignKey(
         "consultations.ThematicSession", on_delete=models.PROTECT, related_name="stakeholder_representations"
