@@ -38,7 +38,7 @@ def test_sixth_session_page_in_french_shows_french_titles_and_french_dates(clien
     assert "Séance d’ouverture" in page
     assert "Dialogue informel avec les parties prenantes" in page
     assert "jeudi 12 octobre 2017" in page
-    assert "12 octobre 2017</time> – <time datetime=\"2017-10-13\">13 octobre 2017</time>" in page
+    assert '12 octobre 2017</time> – <time datetime="2017-10-13">13 octobre 2017</time>' in page
     assert "Informal thematic session" not in page
     assert "Session thématique informelle 6" in page
 
