@@ -26,6 +26,17 @@ def require_service(name: str, url: str, default_port: int) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the default language: LocaleMiddleware activates the language of a request
+    (/ar/…) in the thread that serves it, the test's thread when the test client makes the request."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
