@@ -170,3 +170,35 @@ def test_pages_need_no_sideways_scrolling_on_a_phone_or_at_200_percent(
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, url
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_stakeholder_pages_and_dialogue_application_form_have_no_serious_violations(
+    browser,  # noqa: F811
+    live_server,
+    make_dialogue,
+    make_organization,
+    axe_path,
+    language,
+):
+    dialogue = make_dialogue()
+    organization = make_organization(name="Red Mesoamericana de Migrantes")
+    page = _logged_in_context(browser, live_server, organization.focal_point).new_page()
+    for url in [
+        _url("registrations:stakeholder_home", language),
+        _url("registrations:apply", language, dialogue_pk=dialogue.pk),
+        _url("registrations:organization_register", language),
+        _url("registrations:dialogue_speakers", language, slug=dialogue.session.slug),
+    ]:
+        _check(page, live_server.url + url, axe_path, language)
+    # The application form with errors: each error is tied to its field.
+    page.goto(live_server.url + _url("registrations:apply", language, dialogue_pk=dialogue.pk))
+    page.locator("form button[type=submit]").last.click()
+    invalid = page.locator("[aria-invalid=true]")
+    assert invalid.count() >= 1
+    for index in range(invalid.count()):
+        described_by = invalid.nth(index).get_attribute("aria-describedby") or ""
+        assert any(page.locator(f"#{i}").count() for i in described_by.split()), described_by
+    assert axe_violations(page, axe_path) == []
+    page.close()
