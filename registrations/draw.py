@@ -8,13 +8,15 @@ The rule (also shown on the admin page and the published list):
    (buckets in sorted order of region and kind). The seed is recorded and published with the list.
 3. The order is built one place at a time. The next place goes to the region with the fewest places so far among
    regions that still have applicants (ties: the region that comes first in the shuffled regions); within it, to
-   the kind with the fewest places so far over the whole draw among that region's remaining kinds (ties: the
-   shuffled kinds); within that bucket, to the next applicant in its shuffled order.
+   the kind with the fewest places so far in that region, among its kinds that still have applicants (ties: the
+   kind with the fewest places over the whole draw, then the shuffled kinds); within that bucket, to the next
+   applicant in its shuffled order.
 4. The first places, as many as there are slots, are confirmed in that speaking order; the others form the waiting
    list in that order.
 
-So no region gets a second place while another region with applicants has none (and so on for every round), and
-within the regions, kinds take turns. The same seed and the same applicants give the same order, on any machine.
+So no region gets a second place while another region with applicants has none (and so on for every round);
+within a region no kind gets a second place while another of its kinds with applicants has none, and ties lean
+towards the kinds the draw has served least. The same seed and the same applicants give the same order, on any machine.
 """
 
 import random
@@ -27,8 +29,9 @@ NO_REGION = "International"
 
 RULE = (
     "Regions take turns: the next place goes to the region with the fewest places so far (ties broken by a seeded "
-    "shuffle of the regions); within a region, the kind of organization with the fewest places so far goes first "
-    "(ties broken by a seeded shuffle of the kinds); within a region and kind, applicants come in a seeded shuffled "
+    "shuffle of the regions); within a region, the kind of organization with the fewest places so far in that region "
+    "goes first (ties: the kind with the fewest places overall, then a seeded shuffle of the kinds); within a region "
+    "and kind, applicants come in a seeded shuffled "
     "order. The first places are confirmed in that order, the others form the waiting list. random.Random(seed), "
     "Python 3; applicants taken in order of arrival."
 )
@@ -63,13 +66,15 @@ def draw_order(entries: list[Entry], seed: str) -> list[Hashable]:
 
     region_places: Counter[str] = Counter()
     kind_places: Counter[str] = Counter()
+    bucket_places: Counter[tuple[str, str]] = Counter()
     order: list[Hashable] = []
     while len(order) < len(entries):
         waiting = {region for (region, _kind), keys in buckets.items() if keys}
         region = min(waiting, key=lambda r: (region_places[r], region_rank[r]))
         region_kinds = [kind for (r, kind), keys in buckets.items() if r == region and keys]
-        kind = min(region_kinds, key=lambda k: (kind_places[k], kind_rank[k]))
+        kind = min(region_kinds, key=lambda k: (bucket_places[(region, k)], kind_places[k], kind_rank[k]))
         order.append(buckets[(region, kind)].pop(0))
         region_places[region] += 1
         kind_places[kind] += 1
+        bucket_places[(region, kind)] += 1
     return order
