@@ -60,6 +60,12 @@ class Organization(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The language its focal point registered the organization in: e-mails to it are sent in it.",
+    )
 
     class Meta:
         ordering = ["name"]
