@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+
+from compact_portal import roles
 
 
 class InvitationsConfig(AppConfig):
@@ -8,28 +9,22 @@ class InvitationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        post_migrate.connect(_grant_roles, sender=self)
-
-
-def _grant_roles(sender, **kwargs):
-    from compact_portal import roles
-
-    # The secretariat prepares and previews letters; only co-facilitators send them.
-    roles.grant(
-        "invitations",
-        {
-            roles.SECRETARIAT: {
-                "letter": roles.FULL,
-                "signatory": roles.FULL,
-                "dispatch": roles.VIEW,
-                "delivery": roles.VIEW,
+        # The secretariat prepares and previews letters; only co-facilitators send them.
+        roles.grant_after_migrate(
+            self,
+            {
+                roles.SECRETARIAT: {
+                    "letter": roles.FULL,
+                    "signatory": roles.FULL,
+                    "dispatch": roles.VIEW,
+                    "delivery": roles.VIEW,
+                },
+                roles.CO_FACILITATORS: {
+                    "letter": roles.FULL,
+                    "signatory": roles.FULL,
+                    "dispatch": roles.VIEW,
+                    "delivery": roles.VIEW,
+                    "codename:send_letter": (),
+                },
             },
-            roles.CO_FACILITATORS: {
-                "letter": roles.FULL,
-                "signatory": roles.FULL,
-                "dispatch": roles.VIEW,
-                "delivery": roles.VIEW,
-                "codename:send_letter": (),
-            },
-        },
-    )
+        )

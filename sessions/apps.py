@@ -1,5 +1,17 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+
+from compact_portal import roles
+
+_MODELS = [
+    "process",
+    "venue",
+    "person",
+    "thematicsession",
+    "cofacilitator",
+    "agendaitem",
+    "itemrole",
+    "sessiondocument",
+]
 
 
 class SessionsConfig(AppConfig):
@@ -10,26 +22,10 @@ class SessionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        post_migrate.connect(_grant_roles, sender=self)
-
-
-def _grant_roles(sender, **kwargs):
-    from compact_portal import roles
-
-    models = [
-        "process",
-        "venue",
-        "person",
-        "thematicsession",
-        "cofacilitator",
-        "agendaitem",
-        "itemrole",
-        "sessiondocument",
-    ]
-    roles.grant(
-        "consultations",
-        {
-            roles.SECRETARIAT: dict.fromkeys(models, roles.FULL),
-            roles.CO_FACILITATORS: dict.fromkeys(models, roles.VIEW),
-        },
-    )
+        roles.grant_after_migrate(
+            self,
+            {
+                roles.SECRETARIAT: dict.fromkeys(_MODELS, roles.FULL),
+                roles.CO_FACILITATORS: dict.fromkeys(_MODELS, roles.VIEW),
+            },
+        )
