@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from registrations.models.stakeholders import Organization
 
@@ -100,11 +101,15 @@ class Dialogue(models.Model):
         """Why organizations cannot apply now, or None if they can."""
         now = now or timezone.now()
         if now < self.applications_open_at:
-            return f"Applications open on {timezone.localtime(self.applications_open_at):%d %B %Y at %H:%M %Z}."
+            return gettext("Applications open on %(date)s.") % {
+                "date": date_format(timezone.localtime(self.applications_open_at), "DATETIME_ZONE_FORMAT")
+            }
         if now >= self.applications_close_at:
-            return f"Applications closed on {timezone.localtime(self.applications_close_at):%d %B %Y at %H:%M %Z}."
+            return gettext("Applications closed on %(date)s.") % {
+                "date": date_format(timezone.localtime(self.applications_close_at), "DATETIME_ZONE_FORMAT")
+            }
         if self.drawn_at:
-            return "The draw has been made."
+            return gettext("The draw has been made.")
         return None
 
 
