@@ -1,16 +1,14 @@
-from urllib.parse import urlencode
-
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from registrations import participants, selectors, services
+from registrations.admin_actions import MoveActions, ReadOnlyInline, action_page, each, ids_from, redirect_with_ids
 from registrations.models import (
     FLOOR_KINDS,
     DelegationMember,
@@ -78,33 +76,17 @@ class ProfileAdmin(admin.ModelAdmin):
 # --- Delegation registrations -------------------------------------------------------------------------------------
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(ReadOnlyInline):
     model = DelegationMember
     fields = ["is_head", "honorific", "given_name", "family_name", "function", "email", "attendance"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = RegistrationEvent
     fields = ["at", "from_status", "to_status", "reason", "by", "notified_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "history"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 DECISION_LABELS = {"approve": "Approve", "return": "Return for changes", "reject": "Reject"}
@@ -151,6 +133,7 @@ class DelegationRegistrationAdmin(admin.ModelAdmin):
     readonly_fields = fields
     change_list_template = "admin/registrations/delegationregistration/change_list.html"
     change_form_template = "admin/registrations/delegationregistration/change_form.html"
+    service_arg = "registration"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_total=Count("members", distinct=True))
@@ -212,9 +195,7 @@ class DelegationRegistrationAdmin(admin.ModelAdmin):
         return custom + super().get_urls()
 
     def _decide_redirect(self, queryset, decision):
-        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
-        url = reverse("admin:registrations_delegationregistration_decide")
-        return redirect(f"{url}?{urlencode({'decision': decision, 'ids': ids})}")
+        return redirect_with_ids("admin:registrations_delegationregistration_decide", queryset, decision=decision)
 
     @admin.action(description="Approve selected registrations…", permissions=["process"])
     def approve(self, request, queryset):
@@ -235,7 +216,7 @@ class DelegationRegistrationAdmin(admin.ModelAdmin):
         if not self.has_process_permission(request):
             raise PermissionDenied
         source = request.POST if request.method == "POST" else request.GET
-        ids = [int(pk) for pk in source.get("ids", "").split(",") if pk.strip().isdigit()]
+        ids = ids_from(source)
         registrations = list(
             DelegationRegistration.objects.filter(pk__in=ids)
             .select_related("session", "mission__state")
@@ -248,29 +229,18 @@ class DelegationRegistrationAdmin(admin.ModelAdmin):
                 return redirect("admin:registrations_delegationregistration_changelist")
         else:
             form = DecisionForm(initial={"decision": source.get("decision"), "ids": ",".join(map(str, ids))})
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Decide on registrations",
-            "form": form,
-            "registrations": registrations,
-        }
-        return TemplateResponse(request, "admin/registrations/delegationregistration/decide.html", context)
+        return action_page(
+            self,
+            request,
+            "admin/registrations/delegationregistration/decide.html",
+            title="Decide on registrations",
+            form=form,
+            registrations=registrations,
+        )
 
     def _apply(self, request, registrations, decision, reason):
-        service = services.DECISIONS[decision]
-        done = []
-        for registration in registrations:
-            try:
-                service(registration=registration, by=request.user, reason=reason)
-            except (ValidationError, PermissionDenied) as error:
-                problem = "; ".join(getattr(error, "messages", [str(error)]))
-                self.message_user(request, f"{registration}: {problem}", messages.ERROR)
-            else:
-                done.append(str(registration))
-        if done:
-            verb = {"approve": "Approved", "return": "Returned", "reject": "Rejected"}[decision]
-            self.message_user(request, f"{verb}: {', '.join(done)}.", messages.SUCCESS)
+        verb = {"approve": "Approved", "return": "Returned", "reject": "Rejected"}[decision]
+        each(self, request, registrations, services.DECISIONS[decision], verb, reason=reason)
 
     # Lists of participants.
     @admin.action(description="List of participants (CSV) of the selected approved registrations")
@@ -290,19 +260,11 @@ class DelegationRegistrationAdmin(admin.ModelAdmin):
 # --- Speakers lists -----------------------------------------------------------------------------------------------
 
 
-class InscriptionInline(admin.TabularInline):
+class InscriptionInline(ReadOnlyInline):
     model = Inscription
     fields = ["position", "on_behalf_of", "speaker_name", "function", "level", "time_limit", "inscribed_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ["position", "id"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("mission__state")
@@ -374,7 +336,7 @@ class SpeakersListAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inscription)
-class InscriptionAdmin(admin.ModelAdmin):
+class InscriptionAdmin(MoveActions, admin.ModelAdmin):
     list_display = ["position", "on_behalf_of", "speaker_name", "level", "time_limit", "inscribed_at", "speakers_list"]
     list_display_links = ["speaker_name"]
     list_filter = ["speakers_list__item__session", "speakers_list", "level"]
@@ -397,27 +359,11 @@ class InscriptionAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["speakers_list", "position", "mission", "group_name", "level", "inscribed_at", "inscribed_by"]
     actions = ["move_up", "move_down", "move_to_top"]
+    service_arg = "inscription"
+    move_service = staticmethod(services.inscription_move)
 
     def has_add_permission(self, request):
         return False  # focal points inscribe
-
-    def _move(self, request, queryset, offset=None, to=None):
-        for inscription in queryset.order_by("position"):
-            target = to if to is not None else inscription.position + offset
-            services.inscription_move(inscription=inscription, to_position=max(target, 1), by=request.user)
-        self.message_user(request, "Moved.", messages.SUCCESS)
-
-    @admin.action(description="Move the selected speakers up one place")
-    def move_up(self, request, queryset):
-        self._move(request, queryset, offset=-1)
-
-    @admin.action(description="Move the selected speakers down one place")
-    def move_down(self, request, queryset):
-        self._move(request, queryset, offset=1)
-
-    @admin.action(description="Move the selected speaker to the top of the list")
-    def move_to_top(self, request, queryset):
-        self._move(request, queryset, to=1)
 
 
 # Stakeholders: organizations, accreditation, non-objection lists, representatives, the informal dialogue.

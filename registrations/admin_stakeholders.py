@@ -6,13 +6,21 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from registrations import dialogue as dialogue_services
 from registrations import draw, selectors, stakeholders
+from registrations.admin_actions import (
+    MoveActions,
+    ReadOnlyInline,
+    action_page,
+    each,
+    ids_from,
+    problem,
+    redirect_with_ids,
+)
 from registrations.models import (
     DIALOGUE_KIND,
     Dialogue,
@@ -27,33 +35,16 @@ from registrations.models import (
 from sessions.models import AgendaItem
 
 
-def _problem(error) -> str:
-    return "; ".join(getattr(error, "messages", None) or [str(error)])
+class StakeholdersAdmin(admin.ModelAdmin):
+    """Actions with permissions=["manage"] are for those who manage stakeholders; a new object records who made it."""
 
+    def has_manage_permission(self, request):
+        return selectors.manages_stakeholders(request.user)
 
-def _each(modeladmin, request, queryset, service, done_label: str, **kwargs) -> None:
-    """Calls `service` for each object; reports what was done and what was refused, and why."""
-    done = []
-    for obj in queryset:
-        try:
-            service(by=request.user, **{modeladmin.service_arg: obj}, **kwargs)
-        except (ValidationError, PermissionDenied) as error:
-            modeladmin.message_user(request, f"{obj}: {_problem(error)}", messages.ERROR)
-        else:
-            done.append(str(obj))
-    if done:
-        modeladmin.message_user(request, f"{done_label}: {', '.join(done)}.", messages.SUCCESS)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 # --- Organizations and accreditation ----------------------------------------------------------------------------------
@@ -107,12 +98,8 @@ class ListChoiceForm(forms.Form):
         return data
 
 
-def _ids(source) -> list[int]:
-    return [int(pk) for pk in source.get("ids", "").split(",") if pk.strip().isdigit()]
-
-
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(StakeholdersAdmin):
     list_display = ["name", "acronym", "kind", "ecosoc_status", "country", "region", "accreditation", "accredited_at"]
     list_filter = ["accreditation", "ecosoc_status", "kind", "country__regional_group"]
     search_fields = ["name", "acronym", "email"]
@@ -141,27 +128,17 @@ class OrganizationAdmin(admin.ModelAdmin):
     def region(self, obj):
         return dialogue_services.region_label(obj)
 
-    def has_manage_permission(self, request):
-        return selectors.manages_stakeholders(request.user)
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
     @admin.action(description="Confirm ECOSOC status: accredit the selected organizations", permissions=["manage"])
     def confirm_accreditation(self, request, queryset):
-        _each(self, request, queryset, stakeholders.accreditation_confirm, "Accredited")
+        each(self, request, queryset, stakeholders.accreditation_confirm, "Accredited")
 
     @admin.action(description="Put the selected organizations on a non-objection list…", permissions=["manage"])
     def put_on_list(self, request, queryset):
-        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
-        return redirect(f"{reverse('admin:registrations_organization_put_on_list')}?ids={ids}")
+        return redirect_with_ids("admin:registrations_organization_put_on_list", queryset)
 
     @admin.action(description="Decline the accreditation of the selected organizations…", permissions=["manage"])
     def decline_accreditation(self, request, queryset):
-        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
-        return redirect(f"{reverse('admin:registrations_organization_decline')}?ids={ids}")
+        return redirect_with_ids("admin:registrations_organization_decline", queryset)
 
     def get_urls(self):
         return [
@@ -175,20 +152,20 @@ class OrganizationAdmin(admin.ModelAdmin):
         ]
 
     def _page(self, request, title, form, organizations, template):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": title,
-            "form": form,
-            "organizations": organizations,
-        }
-        return TemplateResponse(request, f"admin/registrations/organization/{template}", context)
+        return action_page(
+            self,
+            request,
+            f"admin/registrations/organization/{template}",
+            title=title,
+            form=form,
+            organizations=organizations,
+        )
 
     def put_on_list_view(self, request):
         if not self.has_manage_permission(request):
             raise PermissionDenied
         source = request.POST if request.method == "POST" else request.GET
-        organizations = list(Organization.objects.filter(pk__in=_ids(source)).select_related("country"))
+        organizations = list(Organization.objects.filter(pk__in=ids_from(source)).select_related("country"))
         form = ListChoiceForm(request.POST or None, initial={"ids": source.get("ids", "")})
         if request.method == "POST" and form.is_valid():
             try:
@@ -197,7 +174,7 @@ class OrganizationAdmin(admin.ModelAdmin):
                 )
                 stakeholders.non_objection_list_add(nolist=nolist, organizations=organizations, by=request.user)
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, _problem(error), messages.ERROR)
+                self.message_user(request, problem(error), messages.ERROR)
             else:
                 self.message_user(
                     request, f"On {nolist.title}: {', '.join(map(str, organizations))}.", messages.SUCCESS
@@ -209,10 +186,10 @@ class OrganizationAdmin(admin.ModelAdmin):
         if not self.has_manage_permission(request):
             raise PermissionDenied
         source = request.POST if request.method == "POST" else request.GET
-        organizations = list(Organization.objects.filter(pk__in=_ids(source)))
+        organizations = list(Organization.objects.filter(pk__in=ids_from(source)))
         form = ReasonForm(request.POST or None, initial={"ids": source.get("ids", "")})
         if request.method == "POST" and form.is_valid():
-            _each(
+            each(
                 self,
                 request,
                 organizations,
@@ -263,7 +240,7 @@ class NonObjectionEntryInline(ReadOnlyInline):
 
 
 @admin.register(NonObjectionList)
-class NonObjectionListAdmin(admin.ModelAdmin):
+class NonObjectionListAdmin(StakeholdersAdmin):
     list_display = ["title", "deadline", "organizations", "objected", "closed_at"]
     list_filter = [("closed_at", admin.EmptyFieldListFilter)]
     fields = ["title", "deadline", "created_by", "created_at", "closed_at", "closed_by"]
@@ -290,14 +267,6 @@ class NonObjectionListAdmin(admin.ModelAdmin):
     def objected(self, obj):
         return obj.objected_total
 
-    def has_manage_permission(self, request):
-        return selectors.manages_stakeholders(request.user)
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
     @admin.action(
         description="Close the selected lists now (accredit organizations without objection)", permissions=["manage"]
     )
@@ -306,7 +275,7 @@ class NonObjectionListAdmin(admin.ModelAdmin):
             try:
                 counts = stakeholders.non_objection_list_close(nolist=nolist, by=request.user)
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{nolist.title}: {_problem(error)}", messages.ERROR)
+                self.message_user(request, f"{nolist.title}: {problem(error)}", messages.ERROR)
             else:
                 self.message_user(
                     request,
@@ -331,11 +300,11 @@ class RepresentationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Confirm the selected representatives (within the session's quota)")
     def confirm(self, request, queryset):
-        _each(self, request, queryset, stakeholders.representation_decide, "Confirmed", confirm=True)
+        each(self, request, queryset, stakeholders.representation_decide, "Confirmed", confirm=True)
 
     @admin.action(description="Decline the selected representatives")
     def decline(self, request, queryset):
-        _each(self, request, queryset, stakeholders.representation_decide, "Declined", confirm=False)
+        each(self, request, queryset, stakeholders.representation_decide, "Declined", confirm=False)
 
 
 # --- The informal dialogue ------------------------------------------------------------------------------------------
@@ -466,7 +435,7 @@ class DialogueAdmin(admin.ModelAdmin):
             try:
                 dialogue_services.dialogue_publish(dialogue=dialogue, by=request.user, published=published)
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{dialogue}: {_problem(error)}", messages.ERROR)
+                self.message_user(request, f"{dialogue}: {problem(error)}", messages.ERROR)
             else:
                 self.message_user(request, f"{dialogue}: {'published' if published else 'withdrawn'}.")
 
@@ -504,7 +473,7 @@ class DialogueAdmin(admin.ModelAdmin):
                     dialogue=dialogue, by=request.user, seed=form.cleaned_data["seed"]
                 )
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, _problem(error), messages.ERROR)
+                self.message_user(request, problem(error), messages.ERROR)
             else:
                 dialogue.refresh_from_db()
                 self.message_user(
@@ -519,17 +488,17 @@ class DialogueAdmin(admin.ModelAdmin):
             .select_related("organization__country__regional_group")
             .order_by("sequence")
         )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"Draw the speaking slots: {dialogue}",
-            "dialogue": dialogue,
-            "form": form,
-            "pending": [(a, dialogue_services.region_label(a.organization)) for a in pending],
-            "rule": draw.RULE,
-            "closes_early": dialogue.applications_close_at > timezone.now(),
-        }
-        return TemplateResponse(request, "admin/registrations/dialogue/draw.html", context)
+        return action_page(
+            self,
+            request,
+            "admin/registrations/dialogue/draw.html",
+            title=f"Draw the speaking slots: {dialogue}",
+            dialogue=dialogue,
+            form=form,
+            pending=[(a, dialogue_services.region_label(a.organization)) for a in pending],
+            rule=draw.RULE,
+            closes_early=dialogue.applications_close_at > timezone.now(),
+        )
 
     def publish_view(self, request, pk):
         if not selectors.manages_stakeholders(request.user):
@@ -540,24 +509,24 @@ class DialogueAdmin(admin.ModelAdmin):
             try:
                 dialogue_services.dialogue_publish(dialogue=dialogue, by=request.user, published=published)
             except ValidationError as error:
-                self.message_user(request, _problem(error), messages.ERROR)
+                self.message_user(request, problem(error), messages.ERROR)
             else:
                 done = "Published on the session's page." if published else "Withdrawn from the session's page."
                 self.message_user(request, done, messages.SUCCESS)
             return redirect("admin:registrations_dialogue_change", pk)
         confirmed = dialogue.applications.filter(status=SlotApplication.Status.CONFIRMED).select_related("organization")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"Publish the list of speakers: {dialogue}",
-            "dialogue": dialogue,
-            "confirmed": [(a, dialogue.slot_times(a.position)) for a in confirmed.order_by("position")],
-        }
-        return TemplateResponse(request, "admin/registrations/dialogue/publish.html", context)
+        return action_page(
+            self,
+            request,
+            "admin/registrations/dialogue/publish.html",
+            title=f"Publish the list of speakers: {dialogue}",
+            dialogue=dialogue,
+            confirmed=[(a, dialogue.slot_times(a.position)) for a in confirmed.order_by("position")],
+        )
 
 
 @admin.register(SlotApplication)
-class SlotApplicationAdmin(admin.ModelAdmin):
+class SlotApplicationAdmin(MoveActions, admin.ModelAdmin):
     list_display = [
         "position",
         "slot",
@@ -616,6 +585,7 @@ class SlotApplicationAdmin(admin.ModelAdmin):
     ]
     actions = ["confirm", "waitlist", "decline", "move_up", "move_down", "move_to_top"]
     service_arg = "application"
+    move_service = staticmethod(dialogue_services.application_move)
 
     def has_add_permission(self, request):
         return False  # organizations apply
@@ -642,7 +612,7 @@ class SlotApplicationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Confirm the selected applications (next free slot)")
     def confirm(self, request, queryset):
-        _each(
+        each(
             self,
             request,
             queryset.order_by("status", "position", "sequence"),
@@ -652,7 +622,7 @@ class SlotApplicationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Move the selected applications to the end of the waiting list")
     def waitlist(self, request, queryset):
-        _each(
+        each(
             self,
             request,
             queryset.order_by("position", "sequence"),
@@ -662,25 +632,10 @@ class SlotApplicationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Decline the selected applications (a freed slot goes to the first on the waiting list)")
     def decline(self, request, queryset):
-        _each(self, request, queryset, dialogue_services.application_decline, "Declined")
+        each(self, request, queryset, dialogue_services.application_decline, "Declined")
 
-    def _move(self, request, queryset, *, offset=None, to=None):
-        for application in queryset.order_by("position"):
-            target = to if to is not None else (application.position or 1) + offset
-            try:
-                dialogue_services.application_move(application=application, to_position=max(target, 1), by=request.user)
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{application.organization}: {_problem(error)}", messages.ERROR)
-                return
-        self.message_user(request, "Moved.", messages.SUCCESS)
-
-    @admin.action(description="Move the selected speakers up one place")
-    def move_up(self, request, queryset):
-        self._move(request, queryset, offset=-1)
-
-    @admin.action(description="Move the selected speakers down one place")
-    def move_down(self, request, queryset):
-        self._move(request, queryset, offset=1)
+    def move_label(self, application):
+        return application.organization
 
     @admin.action(description="Move the selected speaker to the top of its list")
     def move_to_top(self, request, queryset):
