@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from registrations import draw, selectors
 from registrations.models import FLOOR_KINDS, ApplicationEvent, Dialogue, Organization, SlotApplication
@@ -135,9 +136,11 @@ def application_submit(
     if not selectors.is_organization_focal_point(user=by, organization=organization):
         raise PermissionDenied("Only the organization's focal points apply for it.")
     if not organization.is_accredited:
-        raise ValidationError(f"{organization} is not accredited: it cannot apply yet.")
+        raise ValidationError(
+            _("%(organization)s is not accredited: it cannot apply yet.") % {"organization": organization}
+        )
     if theme is not None and (theme.session_id != dialogue.session_id or theme.kind not in FLOOR_KINDS):
-        raise ValidationError({"theme": "Choose one of this session's panels."})
+        raise ValidationError({"theme": _("Choose one of this session's panels.")})
     application = SlotApplication(
         dialogue_id=dialogue.pk,
         organization=organization,
@@ -158,7 +161,7 @@ def application_submit(
             if problem:
                 raise ValidationError(problem)
             if locked.applications.filter(organization=organization).exists():
-                raise ValidationError(f"{organization} has already applied for this dialogue.")
+                raise ValidationError(_already_applied(organization))
             locked.next_sequence += 1
             locked.save(update_fields=["next_sequence"])
             application.dialogue = locked
@@ -170,8 +173,12 @@ def application_submit(
             application.save()
             _event(application, from_status="", by=by)
     except IntegrityError as error:  # the constraint, should a row ever bypass the lock
-        raise ValidationError(f"{organization} has already applied for this dialogue.") from error
+        raise ValidationError(_already_applied(organization)) from error
     return application
+
+
+def _already_applied(organization: Organization) -> str:
+    return _("%(organization)s has already applied for this dialogue.") % {"organization": organization}
 
 
 def application_withdraw(*, application: SlotApplication, by) -> SlotApplication:
@@ -185,7 +192,9 @@ def application_withdraw(*, application: SlotApplication, by) -> SlotApplication
         locked = _locked(application.dialogue)
         current = _application(locked, application)
         if current.status not in OPEN:
-            raise ValidationError(f"The application is {current.get_status_display().lower()} already.")
+            raise ValidationError(
+                _("The application is %(status)s already.") % {"status": current.get_status_display().lower()}
+            )
         _free(locked, current, to=Status.WITHDRAWN, by=by)
     application.refresh_from_db()
     return application

@@ -1,5 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registrations.models import FLOOR_KINDS, DelegationMember, Inscription, Organization, SlotApplication, State
@@ -53,12 +55,18 @@ MemberFormSet = forms.modelformset_factory(
 )
 
 
+def _note_verbale_help() -> str:
+    # Interpolated when shown, in the page's language (`gettext_lazy(...) % {...}` would fix it at import).
+    return gettext("PDF, at most %(size)s. Leave empty to keep the one already uploaded.") % {
+        "size": MAX_NOTE_VERBALE_LABEL
+    }
+
+
 class NoteVerbaleForm(forms.Form):
     note_verbale = forms.FileField(
         required=False,
         label=_("Note verbale (PDF)"),
-        help_text=_("PDF, at most %(size)s. Leave empty to keep the one already uploaded.")
-        % {"size": MAX_NOTE_VERBALE_LABEL},
+        help_text=lazy(_note_verbale_help, str)(),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 

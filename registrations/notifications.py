@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from registrations import letters, selectors
@@ -12,6 +13,7 @@ from registrations.models import (
     ApplicationEvent,
     DelegationMember,
     DelegationRegistration,
+    NonObjectionEntry,
     Organization,
     OrganizationEvent,
     RegistrationEvent,
@@ -107,14 +109,39 @@ def _confirmation_letter_send(*, member: DelegationMember) -> None:
 
 # --- Stakeholders ---------------------------------------------------------------------------------------------------
 
-ACCREDITATION_SUBJECTS = {
-    Organization.Accreditation.ACCREDITED: "accredited",
-    Organization.Accreditation.NOT_ACCREDITED: "not accredited",
-    Organization.Accreditation.ON_LIST: "on a non-objection list",
-}
+
+def _accreditation_subject(status: str) -> str:
+    subjects = {
+        Organization.Accreditation.ACCREDITED: _("%(organization)s: accredited"),
+        Organization.Accreditation.NOT_ACCREDITED: _("%(organization)s: not accredited"),
+        Organization.Accreditation.ON_LIST: _("%(organization)s: on a non-objection list"),
+    }
+    return subjects.get(status, _("%(organization)s: %(status)s"))
+
+
+def _accreditation_reason(event: OrganizationEvent) -> str:
+    """The reason in the recipient's language: the deadline of the list the organization is on, a reason the
+    portal wrote (translated), or the secretariat's own words as typed."""
+    if event.to_status == Organization.Accreditation.ON_LIST:
+        entry = (
+            NonObjectionEntry.objects.filter(organization=event.organization, list__created_at__lte=event.at)
+            .select_related("list")
+            .order_by("-list__created_at", "-pk")
+            .first()
+        )
+        if entry is not None:
+            deadline = date_format(timezone.localtime(entry.list.deadline), "DATETIME_ZONE_FORMAT")
+            return _("Member States may object until %(deadline)s.") % {"deadline": deadline}
+    return _(event.reason) if event.reason else ""
 
 
 def organization_event_send(*, event: OrganizationEvent) -> None:
+    """E-mails the organization, in the language its focal point registered it in."""
+    with translation.override(event.organization.language or "en"):
+        _organization_event_send(event=event)
+
+
+def _organization_event_send(*, event: OrganizationEvent) -> None:
     organization = event.organization
     recipients = selectors.organization_contact_emails(organization)
     if not recipients:
@@ -123,11 +150,15 @@ def organization_event_send(*, event: OrganizationEvent) -> None:
         "organization": str(organization),
         "to_status": event.to_status,
         "status_label": event.get_to_status_display(),
-        "reason": event.reason,
+        "reason": _accreditation_reason(event),
         "url": portal_url(reverse("registrations:stakeholder_home")),
     }
+    subject = _accreditation_subject(event.to_status) % {
+        "organization": organization,
+        "status": event.get_to_status_display(),
+    }
     message = EmailMessage(
-        subject=f"{organization}: {ACCREDITATION_SUBJECTS.get(event.to_status, event.get_to_status_display())}",
+        subject=subject,
         body=render_to_string("registrations/email/accreditation_event.txt", context),
         to=recipients,
     )
@@ -142,16 +173,20 @@ def slot_ics(application: SlotApplication) -> bytes:
     venue = session.venue
     return event_ics(
         uid=f"dialogue-slot-{application.pk}",
-        summary=f"{session.code} informal dialogue: statement no. {application.position}, {application.organization}",
+        summary=_("%(code)s informal dialogue: statement no. %(position)s, %(organization)s")
+        % {"code": session.code, "position": application.position, "organization": application.organization},
         start=start,
         end=end,
-        location=f"{dialogue.item.room_name}, {venue.building}, {venue.duty_station}",
-        description=(
-            f"{application.speaker_name}, {application.speaker_function}. "
-            f"{dialogue.minutes_per_statement} minutes; speaker no. {application.position} in the dialogue "
-            f"({dialogue.item.start_time:%H:%M}–{dialogue.item.end_time:%H:%M})."
-        ),
-        name=f"{session.code} informal dialogue",
+        location=f"{dialogue.item.room_name}, {venue.building}, {venue.local_duty_station}",
+        description=f"{application.speaker_name}, {application.speaker_function}. "
+        + _("%(minutes)s minutes; speaker no. %(position)s in the dialogue (%(start)s–%(end)s).")
+        % {
+            "minutes": dialogue.minutes_per_statement,
+            "position": application.position,
+            "start": f"{dialogue.item.start_time:%H:%M}",
+            "end": f"{dialogue.item.end_time:%H:%M}",
+        },
+        name=_("%(code)s informal dialogue") % {"code": session.code},
     )
 
 
@@ -160,6 +195,12 @@ def slot_ics_filename(application: SlotApplication) -> str:
 
 
 def application_event_send(*, event: ApplicationEvent) -> None:
+    """E-mails the organization (and the speaker), in the language its focal point registered it in."""
+    with translation.override(event.application.organization.language or "en"):
+        _application_event_send(event=event)
+
+
+def _application_event_send(*, event: ApplicationEvent) -> None:
     application = event.application
     dialogue = application.dialogue
     session = dialogue.session
@@ -169,11 +210,13 @@ def application_event_send(*, event: ApplicationEvent) -> None:
     if not recipients:
         return
     times = application.slot_times()
+    language = translation.get_language()
+    day = date_format(dialogue.item.day, "DAY_FORMAT")
     context = {
         "organization": str(application.organization),
         "speaker": application.speaker_name,
-        "session": f"{session.ordinal_name}: {session.title}",
-        "dialogue": f"{dialogue.item.day:%A %d %B %Y}, {dialogue.item.start_time:%H:%M}–{dialogue.item.end_time:%H:%M}",
+        "session": f"{session.ordinal_name}: {session.localized('title', language)}",
+        "dialogue": f"{day}, {dialogue.item.start_time:%H:%M}–{dialogue.item.end_time:%H:%M}",
         "timezone": timezone_label(session),
         "to_status": event.to_status,
         "status_label": event.get_to_status_display(),
@@ -186,7 +229,8 @@ def application_event_send(*, event: ApplicationEvent) -> None:
         "url": portal_url(reverse("registrations:stakeholder_home")),
     }
     message = EmailMessage(
-        subject=f"{session.code} informal dialogue, {application.organization}: {event.get_to_status_display()}",
+        subject=_("%(code)s informal dialogue, %(organization)s: %(status)s")
+        % {"code": session.code, "organization": application.organization, "status": event.get_to_status_display()},
         body=render_to_string("registrations/email/application_event.txt", context),
         to=recipients,
         reply_to=[session.process.secretariat_email] if session.process.secretariat_email else None,

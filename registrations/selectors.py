@@ -6,6 +6,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from registrations.models import (
     DelegationMember,
@@ -61,12 +63,12 @@ def registration_open_message(session: ThematicSession, *, now=None) -> str | No
     """Why delegations cannot register for `session` now, or None if they can."""
     now = now or timezone.now()
     if session.status != ThematicSession.Status.PUBLISHED:
-        return "Registration is open only for published sessions."
+        return gettext("Registration is open only for published sessions.")
     if session.registration_deadline is None:
-        return "Registration has not opened yet: the secretariat has not set a deadline."
+        return gettext("Registration has not opened yet: the secretariat has not set a deadline.")
     if now >= session.registration_deadline:
         deadline = timezone.localtime(session.registration_deadline)
-        return f"Registration closed on {deadline:%d %B %Y at %H:%M %Z}."
+        return gettext("Registration closed on %(date)s.") % {"date": date_format(deadline, "DATETIME_ZONE_FORMAT")}
     return None
 
 

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from registrations import selectors
 from registrations.models import (
@@ -124,7 +125,8 @@ def registration_update(
             locked = _locked(registration)
             if not locked.is_editable:
                 raise ValidationError(
-                    f"This registration is {locked.get_status_display().lower()} and can no longer be changed."
+                    _("This registration is %(status)s and can no longer be changed.")
+                    % {"status": locked.get_status_display().lower()}
                 )
             _members_replace(registration=locked, head=head, members=members)
             old_name = locked.note_verbale.name if locked.note_verbale else ""
@@ -147,7 +149,7 @@ def registration_update(
 def _members_replace(*, registration: DelegationRegistration, head: MemberData, members: list[MemberData]) -> None:
     existing = {member.pk: member for member in registration.members.all()}
     wanted = [(head, True), *((member, False) for member in members)]
-    keep = {data.id for data, _ in wanted if data.id in existing}
+    keep = {data.id for data, _is_head in wanted if data.id in existing}
     DelegationMember.objects.filter(registration=registration).exclude(pk__in=keep).delete()
     # The head may change hands: clear the flag first so the one-head constraint holds at every step.
     DelegationMember.objects.filter(registration=registration).update(is_head=False)
@@ -166,7 +168,8 @@ def _transition(registration: DelegationRegistration, *, to: str, by, reason: st
     current = registration.status
     if to not in TRANSITIONS[current]:
         raise ValidationError(
-            f"A registration that is {Status(current).label.lower()} cannot become {Status(to).label.lower()}."
+            _("A registration that is %(current)s cannot become %(next)s.")
+            % {"current": Status(current).label.lower(), "next": Status(to).label.lower()}
         )
     registration.status = to
     event = RegistrationEvent(registration=registration, from_status=current, to_status=to, reason=reason, by=by)
@@ -192,12 +195,12 @@ def registration_submit(*, registration: DelegationRegistration, by) -> Delegati
             if problem:
                 raise ValidationError(problem)
         elif locked.status == Status.RETURNED and locked.session.status != ThematicSession.Status.PUBLISHED:
-            raise ValidationError("The session is closed: the registration can no longer be resubmitted.")
+            raise ValidationError(_("The session is closed: the registration can no longer be resubmitted."))
         problems = []
         if not locked.members.filter(is_head=True).exists():
-            problems.append("Name the head of delegation.")
+            problems.append(_("Name the head of delegation."))
         if not locked.note_verbale:
-            problems.append("Upload the note verbale (PDF).")
+            problems.append(_("Upload the note verbale (PDF)."))
         if problems and Status.SUBMITTED in TRANSITIONS[locked.status]:
             raise ValidationError(problems)
         _transition(locked, to=Status.SUBMITTED, by=by)
@@ -333,9 +336,9 @@ def inscription_create(
     with transaction.atomic():
         locked = _locked_list(speakers_list)
         if locked.item.session.status != ThematicSession.Status.PUBLISHED:
-            raise ValidationError("The session is not open.")
+            raise ValidationError(_("The session is not open."))
         if not locked.accepts_inscriptions:
-            raise ValidationError("This list of speakers is closed to inscriptions.")
+            raise ValidationError(_("This list of speakers is closed to inscriptions."))
         inscription = Inscription(
             speakers_list=locked,
             mission=mission,
@@ -364,7 +367,7 @@ def inscription_withdraw(*, inscription: Inscription, by) -> None:
     with transaction.atomic():
         locked = _locked_list(inscription.speakers_list)
         if locked.is_locked:
-            raise ValidationError("The list of speakers is locked: ask the secretariat.")
+            raise ValidationError(_("The list of speakers is locked: ask the secretariat."))
         Inscription.objects.filter(pk=inscription.pk).delete()
         _renumber(locked)
 

@@ -55,7 +55,8 @@ def organization_register(request):
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            stakeholders.organization_register(by=request.user, **form.cleaned_data)
+            # E-mails to the organization go out in the language its focal point registered it in.
+            stakeholders.organization_register(by=request.user, language=request.LANGUAGE_CODE, **form.cleaned_data)
         except ValidationError as error:
             _error_messages(request, error)
         else:

@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from registrations import selectors
 from registrations.models import (
@@ -36,6 +38,8 @@ from sessions.models import ThematicSession
 
 Accreditation = Organization.Accreditation
 DEFAULT_REPRESENTATIVES = 2
+# A reason the portal writes itself (the secretariat's own reasons are shown as typed).
+OBJECTED_REASON = gettext_noop("A Member State objected to the organization's participation.")
 
 
 def _require_secretariat(user) -> None:
@@ -78,11 +82,15 @@ def organization_register(
     acronym: str = "",
     website: str = "",
     email: str = "",
+    language: str = "en",
 ) -> Organization:
-    """A signed-up person registers their organization and becomes its focal point; accreditation is requested."""
+    """A signed-up person registers their organization and becomes its focal point; accreditation is requested.
+
+    `language` is the one the focal point uses (a code of settings.LANGUAGES): e-mails to the organization use it.
+    """
     profile = Profile.objects.filter(user=by).first()
     if profile and (profile.mission_id or profile.organization_id):
-        raise ValidationError("This account already acts for a mission or an organization.")
+        raise ValidationError(_("This account already acts for a mission or an organization."))
     organization = Organization(
         name=name.strip(),
         acronym=acronym.strip(),
@@ -92,6 +100,7 @@ def organization_register(
         website=website.strip(),
         email=(email or by.email).strip(),
         created_by=by,
+        language=language or "en",
     )
     organization.full_clean()
     with transaction.atomic():
@@ -182,7 +191,7 @@ def _objecting_mission(*, user, state: State | None = None) -> PermanentMission:
 def _entry_open(entry: NonObjectionEntry, *, now=None) -> NonObjectionEntry:
     entry = NonObjectionEntry.objects.select_related("list", "organization").get(pk=entry.pk)
     if not entry.list.is_open or (now or timezone.now()) >= entry.list.deadline:
-        raise ValidationError("The list is closed: objections are no longer taken.")
+        raise ValidationError(_("The list is closed: objections are no longer taken."))
     return entry
 
 
@@ -191,7 +200,7 @@ def objection_raise(*, entry: NonObjectionEntry, by, reason: str = "") -> Object
     mission = _objecting_mission(user=by)
     entry = _entry_open(entry)
     with transaction.atomic():
-        objection, _ = Objection.objects.update_or_create(
+        objection, _created = Objection.objects.update_or_create(
             entry=entry,
             state=mission.state,
             defaults={"mission": mission, "by": by, "reason": (reason or "").strip(), "at": timezone.now()},
@@ -202,7 +211,7 @@ def objection_raise(*, entry: NonObjectionEntry, by, reason: str = "") -> Object
 def objection_withdraw(*, entry: NonObjectionEntry, by) -> bool:
     mission = _objecting_mission(user=by)
     entry = _entry_open(entry)
-    deleted, _ = Objection.objects.filter(entry=entry, state=mission.state).delete()
+    deleted, _by_model = Objection.objects.filter(entry=entry, state=mission.state).delete()
     return bool(deleted)
 
 
@@ -230,7 +239,8 @@ def non_objection_list_close(*, nolist: NonObjectionList, by=None, now: datetime
             organization = _locked_organization(entry.organization)
             if entry.objected:
                 entry.outcome = NonObjectionEntry.Outcome.NOT_APPROVED
-                reason = "A Member State objected to the organization's participation."
+                # Stored in English; the e-mail and the organization's page show it translated.
+                reason = OBJECTED_REASON
                 _decide(organization, to=Accreditation.NOT_ACCREDITED, by=by, reason=reason, now=now)
                 counts["not_approved"] += 1
             else:
@@ -269,16 +279,16 @@ def representation_request(
 ) -> Representation:
     """A signed-up person asks to represent an accredited organization at a session."""
     if not organization.is_accredited:
-        raise ValidationError(f"{organization} is not accredited.")
+        raise ValidationError(_("%(organization)s is not accredited.") % {"organization": organization})
     if session.status != ThematicSession.Status.PUBLISHED:
-        raise ValidationError("The session is not open.")
+        raise ValidationError(_("The session is not open."))
     representation = Representation(session=session, organization=organization, user=by, function=function.strip())
     representation.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             representation.save()
     except IntegrityError as error:
-        raise ValidationError("You have already asked to represent an organization at this session.") from error
+        raise ValidationError(_("You have already asked to represent an organization at this session.")) from error
     return representation
 
 
@@ -299,7 +309,13 @@ def representation_decide(*, representation: Representation, by, confirm: bool) 
             ).count()
             if confirmed >= quota:
                 raise ValidationError(
-                    f"{quota} representatives are confirmed already, the most this session allows per organization."
+                    ngettext(
+                        "%(quota)s representative is confirmed already, the most this session allows per organization.",
+                        "%(quota)s representatives are confirmed already, the most this session allows per "
+                        "organization.",
+                        quota,
+                    )
+                    % {"quota": quota}
                 )
         locked.status = Representation.Status.CONFIRMED if confirm else Representation.Status.DECLINED
         locked.decided_at = timezone.now()

@@ -249,7 +249,7 @@ def test_the_quota_is_a_setting_of_the_session(make_dialogue, make_organization,
         for n in range(2)
     )
     stakeholders.representation_decide(representation=first, by=secretariat_user, confirm=True)
-    with pytest.raises(ValidationError, match="1 representatives are confirmed already"):
+    with pytest.raises(ValidationError, match="1 representative is confirmed already"):
         stakeholders.representation_decide(representation=second, by=secretariat_user, confirm=True)
 
 
