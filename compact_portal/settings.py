@@ -160,6 +160,9 @@ else:
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
+        # The folder is polled: kombu's default 1 s sleep between looks left the 2 workers idle 75% of a dispatch
+        # (bench/README.md). 10 ms costs ~1% of a core while idle.
+        "polling_interval": 0.01,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
