@@ -5,10 +5,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from registrations.models.history import StatusEvent
 from registrations.models.reference import PermanentMission
 from registrations.storage import private_storage
 
@@ -122,19 +122,12 @@ class DelegationMember(models.Model):
         return f"{self.honorific} {self.full_name}".strip()
 
 
-class RegistrationEvent(models.Model):
+class RegistrationEvent(StatusEvent):
     """A change of status, with who made it and why: the history nothing overwrites."""
 
     registration = models.ForeignKey(DelegationRegistration, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=10, choices=DelegationRegistration.Status.choices)
     to_status = models.CharField(max_length=10, choices=DelegationRegistration.Status.choices)
-    reason = models.TextField(blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    notified_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.registration}: {self.from_status} → {self.to_status}"

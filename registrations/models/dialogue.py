@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from registrations.models.history import StatusEvent
 from registrations.models.stakeholders import Organization
 
 DIALOGUE_KIND = "stakeholder_dialogue"  # AgendaItem.Kind.STAKEHOLDER_DIALOGUE
@@ -170,19 +171,12 @@ class SlotApplication(models.Model):
         return self.dialogue.slot_times(self.position)
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(StatusEvent):
     """A change of an application's status: the history, and the e-mail that tells the organization."""
 
     application = models.ForeignKey(SlotApplication, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=10, choices=SlotApplication.Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=SlotApplication.Status.choices)
-    reason = models.TextField(blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    notified_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.application.organization}: {self.from_status or '—'} → {self.to_status}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from registrations.models.history import StatusEvent
 from registrations.models.reference import PermanentMission, State
 
 
@@ -89,18 +90,11 @@ class Organization(models.Model):
         return self.accreditation == self.Accreditation.ACCREDITED
 
 
-class OrganizationEvent(models.Model):
+class OrganizationEvent(StatusEvent):
     """A decision on an organization's accreditation: the history, and the e-mail that tells the organization."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events")
     to_status = models.CharField(max_length=15, choices=Organization.Accreditation.choices)
-    reason = models.TextField(blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    notified_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.organization}: {self.get_to_status_display()}"
