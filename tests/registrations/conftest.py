@@ -131,6 +131,18 @@ def make_registration(head):
 
 
 @pytest.fixture
+def approved_mex(open_session, mission_mex, focal_mex, secretariat_user, make_registration):
+    """Mexico's registration for the open session, approved by the secretariat."""
+    return make_registration(
+        session=open_session,
+        mission=mission_mex,
+        focal_point=focal_mex,
+        secretariat=secretariat_user,
+        status="approved",
+    )
+
+
+@pytest.fixture
 def speakers_list(make_session):
     from sessions.models import AgendaItem
 
@@ -255,3 +267,22 @@ def apply_for():
         )
 
     return apply
+
+
+@pytest.fixture
+def demo(db, settings):
+    """The demo as `make run` loads it (loaded twice: it is idempotent)."""
+
+    from compact_portal.demo_accounts import demo_accounts_load
+    from registrations.demo import demo_missions_load, demo_registrations_load
+    from registrations.reference import reference_data_load
+    from sessions.demo import demo_sessions_load
+
+    settings.DEBUG = True
+    reference_data_load()
+    demo_missions_load()
+    demo_sessions_load()
+    demo_accounts_load()
+    demo_registrations_load()
+    demo_registrations_load()  # idempotent
+    settings.DEBUG = False

@@ -12,23 +12,6 @@ from registrations.models import DelegationRegistration, Profile, SpeakersList
 from tests.registrations.conftest import pdf_bytes, upload
 
 
-@pytest.fixture
-def demo(db, settings):
-    from compact_portal.demo_accounts import demo_accounts_load
-    from registrations.demo import demo_missions_load, demo_registrations_load
-    from registrations.reference import reference_data_load
-    from sessions.demo import demo_sessions_load
-
-    settings.DEBUG = True
-    reference_data_load()
-    demo_missions_load()
-    demo_sessions_load()
-    demo_accounts_load()
-    demo_registrations_load()
-    demo_registrations_load()  # idempotent
-    settings.DEBUG = False
-
-
 def test_demo_names_mexicos_focal_point_and_opens_the_sixth_session(demo):
     profile = Profile.objects.select_related("mission__state").get(user__email="delegate.mex@example.org")
     assert (profile.mission.state.iso3, profile.mission.duty_station, profile.is_focal_point) == (

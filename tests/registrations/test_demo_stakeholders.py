@@ -3,27 +3,9 @@ secretariat makes the draw and publishes the list; Mexico's focal point consider
 
 from collections import Counter
 
-import pytest
 from django.urls import reverse
 
 from registrations.models import Dialogue, Organization, SlotApplication
-
-
-@pytest.fixture
-def demo(db, settings):
-    from compact_portal.demo_accounts import demo_accounts_load
-    from registrations.demo import demo_missions_load, demo_registrations_load
-    from registrations.reference import reference_data_load
-    from sessions.demo import demo_sessions_load
-
-    settings.DEBUG = True
-    reference_data_load()
-    demo_missions_load()
-    demo_sessions_load()
-    demo_accounts_load()
-    demo_registrations_load()
-    demo_registrations_load()  # idempotent
-    settings.DEBUG = False
 
 
 def login(client, email):

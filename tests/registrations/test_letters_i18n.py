@@ -26,16 +26,8 @@ pytestmark = pytest.mark.django_db
         ("es", "Confirmación de inscripción", "Noto-Sans"),
     ],
 )
-def test_confirmation_letter_is_tagged_with_its_language_title_and_structure(
-    make_registration, open_session, mission_mex, focal_mex, secretariat_user, language, heading, font
-):
-    registration = make_registration(
-        session=open_session,
-        mission=mission_mex,
-        focal_point=focal_mex,
-        secretariat=secretariat_user,
-        status="approved",
-    )
+def test_confirmation_letter_is_tagged_with_its_language_title_and_structure(approved_mex, language, heading, font):
+    registration = approved_mex
     document = letters.confirmation_letters_pdf(registration=registration, language=language)
 
     reader = PdfReader(io.BytesIO(document))
@@ -54,16 +46,8 @@ def test_confirmation_letter_is_tagged_with_its_language_title_and_structure(
     assert font in font_names(document)
 
 
-def test_downloaded_letter_follows_the_page_language(
-    client, make_registration, open_session, mission_mex, focal_mex, secretariat_user
-):
-    registration = make_registration(
-        session=open_session,
-        mission=mission_mex,
-        focal_point=focal_mex,
-        secretariat=secretariat_user,
-        status="approved",
-    )
+def test_downloaded_letter_follows_the_page_language(client, approved_mex, focal_mex):
+    registration = approved_mex
     client.force_login(focal_mex)
     with translation.override("ar"):
         url = reverse("registrations:letters", kwargs={"pk": registration.pk})

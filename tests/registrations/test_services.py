@@ -169,16 +169,8 @@ def test_one_registration_per_mission_and_session(open_session, mission_mex, foc
     assert DelegationRegistration.objects.count() == 1
 
 
-def test_processed_registrations_cannot_be_edited(
-    open_session, mission_mex, focal_mex, secretariat_user, make_registration, head
-):
-    registration = make_registration(
-        session=open_session,
-        mission=mission_mex,
-        focal_point=focal_mex,
-        secretariat=secretariat_user,
-        status="approved",
-    )
+def test_processed_registrations_cannot_be_edited(approved_mex, focal_mex, head):
+    registration = approved_mex
     with pytest.raises(ValidationError, match="approved and can no longer be changed"):
         services.registration_update(registration=registration, by=focal_mex, head=head, members=[])
 

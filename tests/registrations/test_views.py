@@ -86,16 +86,8 @@ def test_focal_point_registers_submits_and_downloads_letters_after_approval(
     assert "online participation" in second
 
 
-def test_the_letter_qr_code_is_checked_at_the_badge_desk(
-    client, open_session, mission_mex, focal_mex, secretariat_user, make_registration
-):
-    registration = make_registration(
-        session=open_session,
-        mission=mission_mex,
-        focal_point=focal_mex,
-        secretariat=secretariat_user,
-        status="approved",
-    )
+def test_the_letter_qr_code_is_checked_at_the_badge_desk(client, approved_mex, focal_mex, secretariat_user):
+    registration = approved_mex
     head = registration.members.get()
     code = badges.badge_code(registration_id=registration.pk, member_id=head.pk)
     assert badges.badge_code_read(code) == (registration.pk, head.pk)
@@ -112,17 +104,11 @@ def test_the_letter_qr_code_is_checked_at_the_badge_desk(
 
 
 @pytest.fixture
-def two_missions(open_session, mission_mex, mission_che, focal_mex, focal_che, secretariat_user, make_registration):
+def two_missions(open_session, mission_mex, mission_che, focal_mex, focal_che, approved_mex, make_registration):
     """Mexico's registration approved (so every URL exists), Switzerland's a draft, one inscription each."""
     from sessions.models import AgendaItem
 
-    mex = make_registration(
-        session=open_session,
-        mission=mission_mex,
-        focal_point=focal_mex,
-        secretariat=secretariat_user,
-        status="approved",
-    )
+    mex = approved_mex
     che = make_registration(session=open_session, mission=mission_che, focal_point=focal_che)
     item = AgendaItem.objects.create(
         session=open_session, day=open_session.start_date, start_time="10:00", end_time="11:00", kind="panel", title="P"
