@@ -7,6 +7,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from sessions.models import AgendaItem
+from tests.sessions.conftest import session_change_data
 
 pytestmark = pytest.mark.django_db
 
@@ -64,41 +65,12 @@ def test_session_change_page_lists_agenda_items_by_day_and_time(client, admin_us
     assert len(items) == 7
 
 
-def _agenda_post_data(session, rows):
-    data = {
-        "process": session.process_id,
-        "number": session.number,
-        "title": session.title,
-        "slug": session.slug,
-        "start_date": session.start_date.isoformat(),
-        "end_date": session.end_date.isoformat(),
-        "venue": session.venue_id,
-        "status": session.status,
-        "co_facilitator_links-TOTAL_FORMS": 0,
-        "co_facilitator_links-INITIAL_FORMS": 0,
-        "documents-TOTAL_FORMS": 0,
-        "documents-INITIAL_FORMS": 0,
-        "agenda_items-TOTAL_FORMS": len(rows),
-        "agenda_items-INITIAL_FORMS": 0,
-    }
-    for index, (day, start, end, title) in enumerate(rows):
-        prefix = f"agenda_items-{index}-"
-        data |= {
-            prefix + "day": day,
-            prefix + "start_time": start,
-            prefix + "end_time": end,
-            prefix + "kind": "panel",
-            prefix + "title": title,
-        }
-    return data
-
-
 def test_admin_refuses_overlapping_items_and_says_which(client, admin_user, make_session):
     session = make_session(start_date=date(2030, 5, 6), end_date=date(2030, 5, 7))
     client.force_login(admin_user)
     rows = [("2030-05-06", "10:00", "13:00", "Panel A"), ("2030-05-06", "12:00", "14:00", "Panel B")]
     response = client.post(
-        reverse("admin:consultations_thematicsession_change", args=[session.pk]), _agenda_post_data(session, rows)
+        reverse("admin:consultations_thematicsession_change", args=[session.pk]), session_change_data(session, rows)
     )
     assert response.status_code == 200
     assert "“Panel A” (10:00–13:00) and “Panel B” (12:00–14:00) overlap on 06 May 2030 in Room XX." in (
@@ -112,7 +84,7 @@ def test_admin_refuses_items_outside_the_session_dates(client, admin_user, make_
     client.force_login(admin_user)
     rows = [("2030-05-09", "10:00", "13:00", "Too late")]
     response = client.post(
-        reverse("admin:consultations_thematicsession_change", args=[session.pk]), _agenda_post_data(session, rows)
+        reverse("admin:consultations_thematicsession_change", args=[session.pk]), session_change_data(session, rows)
     )
     assert "“Too late” is on 09 May 2030, outside the session" in response.content.decode()
     assert session.agenda_items.count() == 0
@@ -123,7 +95,7 @@ def test_admin_saves_a_clean_agenda(client, admin_user, make_session):
     client.force_login(admin_user)
     rows = [("2030-05-06", "10:00", "13:00", "Panel A"), ("2030-05-06", "13:00", "14:00", "Lunch")]
     response = client.post(
-        reverse("admin:consultations_thematicsession_change", args=[session.pk]), _agenda_post_data(session, rows)
+        reverse("admin:consultations_thematicsession_change", args=[session.pk]), session_change_data(session, rows)
     )
     assert response.status_code == 302
     assert list(session.agenda_items.values_list("title", flat=True)) == ["Panel A", "Lunch"]

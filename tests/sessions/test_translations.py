@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from sessions.models import AgendaItem, ThematicSession
+from tests.sessions.conftest import session_change_data
 
 pytestmark = pytest.mark.django_db
 
@@ -78,25 +79,7 @@ def test_admin_stores_titles_in_other_languages(client, admin_user, make_session
     form = client.get(url).content.decode()
     assert 'name="title_fr"' in form
     assert 'name="title_zh_hans"' in form
-    data = {
-        "process": session.process_id,
-        "number": session.number,
-        "title": session.title,
-        "slug": session.slug,
-        "start_date": session.start_date.isoformat(),
-        "end_date": session.end_date.isoformat(),
-        "venue": session.venue_id,
-        "status": session.status,
-        "title_fr": "Séance d’essai",
-        "title_ar": "جلسة تجريبية",
-        "title_es": "  ",
-        "co_facilitator_links-TOTAL_FORMS": 0,
-        "co_facilitator_links-INITIAL_FORMS": 0,
-        "documents-TOTAL_FORMS": 0,
-        "documents-INITIAL_FORMS": 0,
-        "agenda_items-TOTAL_FORMS": 0,
-        "agenda_items-INITIAL_FORMS": 0,
-    }
+    data = session_change_data(session, title_fr="Séance d’essai", title_ar="جلسة تجريبية", title_es="  ")
     assert client.post(url, data).status_code == 302
     session.refresh_from_db()
     assert session.translations == {"ar": {"title": "جلسة تجريبية"}, "fr": {"title": "Séance d’essai"}}
