@@ -250,7 +250,11 @@ def is_organization_focal_point(*, user, organization: Organization) -> bool:
 def organization_contact_emails(organization: Organization) -> list[str]:
     """The organization's address and its focal points' addresses, each once, sorted."""
     profiles = Profile.objects.filter(organization=organization, is_focal_point=True, user__is_active=True)
-    emails = {email for email in profiles.values_list("user__email", flat=True) if email}
+    return _contact_emails(organization, profiles.values_list("user__email", flat=True))
+
+
+def _contact_emails(organization: Organization, focal_point_emails) -> list[str]:
+    emails = {email for email in focal_point_emails if email}
     if organization.email:
         emails.add(organization.email)
     return sorted(emails, key=str.lower)
@@ -274,10 +278,8 @@ def approved_organizations() -> list[OrganizationContact]:
     )
     contacts = []
     for organization in organizations:
-        emails = {profile.user.email for profile in organization.focal_points if profile.user.email}
-        if organization.email:
-            emails.add(organization.email)
-        contacts.append(OrganizationContact(organization=organization, emails=sorted(emails, key=str.lower)))
+        emails = _contact_emails(organization, (profile.user.email for profile in organization.focal_points))
+        contacts.append(OrganizationContact(organization=organization, emails=emails))
     return contacts
 
 
