@@ -4,7 +4,7 @@ dialogue's slots (confirm, wait-list, decline, draw with its seed, reorder, publ
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, URLField
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils import timezone
@@ -100,6 +100,7 @@ class ListChoiceForm(forms.Form):
 
 @admin.register(Organization)
 class OrganizationAdmin(StakeholdersAdmin):
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}  # Django 6's default, chosen now
     list_display = ["name", "acronym", "kind", "ecosoc_status", "country", "region", "accreditation", "accredited_at"]
     list_filter = ["accreditation", "ecosoc_status", "kind", "country__regional_group"]
     search_fields = ["name", "acronym", "email"]

@@ -106,6 +106,8 @@ class InscriptionForm(forms.ModelForm):
 
 
 class OrganizationForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https", label=_("Website"))  # Django 6's default, now
+
     class Meta:
         model = Organization
         fields = ["name", "acronym", "kind", "ecosoc_status", "country", "website", "email"]
