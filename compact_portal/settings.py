@@ -187,6 +187,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registrations.close_due_non_objection_lists",
         "schedule": timedelta(minutes=5),
     },
+    "registrations-draw-due-dialogues": {
+        "task": "registrations.draw_due_dialogues",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # --- Letters (invitations app) ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ Statuses of an application:
 
     first come, first served:  ──apply──▶ confirmed (while slots are free) | waitlisted (in order of arrival)
     draw:                      ──apply──▶ pending ──draw──▶ confirmed | waitlisted (in the order of the draw)
+                               (the draw: by the secretariat, or by the periodic task once the deadline has passed)
     confirmed ──withdraw / decline──▶ (the first on the waiting list takes its place and time, and is told)
     any open status ──withdraw (the organization) / decline (the secretariat)──▶ withdrawn / declined
     secretariat: confirm (while a slot is free), wait-list (to the end of the list), move within a list
@@ -285,28 +286,58 @@ def dialogue_draw(*, dialogue: Dialogue, by, seed: str = "", now: datetime | Non
             raise ValidationError("This dialogue allocates slots first come, first served: there is no draw.")
         if locked.drawn_at:
             raise ValidationError(f"The draw was made on {timezone.localtime(locked.drawn_at):%d %B %Y at %H:%M}.")
-        if locked.applications_close_at > now:
-            locked.applications_close_at = max(now, locked.applications_open_at + timedelta(seconds=1))
-        pending = list(
-            locked.applications.filter(status=Status.PENDING)
-            .select_related("organization__country__regional_group")
-            .order_by("sequence")
-        )
-        entries = [draw.Entry(key=a.pk, region=region_label(a.organization), kind=a.organization.kind) for a in pending]
-        by_pk = {a.pk: a for a in pending}
-        order = [by_pk[pk] for pk in draw.draw_order(entries, seed)]
-        confirmed_before = locked.applications.filter(status=Status.CONFIRMED).count()
-        waitlisted_before = locked.applications.filter(status=Status.WAITLISTED).count()
-        free = max(locked.slot_count - confirmed_before, 0)
-        for index, application in enumerate(order):
-            if index < free:
-                _set(application, status=Status.CONFIRMED, position=confirmed_before + index + 1, by=by)
-            else:
-                _set(application, status=Status.WAITLISTED, position=waitlisted_before + index - free + 1, by=by)
-        locked.draw_seed = seed
-        locked.drawn_at = now
-        locked.drawn_by = by
-        locked.save(update_fields=["draw_seed", "drawn_at", "drawn_by", "applications_close_at"])
+        return _draw(locked, by=by, seed=seed, now=now)
+
+
+def dialogues_draw_due(*, now: datetime | None = None) -> int:
+    """Draws every dialogue allocated by draw whose deadline has passed and whose draw is not made (the periodic
+    task), each with a fresh seed, recorded as for a draw made by the secretariat; returns how many.
+
+    The dialogue's row is locked and read again before drawing: a second sweep, or the secretariat's draw at the
+    same moment, finds it drawn and leaves it.
+    """
+    now = now or timezone.now()
+    due = Dialogue.objects.filter(
+        allocation=Dialogue.Allocation.DRAW, drawn_at__isnull=True, applications_close_at__lte=now
+    ).values_list("pk", flat=True)
+    drawn = 0
+    for pk in list(due):
+        with transaction.atomic():
+            try:
+                locked = _locked(Dialogue(pk=pk))
+            except Dialogue.DoesNotExist:  # deleted since
+                continue
+            if locked.allocation != Dialogue.Allocation.DRAW or locked.drawn_at or locked.applications_close_at > now:
+                continue
+            _draw(locked, by=None, seed=draw.new_seed(), now=now)
+        drawn += 1
+    return drawn
+
+
+def _draw(locked: Dialogue, *, by, seed: str, now: datetime) -> list[SlotApplication]:
+    """Makes the draw of a locked dialogue whose draw is not made; the caller has checked the rule."""
+    if locked.applications_close_at > now:
+        locked.applications_close_at = max(now, locked.applications_open_at + timedelta(seconds=1))
+    pending = list(
+        locked.applications.filter(status=Status.PENDING)
+        .select_related("organization__country__regional_group")
+        .order_by("sequence")
+    )
+    entries = [draw.Entry(key=a.pk, region=region_label(a.organization), kind=a.organization.kind) for a in pending]
+    by_pk = {a.pk: a for a in pending}
+    order = [by_pk[pk] for pk in draw.draw_order(entries, seed)]
+    confirmed_before = locked.applications.filter(status=Status.CONFIRMED).count()
+    waitlisted_before = locked.applications.filter(status=Status.WAITLISTED).count()
+    free = max(locked.slot_count - confirmed_before, 0)
+    for index, application in enumerate(order):
+        if index < free:
+            _set(application, status=Status.CONFIRMED, position=confirmed_before + index + 1, by=by)
+        else:
+            _set(application, status=Status.WAITLISTED, position=waitlisted_before + index - free + 1, by=by)
+    locked.draw_seed = seed
+    locked.drawn_at = now
+    locked.drawn_by = by
+    locked.save(update_fields=["draw_seed", "drawn_at", "drawn_by", "applications_close_at"])
     return order
 
 

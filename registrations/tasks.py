@@ -33,3 +33,9 @@ def notify_application_event(event_id: int) -> bool:
 def close_due_non_objection_lists() -> int:
     """Periodic (celery beat): closes the non-objection lists whose deadline has passed."""
     return stakeholders.non_objection_lists_close_due()
+
+
+@shared_task(name="registrations.draw_due_dialogues")
+def draw_due_dialogues() -> int:
+    """Periodic (celery beat): makes the draw of the dialogues whose application deadline has passed."""
+    return dialogue.dialogues_draw_due()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registrations import dialogue as dialogue_services
+from registrations import draw
 from registrations.models import ApplicationEvent, Dialogue, RegionalGroup, SlotApplication, State
 
 GENEVA = ZoneInfo("Europe/Zurich")
@@ -329,6 +330,89 @@ def test_after_the_draw_a_withdrawal_promotes_the_first_drawn_on_the_waiting_lis
     dialogue_services.application_withdraw(application=leaving, by=secretariat_user)
     first_waiting.refresh_from_db()
     assert (first_waiting.status, first_waiting.position) == ("confirmed", 4)
+
+
+def due_draw(make_dialogue, make_organization, apply_for, *, applicants=3):
+    """A dialogue allocated by draw (2 slots) with `applicants` pending applications, its deadline just passed."""
+    dialogue = make_dialogue(start="09:00", end="09:11", chair_minutes=5, allocation="draw")
+    for _n in range(applicants):
+        apply_for(dialogue, make_organization())
+    Dialogue.objects.filter(pk=dialogue.pk).update(applications_close_at=timezone.now() - timedelta(minutes=1))
+    dialogue.refresh_from_db()
+    return dialogue
+
+
+def test_at_the_deadline_the_periodic_task_makes_the_draw_once_records_its_seed_and_tells_the_applicants(
+    make_dialogue, make_organization, apply_for, django_capture_on_commit_callbacks, mailoutbox
+):
+    from registrations import tasks
+
+    dialogue = due_draw(make_dialogue, make_organization, apply_for)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.draw_due_dialogues() == 1
+    dialogue.refresh_from_db()
+    assert len(dialogue.draw_seed) == 18 and dialogue.drawn_at is not None and dialogue.drawn_by is None
+    assert Counter(status for _name, status, _position in statuses(dialogue)) == {"confirmed": 2, "waitlisted": 1}
+    code = dialogue.session.code
+    subjects = sorted(m.subject.split(": ", 1)[1] for m in mailoutbox)
+    assert subjects == ["Confirmed", "Confirmed", "On the waiting list"]
+    assert all(m.subject.startswith(f"{code} informal dialogue, ") for m in mailoutbox)
+    # The seed reproduces the order, as for a draw made by the secretariat.
+    pending = SlotApplication.objects.filter(dialogue=dialogue).select_related("organization").order_by("sequence")
+    entries = [
+        draw.Entry(key=a.pk, region=dialogue_services.region_label(a.organization), kind=a.organization.kind)
+        for a in pending
+    ]
+    ranked = sorted(pending, key=lambda a: (a.status != "confirmed", a.position))
+    assert draw.draw_order(entries, dialogue.draw_seed) == [a.pk for a in ranked]
+
+    # Running again draws nothing more, tells nobody again; the secretariat finds the draw made.
+    seed, events = dialogue.draw_seed, ApplicationEvent.objects.count()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dialogue_services.dialogues_draw_due() == 0
+    dialogue.refresh_from_db()
+    assert (dialogue.draw_seed, ApplicationEvent.objects.count(), mailoutbox) == (seed, events, [])
+
+
+def test_the_periodic_draw_leaves_dialogues_not_due_already_drawn_or_first_come(
+    make_dialogue, make_organization, apply_for, secretariat_user
+):
+    not_due = make_dialogue(allocation="draw")
+    apply_for(not_due, make_organization())
+    drawn = due_draw(make_dialogue, make_organization, apply_for, applicants=1)
+    dialogue_services.dialogue_draw(dialogue=drawn, by=secretariat_user, seed="read-out-in-the-meeting")
+    first_come = make_dialogue()
+    apply_for(first_come, make_organization())
+    Dialogue.objects.filter(pk=first_come.pk).update(applications_close_at=timezone.now() - timedelta(minutes=1))
+    before = {d.pk: statuses(d) for d in (not_due, drawn, first_come)}
+
+    assert dialogue_services.dialogues_draw_due() == 0
+    for dialogue in (not_due, drawn, first_come):
+        dialogue.refresh_from_db()
+        assert statuses(dialogue) == before[dialogue.pk]
+    assert (not_due.drawn_at, not_due.draw_seed) == (None, "")
+    assert (drawn.draw_seed, drawn.drawn_by) == ("read-out-in-the-meeting", secretariat_user)
+    assert (first_come.drawn_at, first_come.draw_seed) == (None, "")
+
+
+def test_the_periodic_draw_leaves_a_dialogue_the_secretariat_drew_meanwhile(
+    make_dialogue, make_organization, apply_for, secretariat_user, monkeypatch
+):
+    """The sweep lists the due dialogues, then locks each and reads it again: a draw made in between stands."""
+    dialogue = due_draw(make_dialogue, make_organization, apply_for)
+    locked = dialogue_services._locked
+
+    def drawn_meanwhile(target):
+        monkeypatch.setattr(dialogue_services, "_locked", locked)
+        dialogue_services.dialogue_draw(dialogue=target, by=secretariat_user, seed="manual")
+        return locked(target)
+
+    monkeypatch.setattr(dialogue_services, "_locked", drawn_meanwhile)
+    assert dialogue_services.dialogues_draw_due() == 0
+    dialogue.refresh_from_db()
+    assert (dialogue.draw_seed, dialogue.drawn_by) == ("manual", secretariat_user)
+    assert ApplicationEvent.objects.filter(application__dialogue=dialogue, from_status="pending").count() == 3
 
 
 # --- Pages --------------------------------------------------------------------------------------------------------
