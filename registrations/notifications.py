@@ -17,6 +17,7 @@ from registrations.models import (
     Organization,
     OrganizationEvent,
     RegistrationEvent,
+    Representation,
     SlotApplication,
 )
 from sessions.calendar import event_ics, timezone_label
@@ -161,6 +162,37 @@ def _organization_event_send(*, event: OrganizationEvent) -> None:
         subject=subject,
         body=render_to_string("registrations/email/accreditation_event.txt", context),
         to=recipients,
+    )
+    message.send()
+
+
+def representation_decision_send(*, representation: Representation) -> None:
+    """E-mails the representative whether their request is confirmed or declined, in the organization's language
+    (the portal keeps no language per person; the organization's is the one its focal point registered it in)."""
+    with translation.override(representation.organization.language or "en"):
+        _representation_decision_send(representation=representation)
+
+
+def _representation_decision_send(*, representation: Representation) -> None:
+    if not representation.user.email:
+        return
+    session = representation.session
+    confirmed = representation.status == Representation.Status.CONFIRMED
+    context = {
+        "organization": str(representation.organization),
+        "session": f"{session.ordinal_name}: {session.localized('title', translation.get_language())}",
+        "confirmed": confirmed,
+        "url": portal_url(reverse("registrations:stakeholder_home")),
+    }
+    if confirmed:
+        subject = _("%(code)s: your request to represent %(organization)s is confirmed")
+    else:
+        subject = _("%(code)s: your request to represent %(organization)s is declined")
+    message = EmailMessage(
+        subject=subject % {"code": session.code, "organization": representation.organization},
+        body=render_to_string("registrations/email/representation_decision.txt", context),
+        to=[representation.user.email],
+        reply_to=[session.process.secretariat_email] if session.process.secretariat_email else None,
     )
     message.send()
 

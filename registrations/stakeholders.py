@@ -293,7 +293,10 @@ def representation_request(
 
 
 def representation_decide(*, representation: Representation, by, confirm: bool) -> Representation:
-    """The organization's focal point or the secretariat confirms or declines; confirmations keep to the quota."""
+    """The organization's focal point or the secretariat confirms or declines; confirmations keep to the quota.
+
+    A change of decision is e-mailed to the representative, after the commit.
+    """
     if not (
         selectors.manages_stakeholders(by)
         or selectors.is_organization_focal_point(user=by, organization=representation.organization)
@@ -317,10 +320,13 @@ def representation_decide(*, representation: Representation, by, confirm: bool) 
                     )
                     % {"quota": quota}
                 )
+        was = locked.status
         locked.status = Representation.Status.CONFIRMED if confirm else Representation.Status.DECLINED
         locked.decided_at = timezone.now()
         locked.decided_by = by
         locked.save(update_fields=["status", "decided_at", "decided_by"])
+        if locked.status != was:
+            _enqueue("notify_representation_decision", locked.pk, locked.status)
     representation.refresh_from_db()
     return representation
 
@@ -341,4 +347,20 @@ def organization_event_notify(*, event_id: int) -> bool:
     except Exception:
         OrganizationEvent.objects.filter(pk=event_id).update(notified_at=None)
         raise
+    return True
+
+
+def representation_decision_notify(*, representation_id: int, status: str) -> bool:
+    """E-mails the representative the decision `status` on their request, unless a later decision has changed it
+    since (that one's e-mail follows)."""
+    from registrations import notifications
+
+    representation = (
+        Representation.objects.select_related("user", "organization", "session__process")
+        .filter(pk=representation_id)
+        .first()
+    )
+    if representation is None or representation.status != status:
+        return False
+    notifications.representation_decision_send(representation=representation)
     return True

@@ -24,6 +24,11 @@ def notify_organization_event(event_id: int) -> bool:
     return stakeholders.organization_event_notify(event_id=event_id)
 
 
+@shared_task(name="registrations.notify_representation_decision", **RETRY)
+def notify_representation_decision(representation_id: int, status: str) -> bool:
+    return stakeholders.representation_decision_notify(representation_id=representation_id, status=status)
+
+
 @shared_task(name="registrations.notify_application_event", **RETRY)
 def notify_application_event(event_id: int) -> bool:
     return dialogue.application_event_notify(event_id=event_id)

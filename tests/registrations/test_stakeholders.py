@@ -1,11 +1,12 @@
 """Organizations and their accreditation: ECOSOC status confirmed by the secretariat; the non-objection procedure
-from the list to the deadline (objection reasons for the secretariat only); representatives within the quota;
-the selector for letters' audiences."""
+from the list to the deadline (objection reasons for the secretariat only); representatives within the quota, told
+of the decision; the selector for letters' audiences."""
 
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -286,6 +287,101 @@ def test_unaccredited_organizations_take_no_representatives(make_dialogue, make_
         stakeholders.representation_request(
             session=dialogue.session, organization=make_organization(accredited=False), by=person
         )
+
+
+def test_the_representative_is_told_of_the_confirmation_and_of_the_decline_after_the_commit(
+    make_dialogue,
+    make_organization,
+    django_user_model,
+    secretariat_user,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+):
+    dialogue = make_dialogue()
+    code = dialogue.session.code
+    organization = make_organization(name="Sahel Mobility Research Institute")
+    person = django_user_model.objects.create_user("rep@example.org", "rep@example.org", "pw")
+    representation = stakeholders.representation_request(session=dialogue.session, organization=organization, by=person)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stakeholders.representation_decide(representation=representation, by=organization.focal_point, confirm=True)
+        assert mailoutbox == []  # queued, sent after the commit
+    (message,) = mailoutbox
+    assert message.to == ["rep@example.org"]
+    assert message.subject == f"{code}: your request to represent Sahel Mobility Research Institute is confirmed"
+    assert message.body.startswith(f"Informal thematic session {dialogue.session.number}: ")
+    assert "Your request to represent Sahel Mobility Research Institute at this session is confirmed." in message.body
+
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        stakeholders.representation_decide(representation=representation, by=secretariat_user, confirm=False)
+    (message,) = mailoutbox
+    assert message.to == ["rep@example.org"]
+    assert message.subject == f"{code}: your request to represent Sahel Mobility Research Institute is declined"
+    assert "Your request to represent Sahel Mobility Research Institute at this session has been declined." in (
+        message.body
+    )
+
+    # The same decision again tells nobody again.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        stakeholders.representation_decide(representation=representation, by=secretariat_user, confirm=False)
+    assert mailoutbox == []
+
+
+def test_no_e_mail_to_the_representative_when_the_decision_is_rolled_back_or_refused(
+    make_dialogue,
+    make_organization,
+    django_user_model,
+    secretariat_user,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+):
+    dialogue = make_dialogue()
+    dialogue.representatives_per_organization = 1
+    dialogue.save()
+    organization = make_organization()
+    first, second = (
+        stakeholders.representation_request(
+            session=dialogue.session,
+            organization=organization,
+            by=django_user_model.objects.create_user(f"r{n}@example.org", f"r{n}@example.org", "pw"),
+        )
+        for n in range(2)
+    )
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        stakeholders.representation_decide(representation=first, by=secretariat_user, confirm=True)
+        raise RuntimeError("the caller's transaction fails")
+    assert (callbacks, mailoutbox) == ([], [])
+    first.refresh_from_db()
+    assert first.status == "requested"
+
+    stakeholders.representation_decide(representation=first, by=secretariat_user, confirm=True)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(ValidationError, match="confirmed already"),
+    ):
+        stakeholders.representation_decide(representation=second, by=secretariat_user, confirm=True)
+    assert (callbacks, mailoutbox) == ([], [])
+
+
+def test_a_decision_changed_before_its_e_mail_went_is_not_sent(
+    make_dialogue, make_organization, django_user_model, secretariat_user, mailoutbox
+):
+    dialogue = make_dialogue()
+    person = django_user_model.objects.create_user("rep@example.org", "rep@example.org", "pw")
+    representation = stakeholders.representation_request(
+        session=dialogue.session, organization=make_organization(), by=person
+    )
+    stakeholders.representation_decide(representation=representation, by=secretariat_user, confirm=True)
+    stakeholders.representation_decide(representation=representation, by=secretariat_user, confirm=False)
+    assert tasks.notify_representation_decision(representation.pk, "confirmed") is False
+    assert tasks.notify_representation_decision(representation.pk, "declined") is True
+    assert [m.subject.endswith("is declined") for m in mailoutbox] == [True]
 
 
 # --- For invitations' audiences ----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Languages of stakeholders: an organization keeps the language its focal point registered it in, and the e-mails
-about its accreditation and its applications go out in it; validation messages show in the page's language."""
+about its accreditation, its applications and its representatives go out in it; validation messages show in the
+page's language."""
 
 from django.urls import reverse
 from django.utils import translation
@@ -88,3 +89,23 @@ def test_a_note_verbale_that_is_not_a_pdf_is_refused_in_french_on_a_french_page(
     assert response.status_code == 400
     assert "Ce fichier est une image PNG, et non un PDF." in page
     assert "PDF, 10 MB au maximum." in page  # the field's help, in the page's language too
+
+
+def test_a_representative_is_told_of_the_decision_in_the_organizations_language(
+    make_dialogue, make_organization, django_user_model, django_capture_on_commit_callbacks, mailoutbox
+):
+    dialogue = make_dialogue()
+    organization = make_organization(name="Red Mesoamericana")
+    Organization.objects.filter(pk=organization.pk).update(language="fr")
+    organization.refresh_from_db()
+    person = django_user_model.objects.create_user("rep@redmem.example.org", "rep@redmem.example.org", "pw")
+    representation = stakeholders.representation_request(session=dialogue.session, organization=organization, by=person)
+    with django_capture_on_commit_callbacks(execute=True):
+        stakeholders.representation_decide(representation=representation, by=organization.focal_point, confirm=True)
+    (message,) = mailoutbox
+    assert message.to == ["rep@redmem.example.org"]
+    assert message.subject == f"{dialogue.session.code} : votre demande de représenter Red Mesoamericana est confirmée"
+    assert message.body.startswith(f"Session thématique informelle {dialogue.session.number}: ")
+    assert "Votre demande de représenter Red Mesoamericana à cette session est confirmée." in message.body
+    assert message.body.rstrip().endswith("Secrétariat")
+    assert translation.get_language() == "en"
