@@ -236,19 +236,25 @@ def test_representatives_are_confirmed_by_the_focal_point_within_the_sessions_qu
     assert Representation.objects.filter(status="confirmed").count() == 2
 
 
-def test_the_quota_is_a_setting_of_the_session(make_dialogue, make_organization, django_user_model, secretariat_user):
+@pytest.fixture
+def two_requests_for_one_place(make_dialogue, make_organization, django_user_model):
+    """Two people ask to represent one organization in a dialogue whose quota is one representative."""
     dialogue = make_dialogue()
     dialogue.representatives_per_organization = 1
     dialogue.save()
     organization = make_organization()
-    first, second = (
+    return [
         stakeholders.representation_request(
             session=dialogue.session,
             organization=organization,
             by=django_user_model.objects.create_user(f"r{n}@example.org", f"r{n}@example.org", "pw"),
         )
         for n in range(2)
-    )
+    ]
+
+
+def test_the_quota_is_a_setting_of_the_session(two_requests_for_one_place, secretariat_user):
+    first, second = two_requests_for_one_place
     stakeholders.representation_decide(representation=first, by=secretariat_user, confirm=True)
     with pytest.raises(ValidationError, match="1 representative is confirmed already"):
         stakeholders.representation_decide(representation=second, by=secretariat_user, confirm=True)
@@ -330,25 +336,12 @@ def test_the_representative_is_told_of_the_confirmation_and_of_the_decline_after
 
 
 def test_no_e_mail_to_the_representative_when_the_decision_is_rolled_back_or_refused(
-    make_dialogue,
-    make_organization,
-    django_user_model,
+    two_requests_for_one_place,
     secretariat_user,
     django_capture_on_commit_callbacks,
     mailoutbox,
 ):
-    dialogue = make_dialogue()
-    dialogue.representatives_per_organization = 1
-    dialogue.save()
-    organization = make_organization()
-    first, second = (
-        stakeholders.representation_request(
-            session=dialogue.session,
-            organization=organization,
-            by=django_user_model.objects.create_user(f"r{n}@example.org", f"r{n}@example.org", "pw"),
-        )
-        for n in range(2)
-    )
+    first, second = two_requests_for_one_place
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(RuntimeError),
