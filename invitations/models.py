@@ -3,9 +3,11 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from invitations.placeholders import unknown_placeholders
 from registrations.models import PermanentMission
 from sessions.models import SessionDocument, ThematicSession
 
@@ -48,8 +50,6 @@ class Letter(models.Model):
         return f"{self.session.code} {self.get_kind_display().lower()} ({self.language})"
 
     def clean(self):
-        from invitations.placeholders import unknown_placeholders
-
         errors = {
             field: f"Unknown placeholder{'s' if len(names) > 1 else ''}: {', '.join(names)}. "
             f"Use one of the placeholders listed under the body."
@@ -57,8 +57,6 @@ class Letter(models.Model):
             if (names := unknown_placeholders(getattr(self, field)))
         }
         if errors:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError(errors)
 
 
