@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from compact_portal import permissions
 from invitations import audiences, rendering
 from invitations.models import Delivery, Dispatch, Letter
 
@@ -80,7 +81,7 @@ def dispatch_create(
 
 
 def _check_may_send(user) -> None:
-    if user is not None and not user.has_perm(SEND_PERMISSION):
+    if user is not None and not permissions.is_cofacilitator(user):
         raise PermissionDenied("Only co-facilitators may send letters.")
 
 

@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -8,7 +7,16 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from registrations import participants, selectors, services
-from registrations.admin_actions import MoveActions, ReadOnlyInline, action_page, each, ids_from, redirect_with_ids
+from registrations.admin_accounts import AccountFieldMixin
+from registrations.admin_actions import (
+    MoveActions,
+    ReadOnlyInline,
+    SecretariatActions,
+    action_page,
+    each,
+    ids_from,
+    redirect_with_ids,
+)
 from registrations.models import (
     FLOOR_KINDS,
     DelegationMember,
@@ -39,19 +47,10 @@ class StateAdmin(admin.ModelAdmin):
     list_select_related = ["regional_group"]
 
 
-@admin.register(PermanentMission)
-class PermanentMissionAdmin(admin.ModelAdmin):
-    list_display = ["name", "duty_station", "head_name", "emails"]
-    list_filter = ["duty_station", "state__membership", "state__regional_group"]
-    search_fields = ["name", "head_name", "emails", "state__name_en", "state__iso3"]
-    list_select_related = ["state"]
-    autocomplete_fields = ["state"]
+# --- Accounts ---------------------------------------------------------------------------------------------------
 
 
-# --- Accounts -----------------------------------------------------------------------------------------------------
-
-
-class FocalPointInline(admin.TabularInline):
+class FocalPointInline(AccountFieldMixin, admin.TabularInline):
     model = Profile
     fk_name = "mission"
     fields = ["user", "is_focal_point"]
@@ -61,11 +60,18 @@ class FocalPointInline(admin.TabularInline):
     verbose_name_plural = "accounts (focal points act for the mission)"
 
 
-PermanentMissionAdmin.inlines = [FocalPointInline]
+@admin.register(PermanentMission)
+class PermanentMissionAdmin(admin.ModelAdmin):
+    list_display = ["name", "duty_station", "head_name", "emails"]
+    list_filter = ["duty_station", "state__membership", "state__regional_group"]
+    search_fields = ["name", "head_name", "emails", "state__name_en", "state__iso3"]
+    list_select_related = ["state"]
+    autocomplete_fields = ["state"]
+    inlines = [FocalPointInline]
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(AccountFieldMixin, admin.ModelAdmin):
     list_display = ["user", "mission", "organization", "is_focal_point"]
     list_filter = ["is_focal_point", "mission__duty_station", "mission__state__regional_group"]
     search_fields = ["user__email", "mission__state__name_en", "organization__name"]
@@ -109,7 +115,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(DelegationRegistration)
-class DelegationRegistrationAdmin(admin.ModelAdmin):
+class DelegationRegistrationAdmin(SecretariatActions, admin.ModelAdmin):
     list_display = ["state", "session_code", "regional_group", "status", "members_count", "submitted_at", "decided_at"]
     list_filter = ["session", "status", "mission__state__regional_group", "mission__state__membership"]
     search_fields = ["mission__state__name_en", "mission__state__iso3", "members__family_name"]
@@ -197,24 +203,20 @@ class DelegationRegistrationAdmin(admin.ModelAdmin):
     def _decide_redirect(self, queryset, decision):
         return redirect_with_ids("admin:registrations_delegationregistration_decide", queryset, decision=decision)
 
-    @admin.action(description="Approve selected registrations…", permissions=["process"])
+    @admin.action(description="Approve selected registrations…", permissions=["secretariat"])
     def approve(self, request, queryset):
         return self._decide_redirect(queryset, "approve")
 
-    @admin.action(description="Return selected registrations for changes…", permissions=["process"])
+    @admin.action(description="Return selected registrations for changes…", permissions=["secretariat"])
     def return_for_changes(self, request, queryset):
         return self._decide_redirect(queryset, "return")
 
-    @admin.action(description="Reject selected registrations…", permissions=["process"])
+    @admin.action(description="Reject selected registrations…", permissions=["secretariat"])
     def reject(self, request, queryset):
         return self._decide_redirect(queryset, "reject")
 
-    def has_process_permission(self, request):
-        return selectors.is_secretariat(request.user)
-
     def decide_view(self, request):
-        if not self.has_process_permission(request):
-            raise PermissionDenied
+        self.require_secretariat(request)
         source = request.POST if request.method == "POST" else request.GET
         ids = ids_from(source)
         registrations = list(

@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from registrations import permissions
+
 
 def problem(error) -> str:
     return "; ".join(getattr(error, "messages", None) or [str(error)])
@@ -86,3 +88,15 @@ class MoveActions:
     @admin.action(description="Move the selected speaker to the top of the list")
     def move_to_top(self, request, queryset):
         self._move(request, queryset, to=1)
+
+
+class SecretariatActions:
+    """Admin actions and pages for the secretariat only: `@admin.action(permissions=["secretariat"])`, and
+    `self.require_secretariat(request)` at the top of a custom view (403 otherwise; see registrations.permissions)."""
+
+    def has_secretariat_permission(self, request) -> bool:
+        return permissions.is_secretariat(request.user)
+
+    def require_secretariat(self, request) -> None:
+        if not self.has_secretariat_permission(request):
+            raise PermissionDenied

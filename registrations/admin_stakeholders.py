@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from registrations import dialogue as dialogue_services
-from registrations import draw, selectors, stakeholders
+from registrations import draw, stakeholders
+from registrations.admin_accounts import AccountFieldMixin
 from registrations.admin_actions import (
     MoveActions,
     ReadOnlyInline,
+    SecretariatActions,
     action_page,
     each,
     ids_from,
@@ -35,11 +37,8 @@ from registrations.models import (
 from sessions.models import AgendaItem
 
 
-class StakeholdersAdmin(admin.ModelAdmin):
-    """Actions with permissions=["manage"] are for those who manage stakeholders; a new object records who made it."""
-
-    def has_manage_permission(self, request):
-        return selectors.manages_stakeholders(request.user)
+class StakeholdersAdmin(SecretariatActions, admin.ModelAdmin):
+    """Actions with permissions=["secretariat"] are the secretariat's; a new object records who made it."""
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -50,7 +49,7 @@ class StakeholdersAdmin(admin.ModelAdmin):
 # --- Organizations and accreditation ----------------------------------------------------------------------------------
 
 
-class OrganizationFocalPointInline(admin.TabularInline):
+class OrganizationFocalPointInline(AccountFieldMixin, admin.TabularInline):
     model = Profile
     fk_name = "organization"
     fields = ["user", "is_focal_point"]
@@ -129,15 +128,15 @@ class OrganizationAdmin(StakeholdersAdmin):
     def region(self, obj):
         return dialogue_services.region_label(obj)
 
-    @admin.action(description="Confirm ECOSOC status: accredit the selected organizations", permissions=["manage"])
+    @admin.action(description="Confirm ECOSOC status: accredit the selected organizations", permissions=["secretariat"])
     def confirm_accreditation(self, request, queryset):
         each(self, request, queryset, stakeholders.accreditation_confirm, "Accredited")
 
-    @admin.action(description="Put the selected organizations on a non-objection list…", permissions=["manage"])
+    @admin.action(description="Put the selected organizations on a non-objection list…", permissions=["secretariat"])
     def put_on_list(self, request, queryset):
         return redirect_with_ids("admin:registrations_organization_put_on_list", queryset)
 
-    @admin.action(description="Decline the accreditation of the selected organizations…", permissions=["manage"])
+    @admin.action(description="Decline the accreditation of the selected organizations…", permissions=["secretariat"])
     def decline_accreditation(self, request, queryset):
         return redirect_with_ids("admin:registrations_organization_decline", queryset)
 
@@ -163,8 +162,7 @@ class OrganizationAdmin(StakeholdersAdmin):
         )
 
     def put_on_list_view(self, request):
-        if not self.has_manage_permission(request):
-            raise PermissionDenied
+        self.require_secretariat(request)
         source = request.POST if request.method == "POST" else request.GET
         organizations = list(Organization.objects.filter(pk__in=ids_from(source)).select_related("country"))
         form = ListChoiceForm(request.POST or None, initial={"ids": source.get("ids", "")})
@@ -184,8 +182,7 @@ class OrganizationAdmin(StakeholdersAdmin):
         return self._page(request, "Put organizations on a non-objection list", form, organizations, "put_on_list.html")
 
     def decline_view(self, request):
-        if not self.has_manage_permission(request):
-            raise PermissionDenied
+        self.require_secretariat(request)
         source = request.POST if request.method == "POST" else request.GET
         organizations = list(Organization.objects.filter(pk__in=ids_from(source)))
         form = ReasonForm(request.POST or None, initial={"ids": source.get("ids", "")})
@@ -269,7 +266,8 @@ class NonObjectionListAdmin(StakeholdersAdmin):
         return obj.objected_total
 
     @admin.action(
-        description="Close the selected lists now (accredit organizations without objection)", permissions=["manage"]
+        description="Close the selected lists now (accredit organizations without objection)",
+        permissions=["secretariat"],
     )
     def close_now(self, request, queryset):
         for nolist in queryset:
@@ -348,7 +346,7 @@ class DrawForm(forms.Form):
 
 
 @admin.register(Dialogue)
-class DialogueAdmin(admin.ModelAdmin):
+class DialogueAdmin(SecretariatActions, admin.ModelAdmin):
     list_display = [
         "session_code",
         "window",
@@ -464,8 +462,7 @@ class DialogueAdmin(admin.ModelAdmin):
         ]
 
     def draw_view(self, request, pk):
-        if not selectors.manages_stakeholders(request.user):
-            raise PermissionDenied
+        self.require_secretariat(request)
         dialogue = get_object_or_404(Dialogue.objects.select_related("session", "item"), pk=pk)
         form = DrawForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -502,8 +499,7 @@ class DialogueAdmin(admin.ModelAdmin):
         )
 
     def publish_view(self, request, pk):
-        if not selectors.manages_stakeholders(request.user):
-            raise PermissionDenied
+        self.require_secretariat(request)
         dialogue = get_object_or_404(Dialogue.objects.select_related("session__venue", "item"), pk=pk)
         if request.method == "POST":
             published = request.POST.get("published") == "1"

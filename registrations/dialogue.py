@@ -26,17 +26,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations import draw, selectors
+from registrations import draw, permissions
 from registrations.models import FLOOR_KINDS, ApplicationEvent, Dialogue, Organization, SlotApplication
 
 Status = SlotApplication.Status
 LISTED = (Status.CONFIRMED, Status.WAITLISTED)
 OPEN = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
-
-
-def _require_secretariat(user) -> None:
-    if not selectors.manages_stakeholders(user):
-        raise PermissionDenied("Only the secretariat allocates speaking slots.")
 
 
 def _enqueue(task_name: str, *args) -> None:
@@ -134,7 +129,7 @@ def application_submit(
     First come, first served: confirmed while slots are free, else wait-listed in order of arrival. Draw: pending
     until the draw.
     """
-    if not selectors.is_organization_focal_point(user=by, organization=organization):
+    if not permissions.is_focal_point_of_organization(by, organization):
         raise PermissionDenied("Only the organization's focal points apply for it.")
     if not organization.is_accredited:
         raise ValidationError(
@@ -184,10 +179,7 @@ def _already_applied(organization: Organization) -> str:
 
 def application_withdraw(*, application: SlotApplication, by) -> SlotApplication:
     """The organization withdraws its application; a confirmed slot goes to the first on the waiting list."""
-    if not (
-        selectors.is_organization_focal_point(user=by, organization=application.organization)
-        or selectors.manages_stakeholders(by)
-    ):
+    if not (permissions.is_focal_point_of_organization(by, application.organization) or permissions.is_secretariat(by)):
         raise PermissionDenied("Only the organization's focal points withdraw its application.")
     with transaction.atomic():
         locked = _locked(application.dialogue)
@@ -206,7 +198,7 @@ def application_withdraw(*, application: SlotApplication, by) -> SlotApplication
 
 def application_confirm(*, application: SlotApplication, by) -> SlotApplication:
     """Gives a pending or wait-listed application the next slot, while one is free."""
-    _require_secretariat(by)
+    permissions.require_secretariat(by)
     with transaction.atomic():
         locked = _locked(application.dialogue)
         current = _application(locked, application)
@@ -227,7 +219,7 @@ def application_confirm(*, application: SlotApplication, by) -> SlotApplication:
 def application_waitlist(*, application: SlotApplication, by) -> SlotApplication:
     """Moves a pending or confirmed application to the end of the waiting list (nobody moves up: confirm whom
     the slot should go to)."""
-    _require_secretariat(by)
+    permissions.require_secretariat(by)
     with transaction.atomic():
         locked = _locked(application.dialogue)
         current = _application(locked, application)
@@ -243,7 +235,7 @@ def application_waitlist(*, application: SlotApplication, by) -> SlotApplication
 
 def application_decline(*, application: SlotApplication, by, reason: str = "") -> SlotApplication:
     """Declines an application; a confirmed slot goes to the first on the waiting list."""
-    _require_secretariat(by)
+    permissions.require_secretariat(by)
     with transaction.atomic():
         locked = _locked(application.dialogue)
         current = _application(locked, application)
@@ -256,7 +248,7 @@ def application_decline(*, application: SlotApplication, by, reason: str = "") -
 
 def application_move(*, application: SlotApplication, to_position: int, by) -> None:
     """Moves a confirmed speaker (or a wait-listed one) to `to_position` in its list; 1 is first."""
-    _require_secretariat(by)
+    permissions.require_secretariat(by)
     with transaction.atomic():
         locked = _locked(application.dialogue)
         current = _application(locked, application)
@@ -277,7 +269,7 @@ def dialogue_draw(*, dialogue: Dialogue, by, seed: str = "", now: datetime | Non
     Applications close when the draw is made (if the deadline is still ahead, it is brought forward to now).
     The seed (given, e.g. read out in a meeting, or drawn here) is recorded and published. Once only.
     """
-    _require_secretariat(by)
+    permissions.require_secretariat(by)
     now = now or timezone.now()
     seed = (seed or "").strip() or draw.new_seed()
     with transaction.atomic():
@@ -350,7 +342,7 @@ def region_label(organization: Organization) -> str:
 
 def dialogue_publish(*, dialogue: Dialogue, by, published: bool = True) -> Dialogue:
     """Shows the list of confirmed speakers on the session's page (or withdraws it)."""
-    _require_secretariat(by)
+    permissions.require_secretariat(by)
     with transaction.atomic():
         locked = _locked(dialogue)
         if published and locked.allocation == Dialogue.Allocation.DRAW and not locked.drawn_at:

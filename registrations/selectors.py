@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from registrations import permissions
 from registrations.models import (
     DelegationMember,
     DelegationRegistration,
@@ -28,22 +29,20 @@ from registrations.models import (
 )
 from sessions.models import ThematicSession
 
-SECRETARIAT_PERMISSION = "registrations.process_delegationregistration"
-
-
-def is_secretariat(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_perm(SECRETARIAT_PERMISSION))
-
-
-def focal_point_missions(user) -> QuerySet[PermanentMission]:
-    """The missions `user` acts for (empty for anonymous users and users who are not focal points)."""
-    if not user.is_authenticated or not user.is_active:
-        return PermanentMission.objects.none()
-    return PermanentMission.objects.filter(profiles__user=user, profiles__is_focal_point=True).select_related("state")
+# Who may see what is asked of registrations.permissions; these old names stay for code not yet moved to it.
+is_secretariat = permissions.is_secretariat
+manages_stakeholders = permissions.is_secretariat
+focal_point_missions = permissions.missions_of
+member_state_missions = permissions.member_state_missions_of
+focal_point_organization = permissions.organization_of
 
 
 def is_focal_point(*, user, mission: PermanentMission) -> bool:
-    return focal_point_missions(user).filter(pk=mission.pk).exists()
+    return permissions.is_focal_point_of_mission(user, mission)
+
+
+def is_organization_focal_point(*, user, organization: Organization) -> bool:
+    return permissions.is_focal_point_of_organization(user, organization)
 
 
 def profile_of(user) -> Profile | None:
@@ -91,7 +90,7 @@ def registrations_for_user(user) -> QuerySet[DelegationRegistration]:
     """Registrations of the missions `user` is a focal point for, with their member counts."""
     return (
         _registrations()
-        .filter(mission__in=focal_point_missions(user))
+        .filter(mission__in=permissions.missions_of(user))
         .annotate(member_count=Count("members"))
         .order_by("-session__start_date", "mission__state__name_en")
     )
@@ -101,7 +100,7 @@ def registration_for_user(*, user, pk: int) -> DelegationRegistration:
     """A registration of one of the user's missions, with members and history; 404 for anyone else's."""
     queryset = (
         _registrations()
-        .filter(mission__in=focal_point_missions(user))
+        .filter(mission__in=permissions.missions_of(user))
         .prefetch_related("members", Prefetch("events", queryset=_events()))
     )
     return get_object_or_404(queryset, pk=pk)
@@ -110,15 +109,15 @@ def registration_for_user(*, user, pk: int) -> DelegationRegistration:
 def registration_for_note_verbale(*, user, pk: int) -> DelegationRegistration:
     """The registration whose note verbale `user` may download (its focal points, the secretariat), else 404."""
     queryset = _registrations().exclude(note_verbale="")
-    if not is_secretariat(user):
-        queryset = queryset.filter(mission__in=focal_point_missions(user))
+    if not permissions.is_secretariat(user):
+        queryset = queryset.filter(mission__in=permissions.missions_of(user))
     return get_object_or_404(queryset, pk=pk)
 
 
 def approved_registration_for_letters(*, user, pk: int) -> DelegationRegistration:
     queryset = _registrations().filter(status=DelegationRegistration.Status.APPROVED).prefetch_related("members")
-    if not is_secretariat(user):
-        queryset = queryset.filter(mission__in=focal_point_missions(user))
+    if not permissions.is_secretariat(user):
+        queryset = queryset.filter(mission__in=permissions.missions_of(user))
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -162,7 +161,7 @@ def _inscriptions() -> QuerySet[Inscription]:
 
 def speakers_lists_open_for(user) -> QuerySet[SpeakersList]:
     """Lists taking inscriptions in published sessions, with the user's missions' inscriptions prefetched."""
-    missions = focal_point_missions(user)
+    missions = permissions.missions_of(user)
     return (
         SpeakersList.objects.filter(
             is_open=True, is_locked=False, item__session__status=ThematicSession.Status.PUBLISHED
@@ -185,7 +184,7 @@ def speakers_list_for_inscription(*, pk: int) -> SpeakersList:
 def inscription_for_user(*, user, pk: int) -> Inscription:
     return get_object_or_404(
         Inscription.objects.select_related("speakers_list__item__session", "mission__state").filter(
-            mission__in=focal_point_missions(user)
+            mission__in=permissions.missions_of(user)
         ),
         pk=pk,
     )
@@ -216,35 +215,6 @@ def status_counts(registrations: QuerySet[DelegationRegistration]) -> list[tuple
 
 
 # --- Stakeholders ---------------------------------------------------------------------------------------------------
-
-STAKEHOLDERS_PERMISSION = "registrations.accredit_organization"
-
-
-def manages_stakeholders(user) -> bool:
-    """The secretariat's role for stakeholders: accreditation, non-objection lists, speaking slots."""
-    return bool(user.is_authenticated and user.is_active and user.has_perm(STAKEHOLDERS_PERMISSION))
-
-
-def member_state_missions(user) -> QuerySet[PermanentMission]:
-    """Missions of Member States (not Observer States) that `user` is a focal point for: they consider the lists."""
-    return focal_point_missions(user).filter(state__membership=State.Membership.MEMBER)
-
-
-def focal_point_organization(user) -> Organization | None:
-    """The organization `user` acts for as its focal point, or None."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    return (
-        Organization.objects.filter(profiles__user=user, profiles__is_focal_point=True)
-        .select_related("country__regional_group")
-        .first()
-    )
-
-
-def is_organization_focal_point(*, user, organization: Organization) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return Profile.objects.filter(user=user, organization=organization, is_focal_point=True).exists()
 
 
 def organization_contact_emails(organization: Organization) -> list[str]:
@@ -320,7 +290,7 @@ def application_for_user(*, user, pk: int) -> SlotApplication:
     """An application the user may see: their organization's (as focal point or confirmed representative at the
     session), or any for the secretariat; 404 for anyone else."""
     queryset = _applications()
-    if not manages_stakeholders(user):
+    if not permissions.is_secretariat(user):
         if not user.is_authenticated:
             raise Http404
         focal = Profile.objects.filter(user=user, is_focal_point=True, organization__isnull=False)
@@ -367,7 +337,7 @@ def published_dialogue(*, session: ThematicSession) -> Dialogue | None:
 def open_non_objection_lists(*, user, now=None) -> list[NonObjectionList]:
     """Lists open to objections, each entry with the objection of the user's State only (never another's)."""
     now = now or timezone.now()
-    states = member_state_missions(user).values("state")
+    states = permissions.member_state_missions_of(user).values("state")
     own = Objection.objects.filter(state__in=states)
     entries = NonObjectionEntry.objects.select_related("organization__country").prefetch_related(
         Prefetch("objections", queryset=own, to_attr="own_objections")

@@ -18,13 +18,13 @@ import logging
 from dataclasses import dataclass, fields
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations import selectors
+from registrations import permissions, selectors
 from registrations.models import (
     DelegationMember,
     DelegationRegistration,
@@ -46,19 +46,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.APPROVED: frozenset(),
     Status.REJECTED: frozenset(),
 }
-
-
-# --- Who may act --------------------------------------------------------------------------------------------------
-
-
-def _require_focal_point(*, user, mission: PermanentMission) -> None:
-    if not selectors.is_focal_point(user=user, mission=mission):
-        raise PermissionDenied("Only the mission's focal points act for it.")
-
-
-def _require_secretariat(*, user) -> None:
-    if not selectors.is_secretariat(user):
-        raise PermissionDenied("Only the secretariat processes registrations.")
 
 
 # --- Registrations ------------------------------------------------------------------------------------------------
@@ -90,7 +77,7 @@ def _locked(registration: DelegationRegistration) -> DelegationRegistration:
 
 def registration_start(*, session: ThematicSession, mission: PermanentMission, by) -> DelegationRegistration:
     """The mission's registration for the session: the existing one, or a new draft while registration is open."""
-    _require_focal_point(user=by, mission=mission)
+    permissions.require_focal_point_of_mission(by, mission)
     existing = DelegationRegistration.objects.filter(session=session, mission=mission).first()
     if existing:
         return existing
@@ -116,7 +103,7 @@ def registration_update(
     note_verbale=None,
 ) -> DelegationRegistration:
     """Replaces the delegation (head and members) and, if given, the note verbale. Only while editable."""
-    _require_focal_point(user=by, mission=registration.mission)
+    permissions.require_focal_point_of_mission(by, registration.mission)
     if note_verbale is not None:
         validate_note_verbale(note_verbale)
     stored_name = None
@@ -187,7 +174,7 @@ def _enqueue(task_name: str, *args) -> None:
 
 def registration_submit(*, registration: DelegationRegistration, by) -> DelegationRegistration:
     """Sends the registration to the secretariat: first while registration is open, again after a return."""
-    _require_focal_point(user=by, mission=registration.mission)
+    permissions.require_focal_point_of_mission(by, registration.mission)
     with transaction.atomic():
         locked = _locked(registration)
         if locked.status == Status.DRAFT:
@@ -212,7 +199,7 @@ def registration_submit(*, registration: DelegationRegistration, by) -> Delegati
 
 
 def _decide(*, registration: DelegationRegistration, by, to: str, reason: str) -> DelegationRegistration:
-    _require_secretariat(user=by)
+    permissions.require_secretariat(by)
     reason = (reason or "").strip()
     if to in (Status.RETURNED, Status.REJECTED) and not reason:
         raise ValidationError("Give the reason: the focal point reads it.")
@@ -332,7 +319,7 @@ def inscription_create(
     time_limit: timedelta | None = None,
 ) -> Inscription:
     """Inscribes a speaker for the State (or, with `group_name`, for a group of States)."""
-    _require_focal_point(user=by, mission=mission)
+    permissions.require_focal_point_of_mission(by, mission)
     with transaction.atomic():
         locked = _locked_list(speakers_list)
         if locked.item.session.status != ThematicSession.Status.PUBLISHED:
@@ -363,7 +350,7 @@ def inscription_create(
 
 
 def inscription_withdraw(*, inscription: Inscription, by) -> None:
-    _require_focal_point(user=by, mission=inscription.mission)
+    permissions.require_focal_point_of_mission(by, inscription.mission)
     with transaction.atomic():
         locked = _locked_list(inscription.speakers_list)
         if locked.is_locked:
@@ -374,7 +361,7 @@ def inscription_withdraw(*, inscription: Inscription, by) -> None:
 
 def inscription_move(*, inscription: Inscription, to_position: int, by) -> None:
     """The secretariat moves a speaker to `to_position` (1 is first); the list keeps that order from then on."""
-    _require_secretariat(user=by)
+    permissions.require_secretariat(by)
     with transaction.atomic():
         locked = _locked_list(inscription.speakers_list)
         ordered = sorted(locked.inscriptions.all(), key=lambda i: (i.position, i.pk))
@@ -389,7 +376,7 @@ def inscription_move(*, inscription: Inscription, to_position: int, by) -> None:
 
 def speakers_list_reorder(*, speakers_list: SpeakersList, by) -> None:
     """Back to the rule: groups first, then by level, then by time of inscription."""
-    _require_secretariat(user=by)
+    permissions.require_secretariat(by)
     with transaction.atomic():
         locked = _locked_list(speakers_list)
         locked.ordered_manually = False
@@ -399,7 +386,7 @@ def speakers_list_reorder(*, speakers_list: SpeakersList, by) -> None:
 
 def speakers_list_set(*, speakers_list: SpeakersList, by, **flags: bool) -> SpeakersList:
     """Opens, closes, locks, unlocks, publishes or withdraws a list: flags among is_open, is_locked, is_published."""
-    _require_secretariat(user=by)
+    permissions.require_secretariat(by)
     allowed = {"is_open", "is_locked", "is_published"}
     if not flags or set(flags) - allowed:
         raise ValueError(f"flags must be among {sorted(allowed)}")

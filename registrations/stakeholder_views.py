@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registrations import dialogue as dialogue_services
-from registrations import draw, notifications, selectors, stakeholders
+from registrations import draw, notifications, permissions, selectors, stakeholders
 from registrations.forms import ObjectionForm, OrganizationForm, RepresentationForm, SlotApplicationForm
 from registrations.models import Profile, Representation, SlotApplication
 from sessions.calendar import timezone_label
@@ -25,7 +25,7 @@ def _error_messages(request, error: ValidationError | PermissionDenied) -> None:
 def stakeholder_home(request):
     """The stakeholder's desk: the organization and its accreditation, the dialogues to apply for, the applications
     with their slots, the representatives to confirm; for a representative, their requests and confirmed slots."""
-    organization = selectors.focal_point_organization(request.user)
+    organization = permissions.organization_of(request.user)
     applications, open_dialogues, representations = [], [], []
     if organization:
         applications = list(selectors.applications_of(organization))
@@ -42,15 +42,15 @@ def stakeholder_home(request):
         "representations": representations,
         "my_representations": list(selectors.representations_of(request.user)),
         "represented_applications": list(selectors.confirmed_representative_applications(request.user)),
-        "considers_lists": selectors.member_state_missions(request.user).exists(),
-        "manages": selectors.manages_stakeholders(request.user),
+        "considers_lists": permissions.member_state_missions_of(request.user).exists(),
+        "manages": permissions.is_secretariat(request.user),
     }
     return render(request, "registrations/stakeholders/home.html", context)
 
 
 @login_required
 def organization_register(request):
-    if selectors.focal_point_organization(request.user):
+    if permissions.organization_of(request.user):
         return redirect("registrations:stakeholder_home")
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -99,7 +99,7 @@ def representation_decide(request, pk):
 @login_required
 def application_create(request, dialogue_pk):
     dialogue = selectors.dialogue_for_application(pk=dialogue_pk)
-    organization = selectors.focal_point_organization(request.user)
+    organization = permissions.organization_of(request.user)
     if organization is None:
         raise Http404(_("Only the focal point of an organization applies for it."))
     initial = {"speaker_name": request.user.get_full_name(), "speaker_email": request.user.email}
@@ -171,7 +171,7 @@ def application_ics(request, pk):
 
 @login_required
 def non_objection_lists(request):
-    if not selectors.member_state_missions(request.user).exists():
+    if not permissions.member_state_missions_of(request.user).exists():
         raise Http404(_("Only focal points of Member States' missions consider the lists."))
     context = {"lists": selectors.open_non_objection_lists(user=request.user), "form": ObjectionForm()}
     return render(request, "registrations/stakeholders/non_objection.html", context)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from registrations import selectors
+from registrations import permissions
 from registrations.models import (
     Dialogue,
     NonObjectionEntry,
@@ -40,11 +40,6 @@ Accreditation = Organization.Accreditation
 DEFAULT_REPRESENTATIVES = 2
 # A reason the portal writes itself (the secretariat's own reasons are shown as typed).
 OBJECTED_REASON = gettext_noop("A Member State objected to the organization's participation.")
-
-
-def _require_secretariat(user) -> None:
-    if not selectors.manages_stakeholders(user):
-        raise PermissionDenied("Only the secretariat accredits organizations.")
 
 
 def _enqueue(task_name: str, *args) -> None:
@@ -113,7 +108,7 @@ def organization_register(
 
 def accreditation_confirm(*, organization: Organization, by) -> Organization:
     """The secretariat confirms the ECOSOC status of an organization: it is accredited."""
-    _require_secretariat(by)
+    permissions.require_secretariat(by)
     with transaction.atomic():
         locked = _locked_organization(organization)
         if not locked.has_ecosoc_status:
@@ -129,7 +124,7 @@ def accreditation_confirm(*, organization: Organization, by) -> Organization:
 
 def accreditation_decline(*, organization: Organization, by, reason: str) -> Organization:
     """The secretariat declines a request (e.g. the ECOSOC status could not be confirmed), giving the reason."""
-    _require_secretariat(by)
+    permissions.require_secretariat(by)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Give the reason: the organization reads it.")
@@ -146,7 +141,7 @@ def accreditation_decline(*, organization: Organization, by, reason: str) -> Org
 
 
 def non_objection_list_create(*, title: str, deadline: datetime, by) -> NonObjectionList:
-    _require_secretariat(by)
+    permissions.require_secretariat(by)
     if deadline <= timezone.now():
         raise ValidationError("The deadline must be in the future: Member States need time to consider the list.")
     nolist = NonObjectionList(title=title.strip(), deadline=deadline, created_by=by)
@@ -157,7 +152,7 @@ def non_objection_list_create(*, title: str, deadline: datetime, by) -> NonObjec
 
 def non_objection_list_add(*, nolist: NonObjectionList, organizations, by) -> list[NonObjectionEntry]:
     """Puts organizations without ECOSOC status on an open list; each is told, with the deadline."""
-    _require_secretariat(by)
+    permissions.require_secretariat(by)
     entries = []
     with transaction.atomic():
         locked_list = NonObjectionList.objects.select_for_update().get(pk=nolist.pk)
@@ -179,7 +174,7 @@ def non_objection_list_add(*, nolist: NonObjectionList, organizations, by) -> li
 
 
 def _objecting_mission(*, user, state: State | None = None) -> PermanentMission:
-    missions = selectors.member_state_missions(user)
+    missions = permissions.member_state_missions_of(user)
     if state is not None:
         missions = missions.filter(state=state)
     mission = missions.first()
@@ -222,7 +217,7 @@ def non_objection_list_close(*, nolist: NonObjectionList, by=None, now: datetime
     Closing twice does nothing the second time.
     """
     if by is not None:
-        _require_secretariat(by)
+        permissions.require_secretariat(by)
     now = now or timezone.now()
     counts = {"approved": 0, "not_approved": 0}
     with transaction.atomic():
@@ -297,10 +292,7 @@ def representation_decide(*, representation: Representation, by, confirm: bool) 
 
     A change of decision is e-mailed to the representative, after the commit.
     """
-    if not (
-        selectors.manages_stakeholders(by)
-        or selectors.is_organization_focal_point(user=by, organization=representation.organization)
-    ):
+    if not permissions.may_decide_representation(by, representation.organization):
         raise PermissionDenied("Only the organization's focal point or the secretariat confirms its representatives.")
     with transaction.atomic():
         _locked_organization(representation.organization)  # confirmations for one organization queue here

@@ -1,7 +1,7 @@
 """Pages of the focal points (their delegation, registrations, speakers) and the public speakers lists."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registrations import badges, letters, selectors, services
+from registrations import badges, letters, permissions, selectors, services
 from registrations.forms import HeadForm, InscriptionForm, MemberFormSet, NoteVerbaleForm
 from registrations.models import DelegationMember, DelegationRegistration
 from sessions.models import ThematicSession
@@ -23,7 +23,7 @@ def _error_messages(request, error: ValidationError) -> None:
 @login_required
 def home(request):
     """The focal point's desk: the missions they act for, their registrations, sessions open, speakers lists."""
-    missions = list(selectors.focal_point_missions(request.user))
+    missions = list(permissions.missions_of(request.user))
     registrations = list(selectors.registrations_for_user(request.user))
     registered = {(r.session_id, r.mission_id) for r in registrations}
     open_sessions = list(selectors.sessions_open_for_registration()) if missions else []
@@ -39,7 +39,7 @@ def home(request):
         "registrations": registrations,
         "to_register": to_register,
         "speakers_lists": list(selectors.speakers_lists_open_for(request.user)) if missions else [],
-        "is_secretariat": selectors.is_secretariat(request.user),
+        "is_secretariat": permissions.is_secretariat(request.user),
     }
     return render(request, "registrations/home.html", context)
 
@@ -48,7 +48,7 @@ def home(request):
 @require_POST
 def registration_start(request, slug, mission_pk):
     session = get_object_or_404(ThematicSession, slug=slug)
-    mission = get_object_or_404(selectors.focal_point_missions(request.user), pk=mission_pk)
+    mission = get_object_or_404(permissions.missions_of(request.user), pk=mission_pk)
     try:
         registration = services.registration_start(session=session, mission=mission, by=request.user)
     except ValidationError as error:
@@ -171,7 +171,7 @@ def letters_download(request, pk, member_pk=None):
 @login_required
 def inscription_create(request, list_pk):
     speakers_list = selectors.speakers_list_for_inscription(pk=list_pk)
-    missions = selectors.focal_point_missions(request.user)
+    missions = permissions.missions_of(request.user)
     if not missions.exists():
         raise Http404(_("Only focal points of a mission inscribe speakers."))
     form = InscriptionForm(request.POST or None, missions=missions)
@@ -217,7 +217,7 @@ def session_speakers(request, slug):
 # --- Badge desk ---------------------------------------------------------------------------------------------------
 
 
-@permission_required("registrations.view_delegationregistration", raise_exception=True)
+@permissions.staff_power_required("registrations.view_delegationregistration")
 def badge_check(request):
     """Staff at the badge desk scan a letter's QR code: who it names, and whether the registration stands."""
     code = request.GET.get("code", "").strip()

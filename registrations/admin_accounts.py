@@ -1,0 +1,64 @@
+"""The accounts the secretariat links to missions and organizations (the mission's and organization's accounts
+inlines, Profiles → Add).
+
+The user picker is the admin's autocomplete, which asks the *user* admin for view permission: the secretariat does
+not hold it (the list of all accounts stays a superuser's page), so the account admin lets the secretariat use its
+autocomplete for the profile's `user` field only, and there offers only accounts that can be linked: active, with
+a verified e-mail address (`linkable_accounts`).
+"""
+
+from allauth.account.models import EmailAddress
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Exists, OuterRef, Q
+
+from registrations import permissions
+
+User = get_user_model()
+ACCOUNT_PICKER = {"app_label": "registrations", "model_name": "profile", "field_name": "user"}
+
+
+def linkable_accounts(queryset=None):
+    """Accounts the secretariat may link to a mission or an organization: active, with a verified address."""
+    queryset = User.objects.all() if queryset is None else queryset
+    verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    return queryset.filter(Exists(verified), is_active=True)
+
+
+def is_account_picker(request) -> bool:
+    """The admin's autocomplete asking for the accounts a profile may be given."""
+    match = request.resolver_match
+    return bool(
+        match
+        and match.url_name == "autocomplete"
+        and all(request.GET.get(key) == value for key, value in ACCOUNT_PICKER.items())
+    )
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    def has_view_permission(self, request, obj=None):
+        if obj is None and is_account_picker(request) and permissions.is_secretariat(request.user):
+            return True
+        return super().has_view_permission(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        if is_account_picker(request):
+            queryset = linkable_accounts(queryset)
+        return super().get_search_results(request, queryset, search_term)
+
+
+class AccountFieldMixin:
+    """The profile's `user` accepts only linkable accounts (and keeps the one it already has)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(
+                Q(pk__in=linkable_accounts().values("pk")) | Q(profile__isnull=False)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
