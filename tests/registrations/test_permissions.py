@@ -92,7 +92,7 @@ def test_staff_with_their_second_factor_use_their_powers(client, secretariat_use
     _second_factor(secretariat_user)
     client.force_login(secretariat_user)
     statuses = {name: client.get(url).status_code for name, url in staff_urls.items()}
-    assert statuses == {name: 200 for name in staff_urls}
+    assert statuses == dict.fromkeys(staff_urls, 200)
 
 
 def test_services_refuse_staff_powers_without_the_second_factor(
