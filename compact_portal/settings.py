@@ -58,6 +58,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "registrations.context_processors.portal_areas",
+                "compact_portal.context_processors.portal",
             ],
         },
     },
@@ -106,6 +108,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Compact Portal"
 # Staff without TOTP are sent to set it up before they reach the admin. Off in the embedded default (demo logins).
 STAFF_REQUIRE_TWO_FACTOR = config.env.bool("STAFF_REQUIRE_TWO_FACTOR", default=not DEBUG)
+# The secretariat's address people write to: the site's footer and the account e-mails' signature.
+SECRETARIAT_CONTACT_EMAIL = config.env.str(
+    "SECRETARIAT_CONTACT_EMAIL", default="secretariat@compact-portal.example.org"
+)
 # Where the portal is reached, for links in e-mails sent by workers (no request there).
 PORTAL_BASE_URL = config.env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 

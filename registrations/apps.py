@@ -9,6 +9,10 @@ class RegistrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from registrations import participation
+        from sessions import participation as session_participation
+
+        session_participation.register(participation.ways_in)
         roles.grant_after_migrate(
             self,
             {

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from registrations import draw, notifications, permissions, selectors, stakehold
 from registrations.forms import ObjectionForm, OrganizationForm, RepresentationForm, SlotApplicationForm
 from registrations.models import Profile, Representation, SlotApplication
 from sessions.calendar import timezone_label
+from sessions.participation import ways_in
 
 
 def _error_messages(request, error: ValidationError | PermissionDenied) -> None:
@@ -101,7 +103,15 @@ def application_create(request, dialogue_pk):
     dialogue = selectors.dialogue_for_application(pk=dialogue_pk)
     organization = permissions.organization_of(request.user)
     if organization is None:
-        raise Http404(_("Only the focal point of an organization applies for it."))
+        # Arrived from a session's page without an organization yet: the stakeholders' area says how to get one.
+        messages.info(
+            request,
+            _(
+                "Only the focal point of an accredited organization applies for a speaking slot: register your "
+                "organization, or ask its focal point to confirm you as a representative."
+            ),
+        )
+        return redirect("registrations:stakeholder_home")
     initial = {"speaker_name": request.user.get_full_name(), "speaker_email": request.user.email}
     form = SlotApplicationForm(request.POST or None, dialogue=dialogue, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -215,5 +225,9 @@ def dialogue_speakers(request, slug):
         "dialogue": dialogue,
         "timezone_label": timezone_label(session) if dialogue else "",
         "rule": draw.RULE,
+        # Before the list is published, the page says how to apply and by when.
+        "ways_in": []
+        if dialogue
+        else [w for w in ways_in([session], now=timezone.now())[session.pk] if w.key == "dialogue"],
     }
     return render(request, "registrations/stakeholders/dialogue_speakers.html", context)

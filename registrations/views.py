@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registrations import badges, letters, permissions, selectors, services
+from registrations.context_processors import areas_of
 from registrations.forms import HeadForm, InscriptionForm, MemberFormSet, NoteVerbaleForm
 from registrations.models import DelegationMember, DelegationRegistration
 from sessions.models import ThematicSession
@@ -22,8 +23,11 @@ def _error_messages(request, error: ValidationError) -> None:
 
 @login_required
 def home(request):
-    """The focal point's desk: the missions they act for, their registrations, sessions open, speakers lists."""
+    """The focal point's desk: the missions they act for, their registrations, sessions open, speakers lists.
+    Stakeholders (an organization's focal point or representative) have their own area, and are sent there."""
     missions = list(permissions.missions_of(request.user))
+    if not missions and areas_of(request.user)["organization"]:
+        return redirect("registrations:stakeholder_home")
     registrations = list(selectors.registrations_for_user(request.user))
     registered = {(r.session_id, r.mission_id) for r in registrations}
     open_sessions = list(selectors.sessions_open_for_registration()) if missions else []

@@ -1,11 +1,17 @@
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from sessions import calendar, selectors
+from sessions import calendar, participation, selectors
 
 
 def session_list(request):
-    return render(request, "sessions/session_list.html", {"sessions": selectors.public_sessions()})
+    """The front door: each session with each audience's way in (registration open until …, closed, upcoming)."""
+    sessions = list(selectors.public_sessions())
+    ways = participation.ways_in(sessions, now=timezone.now())
+    for session in sessions:
+        session.ways_in = ways[session.pk]
+    return render(request, "sessions/session_list.html", {"sessions": sessions})
 
 
 def session_detail(request, slug):
@@ -14,6 +20,7 @@ def session_detail(request, slug):
         "session": session,
         "agenda": selectors.agenda_by_day(session),
         "timezone_label": calendar.timezone_label(session),
+        "ways_in": participation.ways_in([session], now=timezone.now())[session.pk],
     }
     return render(request, "sessions/session_detail.html", context)
 

@@ -35,8 +35,7 @@ def test_stakeholder_applies_for_a_slot_and_downloads_it(
 
     page = browser.new_context(accept_downloads=True).new_page()
     sign_in(page, url, organization.focal_point.email)
-    page.wait_for_url("**/delegation/")
-    page.get_by_role("link", name="Stakeholders: accreditation and speaking slots").click()
+    page.wait_for_url("**/stakeholders/")  # a stakeholder lands in the stakeholders' area
     assert page.locator("#accreditation-status").inner_text() == "Accredited"
     page.get_by_role("link", name=f"Apply for a slot in {dialogue.session.code}").click()
     # By field name: the labels are translated and may be reworded.

@@ -1,0 +1,23 @@
+"""What the header's menu needs on every page: which area(s) the signed-in user has (delegation, organization)."""
+
+from django.utils.functional import SimpleLazyObject
+
+from registrations.models import Profile, Representation
+
+
+def areas_of(user) -> dict[str, bool]:
+    """{"delegation": focal point of a mission, "organization": focal point or representative of an organization}.
+    Neither, for a new account: the menu offers both doors."""
+    if not user.is_authenticated:
+        return {"delegation": False, "organization": False}
+    profile = Profile.objects.filter(user=user).values("mission_id", "organization_id", "is_focal_point").first()
+    delegation = bool(profile and profile["mission_id"] and profile["is_focal_point"])
+    organization = bool(profile and profile["organization_id"])
+    if not (delegation or organization):
+        organization = Representation.objects.filter(user=user).exists()
+    return {"delegation": delegation, "organization": organization}
+
+
+def portal_areas(request):
+    """`areas` in templates, queried only when a template reads it (one or two small queries)."""
+    return {"areas": SimpleLazyObject(lambda: areas_of(request.user))}
