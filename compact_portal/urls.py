@@ -4,9 +4,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from compact_portal import desk
+
 admin.site.site_header = "Compact Portal"
 admin.site.site_title = "Compact Portal"
-admin.site.index_title = "Secretariat"
+admin.site.index_title = "Administration"
+# The index is a desk per role (compact_portal/desk.py): what awaits the user, above the list of models.
+admin.site.index = desk.index_view(admin.site.index)
 # One door: the admin's login is allauth's (rate limits, verified e-mail, two-factor).
 admin.site.login = secure_admin_login(admin.site.login)
 

@@ -9,6 +9,9 @@ class InvitationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from invitations import desk
+
+        desk.register()  # its sections of the admin's desk
         # The secretariat prepares and previews letters; only co-facilitators send them.
         roles.grant_after_migrate(
             self,

@@ -13,6 +13,9 @@ class RegistrationsConfig(AppConfig):
         from sessions import participation as session_participation
 
         session_participation.register(participation.ways_in)
+        from registrations import desk
+
+        desk.register()  # its sections of the admin's desk
         roles.grant_after_migrate(
             self,
             {

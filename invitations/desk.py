@@ -1,0 +1,147 @@
+"""The co-facilitators' sections of the admin's desk (compact_portal/desk.py): their sessions' letters, dispatches
+still sending with their bars, and failed deliveries. One query per section, whatever the data size."""
+
+from django.db.models import Count, F, Q
+from django.urls import reverse
+
+from compact_portal import desk
+from invitations.dispatch import SEND_PERMISSION
+from invitations.models import Delivery, Dispatch, Letter
+from registrations.desk import session_label
+from sessions.models import ThematicSession
+
+RECENT = 20  # dispatches shown at most per section; the rest are in the dispatches' list
+
+
+def sends_letters(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm(SEND_PERMISSION))
+
+
+def letters(**_) -> list[desk.Row]:
+    rows = (
+        Letter.objects.exclude(session__status=ThematicSession.Status.CLOSED)
+        .annotate(sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)))
+        .order_by("session__number", "kind", "language")
+        .values_list("pk", "kind", "language", "session__number", "session__title", "sent")
+    )
+    return [
+        desk.Row(
+            label=f"{Letter.Kind(kind).label} ({language})",
+            count=sent,
+            note="sent",
+            session=session_label(number, title),
+            url=reverse("admin:invitations_letter_change", args=[pk]),
+            links=[
+                ("Preview", reverse("admin:invitations_letter_preview", args=[pk])),
+                ("Send", reverse("admin:invitations_letter_send", args=[pk])),
+            ],
+        )
+        for pk, kind, language, number, title, sent in rows
+    ]
+
+
+def _dispatches():
+    return Dispatch.objects.annotate(
+        total=Count("deliveries"),
+        sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
+        failed=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
+    ).order_by("-created_at", "-pk")
+
+
+def _progress(total: int, sent: int, failed: int) -> dict:
+    percent_sent = round(100 * sent / total, 1) if total else 100.0
+    percent_failed = round(100 * failed / total, 1) if total else 0.0
+    return {
+        "total": total,
+        "sent": sent,
+        "failed": failed,
+        "pending": total - sent - failed,
+        "percent_sent": percent_sent,
+        "percent_failed": percent_failed,
+        "percent_pending": max(0.0, round(100 - percent_sent - percent_failed, 1)),
+    }
+
+
+def _dispatch_label(kind: str, language: str, audience: str) -> str:
+    return f"{Letter.Kind(kind).label} ({language}) to {Dispatch.Audience(audience).label.lower()}"
+
+
+def dispatches_in_progress(**_) -> list[desk.Row]:
+    rows = (
+        _dispatches()
+        .filter(total__gt=F("sent") + F("failed"))
+        .values_list(
+            "pk",
+            "letter__kind",
+            "letter__language",
+            "audience",
+            "letter__session__number",
+            "letter__session__title",
+            "created_at",
+            "total",
+            "sent",
+            "failed",
+        )[:RECENT]
+    )
+    return [
+        desk.Row(
+            label=_dispatch_label(kind, language, audience),
+            count=total - sent - failed,
+            note="still to go",
+            session=session_label(number, title),
+            when=created_at,
+            progress=_progress(total, sent, failed),
+            url=reverse("admin:invitations_dispatch_change", args=[pk]),
+        )
+        for pk, kind, language, audience, number, title, created_at, total, sent, failed in rows
+    ]
+
+
+def failed_deliveries(**_) -> list[desk.Row]:
+    rows = (
+        _dispatches()
+        .filter(failed__gt=0)
+        .values_list(
+            "pk", "letter__kind", "letter__language", "audience", "letter__session__number", "letter__session__title",
+            "created_at", "failed",
+        )[:RECENT]
+    )  # fmt: skip
+    return [
+        desk.Row(
+            label=_dispatch_label(kind, language, audience),
+            count=failed,
+            note="failed (the server refused them; see why, resend)",
+            session=session_label(number, title),
+            when=created_at,
+            url=reverse("admin:invitations_dispatch_change", args=[pk]) + "?status=failed",
+        )
+        for pk, kind, language, audience, number, title, created_at, failed in rows
+    ]
+
+
+def register() -> None:
+    desk.register_title(title="Co-facilitators’ desk", audience=sends_letters, order=20)
+    desk.register(
+        key=desk.LETTERS,
+        title="Letters of the open sessions",
+        order=50,
+        audience=sends_letters,
+        rows=letters,
+        empty="No letter yet: the secretariat prepares them.",
+    )
+    desk.register(
+        key=desk.DISPATCHES,
+        title="Dispatches in progress",
+        order=60,
+        audience=sends_letters,
+        rows=dispatches_in_progress,
+        empty="No dispatch is sending.",
+    )
+    desk.register(
+        key=desk.FAILED,
+        title="Failed deliveries",
+        order=70,
+        audience=sends_letters,
+        rows=failed_deliveries,
+        empty="No failed delivery.",
+    )
