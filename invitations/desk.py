@@ -5,16 +5,12 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from compact_portal import desk
-from invitations.dispatch import SEND_PERMISSION
+from compact_portal.permissions import is_cofacilitator
 from invitations.models import Delivery, Dispatch, Letter
 from registrations.desk import session_label
 from sessions.models import ThematicSession
 
 RECENT = 20  # dispatches shown at most per section; the rest are in the dispatches' list
-
-
-def sends_letters(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_perm(SEND_PERMISSION))
 
 
 def letters(**_) -> list[desk.Row]:
@@ -120,12 +116,12 @@ def failed_deliveries(**_) -> list[desk.Row]:
 
 
 def register() -> None:
-    desk.register_title(title="Co-facilitators’ desk", audience=sends_letters, order=20)
+    desk.register_title(title="Co-facilitators’ desk", audience=is_cofacilitator, order=20)
     desk.register(
         key=desk.LETTERS,
         title="Letters of the open sessions",
         order=50,
-        audience=sends_letters,
+        audience=is_cofacilitator,
         rows=letters,
         empty="No letter yet: the secretariat prepares them.",
     )
@@ -133,7 +129,7 @@ def register() -> None:
         key=desk.DISPATCHES,
         title="Dispatches in progress",
         order=60,
-        audience=sends_letters,
+        audience=is_cofacilitator,
         rows=dispatches_in_progress,
         empty="No dispatch is sending.",
     )
@@ -141,7 +137,7 @@ def register() -> None:
         key=desk.FAILED,
         title="Failed deliveries",
         order=70,
-        audience=sends_letters,
+        audience=is_cofacilitator,
         rows=failed_deliveries,
         empty="No failed delivery.",
     )

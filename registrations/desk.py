@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from compact_portal import desk
-from registrations import selectors
+from compact_portal.permissions import is_secretariat
 from registrations.models import (
     DelegationRegistration,
     Dialogue,
@@ -124,10 +124,7 @@ def objections(**_) -> list[desk.Row]:
 
 
 def awaiting(*, now, user) -> list[desk.Row]:
-    rows = submitted_registrations() + requested_representations()
-    if selectors.manages_stakeholders(user):
-        rows += accreditation_requests() + objections()
-    return rows
+    return submitted_registrations() + requested_representations() + accreditation_requests() + objections()
 
 
 # --- Closing soon ---------------------------------------------------------------------------------------------------
@@ -198,9 +195,7 @@ def dialogue_deadlines(*, now) -> list[desk.Row]:
 
 
 def closing(*, now, user) -> list[desk.Row]:
-    rows = registration_deadlines(now=now)
-    if selectors.manages_stakeholders(user):
-        rows += non_objection_deadlines(now=now) + dialogue_deadlines(now=now)
+    rows = registration_deadlines(now=now) + non_objection_deadlines(now=now) + dialogue_deadlines(now=now)
     return sorted(rows, key=lambda row: row.when)
 
 
@@ -270,18 +265,16 @@ def lists_past_deadline(*, now) -> list[desk.Row]:
 
 
 def due(*, now, user) -> list[desk.Row]:
-    if not selectors.manages_stakeholders(user):
-        return []
     return draws_due(now=now) + speakers_to_publish(now=now) + lists_past_deadline(now=now)
 
 
 def register() -> None:
-    desk.register_title(title="Secretariat desk", audience=selectors.is_secretariat, order=10)
+    desk.register_title(title="Secretariat desk", audience=is_secretariat, order=10)
     desk.register(
         key=desk.AWAITING,
         title="Awaiting a decision",
         order=10,
-        audience=selectors.is_secretariat,
+        audience=is_secretariat,
         rows=awaiting,
         empty="Nothing awaits a decision.",
     )
@@ -289,7 +282,7 @@ def register() -> None:
         key=desk.CLOSING,
         title="Closing soon",
         order=20,
-        audience=selectors.is_secretariat,
+        audience=is_secretariat,
         rows=closing,
         empty="No open deadline.",
     )
@@ -297,7 +290,7 @@ def register() -> None:
         key=desk.DUE,
         title="Due",
         order=30,
-        audience=selectors.is_secretariat,
+        audience=is_secretariat,
         rows=due,
         empty="Nothing is due.",
     )
