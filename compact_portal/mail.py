@@ -37,3 +37,9 @@ class EmlFileBackend(BaseEmailBackend):
             temporary.rename(self.directory / name)  # readers never see half a message
             sent += 1
         return sent
+
+
+def normalise_address(address: str) -> str:
+    """The one form an e-mail address is stored and compared in: trimmed and lower-cased. Mail servers treat the
+    domain without regard to case and, in practice, the local part too; `PM.MEX@…` and `pm.mex@…` are one mailbox."""
+    return address.strip().lower()

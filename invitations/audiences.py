@@ -3,11 +3,12 @@
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from compact_portal.mail import normalise_address
 from invitations.models import Dispatch, Letter
 from invitations.rendering import mission_values
 from registrations.models import DelegationMember, DelegationRegistration, PermanentMission, State
@@ -41,6 +42,20 @@ _MEMBERSHIPS = {
 
 
 def audience_recipients(*, letter: Letter, audience: str, csv_text: str | None = None) -> AudienceList:
+    """The audience's recipients, one per address: addresses normalised (compact_portal.mail.normalise_address) so
+    that `PM.MEX@…` and `pm.mex@…` are one recipient here and one delivery per letter in the database."""
+    audience_list = _audience_recipients(letter=letter, audience=audience, csv_text=csv_text)
+    seen, recipients = set(), []
+    for recipient in audience_list.recipients:
+        email = normalise_address(recipient.email)
+        if email not in seen:
+            seen.add(email)
+            recipients.append(replace(recipient, email=email))
+    audience_list.recipients = recipients
+    return audience_list
+
+
+def _audience_recipients(*, letter: Letter, audience: str, csv_text: str | None) -> AudienceList:
     if audience == Dispatch.Audience.CSV:
         if csv_text is None:
             raise ValidationError("Upload the list of recipients (CSV) for this audience.")
@@ -144,7 +159,9 @@ def recipients_from_csv(text: str) -> list[Recipient]:
         seen[email.lower()] = line
         values = {"recipient_name": name} | ({"salutation": salutation} if salutation else {})
         recipients.append(
-            Recipient(name=name, email=email, code=_file_code(name, fallback=f"line{line}"), values=values)
+            Recipient(
+                name=name, email=normalise_address(email), code=_file_code(name, fallback=f"line{line}"), values=values
+            )
         )
     if errors:
         raise CsvRecipientsError(errors)

@@ -46,30 +46,40 @@ def dispatch_create(
     if key is not None and (existing := Dispatch.objects.filter(key=key).first()):
         return existing
     audience_list = audiences.audience_recipients(letter=letter, audience=audience, csv_text=csv_text)
+    # In address order: two sends inserting the same addresses take their index locks in the same order.
+    recipients = sorted(audience_list.recipients, key=lambda recipient: recipient.email)
     try:
         with transaction.atomic():
+            # Sends of one letter take turns (a row lock on PostgreSQL; SQLite's IMMEDIATE transactions already
+            # do): the second reads what the first wrote, so it leaves those addresses out and counts them.
+            Letter.objects.select_for_update().filter(pk=letter.pk).first()
             dispatch = Dispatch(letter=letter, audience=audience, created_by=by, key=key or uuid.uuid4())
-            already = set(Delivery.objects.filter(letter=letter).values_list("email", flat=True))
-            fresh = [r for r in audience_list.recipients if r.email not in already]
-            dispatch.already_sent = len(audience_list.recipients) - len(fresh)
             dispatch.without_email = "\n".join(audience_list.without_email)
             dispatch.full_clean()
             dispatch.save()
-            now = timezone.now()
-            deliveries = Delivery.objects.bulk_create(
-                Delivery(
-                    dispatch=dispatch,
-                    letter=letter,
-                    mission_id=recipient.mission_id,
-                    email=recipient.email,
-                    recipient_name=recipient.name,
-                    recipient_code=recipient.code,
-                    values=recipient.values,
-                    enqueued_at=now,
-                )
-                for recipient in fresh
+            now, already = timezone.now(), _addresses_with(letter)
+            # Conflicts are skipped, never raised: the unique constraints on the lower-cased address are the last
+            # word on who has each address, and an address another send wrote first is counted as already sent.
+            Delivery.objects.bulk_create(
+                (
+                    Delivery(
+                        dispatch=dispatch,
+                        letter=letter,
+                        mission_id=recipient.mission_id,
+                        email=recipient.email,
+                        recipient_name=recipient.name,
+                        recipient_code=recipient.code,
+                        values=recipient.values,
+                        enqueued_at=now,
+                    )
+                    for recipient in recipients
+                    if recipient.email not in already
+                ),
+                ignore_conflicts=True,
             )
-            ids = [delivery.pk for delivery in deliveries]
+            ids = list(dispatch.deliveries.order_by("pk").values_list("pk", flat=True))
+            dispatch.already_sent = len(recipients) - len(ids)
+            Dispatch.objects.filter(pk=dispatch.pk).update(already_sent=dispatch.already_sent)
             transaction.on_commit(lambda: enqueue_deliveries(ids), robust=True)
     except IntegrityError:
         # Two submits of one form raced: the other one committed first, and its dispatch is this one.
@@ -78,6 +88,10 @@ def dispatch_create(
         raise
     logger.info("dispatch %s: %s deliveries queued, %s already sent", dispatch.pk, len(ids), dispatch.already_sent)
     return dispatch
+
+
+def _addresses_with(letter: Letter) -> set[str]:
+    return set(Delivery.objects.filter(letter=letter).values_list("email", flat=True))
 
 
 def _check_may_send(user) -> None:

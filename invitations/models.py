@@ -5,7 +5,8 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from invitations.placeholders import unknown_placeholders
 from registrations.models import PermanentMission
@@ -144,9 +145,11 @@ class Delivery(models.Model):
         ordering = ["recipient_name", "email"]
         verbose_name_plural = "deliveries"
         constraints = [
-            models.UniqueConstraint(fields=["dispatch", "email"], name="delivery_once_per_dispatch_and_address"),
+            # Addresses compare without regard to case (PM.MEX@… is pm.mex@…): they are stored lower-cased and the
+            # constraints hold on the lower-cased address as well, whatever wrote the row.
+            models.UniqueConstraint(F("dispatch"), Lower("email"), name="delivery_once_per_dispatch_and_address"),
             # Never twice: one address gets a letter once, whichever dispatch it was in.
-            models.UniqueConstraint(fields=["letter", "email"], name="delivery_once_per_letter_and_address"),
+            models.UniqueConstraint(F("letter"), Lower("email"), name="delivery_once_per_letter_and_address"),
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False), name="delivery_sent_has_time"
             ),

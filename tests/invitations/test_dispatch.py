@@ -5,6 +5,7 @@ from email.utils import parseaddr
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from invitations import dispatch as dispatching
@@ -79,6 +80,43 @@ def test_addresses_that_already_have_the_letter_are_left_out_and_counted(letter,
     assert (everyone.deliveries.count(), everyone.already_sent) == (193, 2)
     again = dispatching.dispatch_create(letter=letter, audience="all", by=cofacilitator_user)
     assert (again.deliveries.count(), again.already_sent) == (0, 195)
+
+
+@pytest.mark.django_db
+def test_an_address_in_another_case_is_the_address_that_already_has_the_letter(letter, cofacilitator_user, monkeypatch):
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    dispatching.dispatch_create(letter=letter, audience="member-states", by=cofacilitator_user)
+    csv_text = "name,email\nMexico,PM.MEX@Missions.Example.org \nSomeone new,New.Person@Example.org\n"
+    again = dispatching.dispatch_create(letter=letter, audience="csv", by=cofacilitator_user, csv_text=csv_text)
+    assert (list(again.deliveries.values_list("email", flat=True)), again.already_sent) == (
+        ["new.person@example.org"],
+        1,
+    )
+    assert Delivery.objects.filter(email__iexact="pm.mex@missions.example.org").count() == 1
+
+
+@pytest.mark.django_db
+def test_one_address_twice_in_an_audience_makes_one_delivery(letter, cofacilitator_user, monkeypatch):
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    PermanentMission.objects.filter(state__iso3="VAT").update(
+        emails="pm.vat@missions.example.org\nPM.VAT@missions.example.org"
+    )
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    assert sorted(dispatch.deliveries.values_list("email", flat=True)) == [
+        "pm.pse@missions.example.org",
+        "pm.vat@missions.example.org",
+    ]
+    assert dispatch.already_sent == 0
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_one_letter_twice_to_one_address_in_another_case(letter, cofacilitator_user, monkeypatch):
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    vatican = dispatch.deliveries.get(recipient_code="VAT")
+    vatican.pk, vatican.email = None, "PM.Vat@Missions.Example.org"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        vatican.save()
 
 
 @pytest.mark.django_db
