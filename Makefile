@@ -48,9 +48,9 @@ run: setup-run
 	@echo
 	@echo "Compact Portal: http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@$(BIN)/python manage.py demo --print-logins
-	@echo "Ctrl-C stops the web server and the worker."
+	@echo "Ctrl-C stops the web server, the worker and beat; any of them that exits is started again."
 	@echo
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
+	PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m compact_portal.supervisor Procfile
 
 test: setup-test lint
 	$(BIN)/pytest

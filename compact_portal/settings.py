@@ -161,6 +161,8 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 else:
     CELERY_BROKER_URL = "filesystem://"
+    # Kombu's transport with atomic writes (compact_portal/broker.py): its own lets the worker read half a message.
+    CELERY_BROKER_TRANSPORT = "compact_portal.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
