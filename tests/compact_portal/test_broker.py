@@ -138,11 +138,12 @@ def test_a_reader_looking_while_a_message_is_being_written_finds_nothing_to_take
 
 def test_a_message_that_cannot_be_parsed_is_set_aside_and_the_next_one_taken(tmp_path):
     channel = _channel(tmp_path)
-    (tmp_path / "1_00000000-0000-0000-0000-000000000000.celery.msg").write_bytes(b'{"body": "tru')
+    # Named to sort first: the reader takes the oldest name first (kombu compares names as text).
+    (tmp_path / "0_00000000-0000-0000-0000-000000000000.celery.msg").write_bytes(b'{"body": "tru')
     channel._put("celery", {"body": "whole"})
 
     assert channel._get("celery") == {"body": "whole"}
-    assert os.listdir(tmp_path) == [".1_00000000-0000-0000-0000-000000000000.celery.msg.rejected"]
+    assert os.listdir(tmp_path) == [".0_00000000-0000-0000-0000-000000000000.celery.msg.rejected"]
     with pytest.raises(Empty):
         channel._get("celery")
 
