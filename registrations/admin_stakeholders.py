@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.timesince import timeuntil
 
+from compact_portal import admin_confirm
 from registrations import dialogue as dialogue_services
 from registrations import draw, stakeholders
 from registrations.admin_accounts import AccountFieldMixin
@@ -266,10 +268,12 @@ class NonObjectionListAdmin(StakeholdersAdmin):
         return obj.objected_total
 
     @admin.action(
-        description="Close the selected lists now (accredit organizations without objection)",
+        description="Close the selected lists now (accredit organizations without objection)…",
         permissions=["secretariat"],
     )
     def close_now(self, request, queryset):
+        if not admin_confirm.confirmed(request):
+            return self._close_now_confirmation(request, queryset)
         for nolist in queryset:
             try:
                 counts = stakeholders.non_objection_list_close(nolist=nolist, by=request.user)
@@ -281,6 +285,42 @@ class NonObjectionListAdmin(StakeholdersAdmin):
                     f"{nolist.title}: {counts['approved']} accredited, {counts['not_approved']} not (objection).",
                     messages.SUCCESS,
                 )
+
+    def _close_now_confirmation(self, request, queryset):
+        now = timezone.now()
+        pending = Q(entries__outcome=NonObjectionEntry.Outcome.PENDING)
+        lists = list(
+            queryset.annotate(
+                pending_total=Count("entries", filter=pending, distinct=True),
+                pending_objected=Count("entries", filter=pending & Q(entries__objections__isnull=False), distinct=True),
+            )
+        )
+        consequences, warnings = [], []
+        for nolist in lists:
+            if not nolist.is_open:
+                consequences.append(f"“{nolist.title}” is closed already: nothing happens to it.")
+                continue
+            accredited = nolist.pending_total - nolist.pending_objected
+            consequences.append(
+                f"“{nolist.title}” closes now: {accredited} organization{'s' if accredited != 1 else ''} accredited "
+                f"(no objection), {nolist.pending_objected} not accredited (objection). Each organization is told "
+                "by e-mail."
+            )
+            if nolist.deadline > now:
+                warnings.append(
+                    f"“{nolist.title}” is open to objections until {timezone.localtime(nolist.deadline):%d %B %Y %H:%M}"
+                    f" (in {timeuntil(nolist.deadline, now)}): closing it now ends the Member States' time to object."
+                )
+        return admin_confirm.page(
+            self,
+            request,
+            queryset,
+            title="Close non-objection lists now",
+            consequences=consequences,
+            warnings=warnings,
+            objects=[nolist.title for nolist in lists],
+            button=f"Close {len(lists)} list{'s' if len(lists) != 1 else ''} now",
+        )
 
 
 @admin.register(Representation)
@@ -301,8 +341,21 @@ class RepresentationAdmin(admin.ModelAdmin):
     def confirm(self, request, queryset):
         each(self, request, queryset, stakeholders.representation_decide, "Confirmed", confirm=True)
 
-    @admin.action(description="Decline the selected representatives")
+    @admin.action(description="Decline the selected representatives…")
     def decline(self, request, queryset):
+        if not admin_confirm.confirmed(request):
+            count = queryset.count()
+            return admin_confirm.page(
+                self,
+                request,
+                queryset,
+                title="Decline representatives",
+                consequences=[
+                    f"{count} request{'s' if count != 1 else ''} to represent an organization declined; each person "
+                    "is told by e-mail."
+                ],
+                button=f"Decline {count}",
+            )
         each(self, request, queryset, stakeholders.representation_decide, "Declined", confirm=False)
 
 
@@ -438,13 +491,40 @@ class DialogueAdmin(SecretariatActions, admin.ModelAdmin):
             else:
                 self.message_user(request, f"{dialogue}: {'published' if published else 'withdrawn'}.")
 
-    @admin.action(description="Publish the selected lists of speakers on the sessions' pages")
+    @admin.action(description="Publish the selected lists of speakers on the sessions' pages…")
     def publish(self, request, queryset):
+        if not admin_confirm.confirmed(request):
+            return self._publish_confirmation(request, queryset, True)
         self._publish(request, queryset, True)
 
-    @admin.action(description="Withdraw the selected lists of speakers from the sessions' pages")
+    @admin.action(description="Withdraw the selected lists of speakers from the sessions' pages…")
     def unpublish(self, request, queryset):
+        if not admin_confirm.confirmed(request):
+            return self._publish_confirmation(request, queryset, False)
         self._publish(request, queryset, False)
+
+    def _publish_confirmation(self, request, queryset, published: bool):
+        dialogues = list(queryset.select_related("session"))
+        consequences = []
+        for dialogue in dialogues:
+            if not published:
+                consequences.append(f"{dialogue.session.code}: the list of speakers leaves the session's page.")
+                continue
+            count = dialogue.confirmed_total
+            seed = f", with the draw's seed {dialogue.draw_seed}" if dialogue.draw_seed else ""
+            consequences.append(
+                f"{dialogue.session.code}: the list of {count} confirmed speaker{'s' if count != 1 else ''} is "
+                f"shown on the session's page{seed}."
+            )
+        verb = "Publish" if published else "Withdraw"
+        return admin_confirm.page(
+            self,
+            request,
+            queryset,
+            title=f"{verb} lists of speakers",
+            consequences=consequences,
+            button=f"{verb} {len(dialogues)} list{'s' if len(dialogues) != 1 else ''}",
+        )
 
     @admin.display(description="The draw's rule")
     def draw_rule(self, obj):
@@ -627,8 +707,25 @@ class SlotApplicationAdmin(MoveActions, admin.ModelAdmin):
             "Wait-listed",
         )
 
-    @admin.action(description="Decline the selected applications (a freed slot goes to the first on the waiting list)")
+    @admin.action(description="Decline the selected applications (a freed slot goes to the first on the waiting list)…")
     def decline(self, request, queryset):
+        if not admin_confirm.confirmed(request):
+            counts = queryset.aggregate(
+                total=Count("pk"), confirmed=Count("pk", filter=Q(status=SlotApplication.Status.CONFIRMED))
+            )
+            total, confirmed = counts["total"], counts["confirmed"]
+            return admin_confirm.page(
+                self,
+                request,
+                queryset,
+                title="Decline applications to speak",
+                consequences=[
+                    f"{total} application{'s' if total != 1 else ''} declined; each organization is told by e-mail.",
+                    f"{confirmed} of them had a slot: each freed slot goes to the first on the waiting list, who is "
+                    "told by e-mail.",
+                ],
+                button=f"Decline {total}",
+            )
         each(self, request, queryset, dialogue_services.application_decline, "Declined")
 
     def move_label(self, application):

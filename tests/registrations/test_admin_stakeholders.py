@@ -65,7 +65,7 @@ def test_application_actions_confirm_waitlist_decline_and_move(
 
     def act(action, *applications):
         return admin_client_secretariat.post(
-            url, {"action": action, "_selected_action": [x.pk for x in applications]}, follow=True
+            url, {"action": action, "_selected_action": [x.pk for x in applications], "confirmed": "yes"}, follow=True
         )
 
     act("move_to_top", b)
