@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from compact_portal.mail import normalise_address
 from invitations.models import Dispatch, Letter
 from invitations.rendering import mission_values
+from registrations.links import registration_link_url
 from registrations.models import DelegationMember, DelegationRegistration, PermanentMission, State
 from registrations.selectors import approved_organizations
 
@@ -80,10 +81,22 @@ def _audience_recipients(*, letter: Letter, audience: str, csv_text: str | None)
             result.without_email.append(mission.name)
         values = mission_values(mission, language=letter.language)
         for email in addresses:
+            link = registration_link_value(letter=letter, mission=mission, email=email)
             result.recipients.append(
-                Recipient(name=mission.name, email=email, code=mission.state.iso3, values=values, mission_id=mission.pk)
+                Recipient(
+                    name=mission.name, email=email, code=mission.state.iso3, values=values | link, mission_id=mission.pk
+                )
             )
     return result
+
+
+def registration_link_value(*, letter: Letter, mission: PermanentMission, email: str) -> dict[str, str]:
+    """This delivery's own "Register your delegation" link (registrations/links.py), kept with its values so that
+    every retry prints the same link."""
+    url = registration_link_url(
+        session_id=letter.session_id, mission_id=mission.pk, email=email, language=letter.language
+    )
+    return {"registration_url": url}
 
 
 def _stakeholders() -> AudienceList:

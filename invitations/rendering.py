@@ -4,13 +4,16 @@ from html import unescape
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from compact_portal.markup import markdown_to_html
 from compact_portal.pdf import render_pdf
 from invitations import placeholders
 from invitations.models import Delivery, Letter
+from registrations.badges import qr_svg
 from registrations.models import PermanentMission
 
 LETTER_TEMPLATE = "invitations/letter.html"
@@ -60,6 +63,23 @@ def letter_context(letter: Letter, *, values: dict[str, str]) -> dict:
         "signatories": [{"name": s.name, "title_lines": s.title.splitlines()} for s in signatories],
         "addressee_lines": text(letter.addressee).splitlines(),
         "recipient_line": values.get("recipient_name", ""),
+    } | registration_link_context(letter, values=values)
+
+
+def registration_link_context(letter: Letter, *, values: dict[str, str]) -> dict:
+    """The mission's own way in, printed at the foot of its letter: the signed link of this delivery (its value
+    `registration_url`, written by audiences.py) as text and as a QR code. Empty for recipients without one."""
+    url = values.get("registration_url", "")
+    if not url:
+        return {"registration_url": ""}
+    with translation.override(letter.language):
+        label = gettext("Register your delegation")
+        hint = gettext("Open this link, or scan the code, to register your delegation or to say it will not attend.")
+    return {
+        "registration_url": url,
+        "registration_label": label,
+        "registration_hint": hint,
+        "registration_qr": mark_safe(qr_svg(url, title=label)),  # noqa: S308 - segno's SVG, no user text in markup
     }
 
 
@@ -77,6 +97,8 @@ def letter_plain_text(letter: Letter, *, values: dict[str, str]) -> str:
     lines += [context["closing"], ""]
     for signatory in context["signatories"]:
         lines += [signatory["name"], *signatory["title_lines"], ""]
+    if context["registration_url"]:
+        lines += [f"{context['registration_label']}: {context['registration_url']}", context["registration_hint"], ""]
     lines += ["The signed letter is attached as a PDF."]
     return "\n".join(lines)
 

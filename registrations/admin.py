@@ -368,5 +368,6 @@ class InscriptionAdmin(MoveActions, admin.ModelAdmin):
         return False  # focal points inscribe
 
 
-# Stakeholders: organizations, accreditation, non-objection lists, representatives, the informal dialogue.
-from registrations import admin_stakeholders  # noqa: E402, F401
+# Stakeholders: organizations, accreditation, non-objection lists, representatives, the informal dialogue;
+# focal-point requests (admin_missions).
+from registrations import admin_missions, admin_stakeholders  # noqa: E402, F401

@@ -40,6 +40,8 @@ class RegistrationsConfig(AppConfig):
                     "slotapplication": ("view", "change"),
                     "applicationevent": roles.VIEW,
                     "codename:accredit_organization": (),
+                    "focalpointrequest": ("view", "change"),
+                    "missionanswer": roles.VIEW,
                 },
                 roles.CO_FACILITATORS: {
                     "regionalgroup": roles.VIEW,
@@ -50,6 +52,7 @@ class RegistrationsConfig(AppConfig):
                     "inscription": roles.VIEW,
                     "dialogue": roles.VIEW,
                     "slotapplication": roles.VIEW,
+                    "missionanswer": roles.VIEW,
                 },
             },
         )

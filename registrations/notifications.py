@@ -270,3 +270,53 @@ def _application_event_send(*, event: ApplicationEvent) -> None:
     if times and event.to_status == SlotApplication.Status.CONFIRMED:
         message.attach(slot_ics_filename(application), slot_ics(application), "text/calendar")
     message.send()
+
+
+# --- Focal points ---------------------------------------------------------------------------------------------------
+
+
+def focal_point_decision_send(*, request) -> None:
+    """E-mails the requester whether they are now a focal point of the mission, in the language they asked in."""
+    with translation.override(request.language or "en"):
+        if not request.user.email:
+            return
+        approved = request.status == request.Status.APPROVED
+        state = request.mission.state.name(translation.get_language())
+        context = {
+            "mission": request.mission.name,
+            "approved": approved,
+            "reason": request.reason,
+            "url": portal_url(reverse("registrations:home")),
+        }
+        if approved:
+            subject = _("%(state)s: you are a focal point of the delegation")
+        else:
+            subject = _("%(state)s: your request to be a focal point is declined")
+        EmailMessage(
+            subject=subject % {"state": state},
+            body=render_to_string("registrations/email/focal_point_decision.txt", context),
+            to=[request.user.email],
+        ).send()
+
+
+def focal_point_added_send(*, request) -> None:
+    """Tells the mission's other focal points that it has a new one (in the language of its latest registration:
+    the portal keeps no language per person)."""
+    recipients = [e for e in selectors.focal_point_emails(mission=request.mission) if e != request.user.email]
+    if not recipients:
+        return
+    latest = DelegationRegistration.objects.filter(mission=request.mission).order_by("-updated_at").first()
+    with translation.override(latest.language if latest else "en"):
+        context = {
+            "mission": request.mission.name,
+            "email": request.user.email,
+            "function": request.function,
+            "via_letter": request.via_letter,
+            "url": portal_url(reverse("registrations:home")),
+        }
+        EmailMessage(
+            subject=_("%(state)s: a new focal point")
+            % {"state": request.mission.state.name(translation.get_language())},
+            body=render_to_string("registrations/email/focal_point_added.txt", context),
+            to=recipients,
+        ).send()

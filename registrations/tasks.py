@@ -44,3 +44,17 @@ def close_due_non_objection_lists() -> int:
 def draw_due_dialogues() -> int:
     """Periodic (celery beat): makes the draw of the dialogues whose application deadline has passed."""
     return dialogue.dialogues_draw_due()
+
+
+@shared_task(name="registrations.notify_focal_point_decision", **RETRY)
+def notify_focal_point_decision(request_id: int) -> bool:
+    from registrations import missions
+
+    return missions.focal_point_decision_notify(request_id=request_id)
+
+
+@shared_task(name="registrations.notify_focal_point_colleagues", **RETRY)
+def notify_focal_point_colleagues(request_id: int) -> bool:
+    from registrations import missions
+
+    return missions.focal_point_colleagues_notify(request_id=request_id)

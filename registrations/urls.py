@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations import stakeholder_views, views
+from registrations import mission_views, stakeholder_views, views
 
 app_name = "registrations"
 
@@ -16,6 +16,13 @@ urlpatterns = [
         "delegation/registrations/<int:pk>/members/<int:member_pk>/letter.pdf",
         views.letters_download,
         name="member_letter",
+    ),
+    path("delegation/letter/<str:token>/", mission_views.registration_link, name="registration_link"),
+    path("delegation/focal-point/", mission_views.focal_point_request, name="focal_point_request"),
+    path(
+        "delegation/sessions/<slug:slug>/missions/<int:mission_pk>/answer/",
+        mission_views.mission_answer,
+        name="mission_answer",
     ),
     path("delegation/speakers/<int:list_pk>/inscribe/", views.inscription_create, name="inscribe"),
     path("delegation/inscriptions/<int:pk>/withdraw/", views.inscription_withdraw, name="withdraw"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registrations import badges, letters, permissions, selectors, services
+from registrations import missions as missions_answers
 from registrations.context_processors import areas_of
 from registrations.forms import HeadForm, InscriptionForm, MemberFormSet, NoteVerbaleForm
 from registrations.models import DelegationMember, DelegationRegistration
@@ -31,8 +32,9 @@ def home(request):
     registrations = list(selectors.registrations_for_user(request.user))
     registered = {(r.session_id, r.mission_id) for r in registrations}
     open_sessions = list(selectors.sessions_open_for_registration()) if missions else []
+    declined = missions_answers.not_attending_missions(user=request.user, session_ids=[s.pk for s in open_sessions])
     to_register = [
-        (session, mission)
+        (session, mission, (session.pk, mission.pk) in declined)
         for session in open_sessions
         for mission in missions
         if (session.pk, mission.pk) not in registered

@@ -9,6 +9,7 @@ from registrations.models.delegations import (
     note_verbale_path,
 )
 from registrations.models.dialogue import DIALOGUE_KIND, ApplicationEvent, Dialogue, SlotApplication
+from registrations.models.missions import FocalPointRequest, MissionAnswer
 from registrations.models.reference import PermanentMission, RegionalGroup, State, validate_email_lines
 from registrations.models.speakers import FLOOR_KINDS, Inscription, SpeakersList
 from registrations.models.stakeholders import (
@@ -28,7 +29,9 @@ __all__ = [
     "DelegationMember",
     "DelegationRegistration",
     "Dialogue",
+    "FocalPointRequest",
     "Inscription",
+    "MissionAnswer",
     "NonObjectionEntry",
     "NonObjectionList",
     "Objection",

@@ -1,0 +1,75 @@
+"""Each delivery to a Permanent Mission carries its own "Register your delegation" link, in the PDF (text and QR code)
+and in the e-mail body; other recipients' letters carry none."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from invitations import rendering
+from invitations.audiences import audience_recipients
+from invitations.demo import demo_letters_load
+from registrations import links
+from registrations.demo import demo_missions_load
+from tests.invitations.test_rendering import pdftotext
+
+
+@pytest.fixture
+def letter(reference_data, demo_session, settings):
+    settings.PORTAL_BASE_URL = "https://portal.example.org"
+    demo_session.registration_deadline = timezone.now() + timedelta(days=10)
+    demo_session.save()
+    demo_missions_load()
+    english, _french = demo_letters_load(session=demo_session)
+    return english
+
+
+@pytest.mark.django_db
+def test_each_missions_address_gets_its_own_link_bound_to_session_mission_and_address(letter):
+    recipients = audience_recipients(letter=letter, audience="member-states").recipients
+    ghana = [r for r in recipients if r.code == "GHA"]
+    assert ghana
+    for recipient in ghana:
+        url = recipient.values["registration_url"]
+        prefix = "https://portal.example.org/en/delegation/letter/"
+        assert url.startswith(prefix)
+        link = links.registration_link_read(url.removeprefix(prefix).rstrip("/"))
+        assert (link.session, link.mission.pk, link.email) == (
+            letter.session,
+            recipient.mission_id,
+            recipient.email.lower(),
+        )
+    assert len({r.values["registration_url"] for r in recipients}) == len(recipients)
+
+
+@pytest.mark.django_db
+def test_the_link_is_printed_in_the_pdf_with_a_qr_code_and_in_the_email_body(letter):
+    recipient = next(
+        r for r in audience_recipients(letter=letter, audience="member-states").recipients if r.code == "GHA"
+    )
+    url = recipient.values["registration_url"]
+    context = rendering.letter_context(letter, values=recipient.values)
+    assert context["registration_label"] == "Register your delegation"
+    assert context["registration_qr"].startswith("<svg")
+    text = "".join(pdftotext(rendering.letter_pdf(letter, values=recipient.values)).split())
+    assert "Registeryourdelegation" in text
+    assert url in text  # the URL may wrap over lines; no character of it is lost
+    body = rendering.letter_plain_text(letter, values=recipient.values)
+    assert f"Register your delegation: {url}\n" in body
+
+
+@pytest.mark.django_db
+def test_a_french_letter_links_to_the_french_page(letter, demo_session):
+    _english, french = demo_letters_load(session=demo_session)
+    recipient = audience_recipients(letter=french, audience="member-states").recipients[0]
+    assert "/fr/delegation/letter/" in recipient.values["registration_url"]
+    assert (
+        rendering.letter_context(french, values=recipient.values)["registration_label"] == "Inscrire votre délégation"
+    )
+
+
+@pytest.mark.django_db
+def test_letters_to_others_carry_no_link(letter):
+    values = {"recipient_name": "International Organization for Migration"}
+    assert rendering.letter_context(letter, values=values)["registration_url"] == ""
+    assert "Register your delegation" not in rendering.letter_plain_text(letter, values=values)

@@ -1,0 +1,273 @@
+"""Focal-point requests and their decision; the letter's link followed; "we will not attend"."""
+
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone, translation
+
+from registrations import links, missions, services
+from registrations.models import DelegationRegistration, FocalPointRequest, MissionAnswer, Profile
+from tests.registrations.conftest import pdf_bytes, upload
+
+
+@pytest.fixture
+def make_account(db, django_user_model):
+    def make(email, *, verified=True):
+        user = django_user_model.objects.create_user(email, email, "a-long-test-password")
+        EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+        return user
+
+    return make
+
+
+def _link(session, mission, email):
+    token = links.registration_link_token(session_id=session.pk, mission_id=mission.pk, email=email)
+    return links.registration_link_read(token)
+
+
+# --- Requests -------------------------------------------------------------------------------------------------------
+
+
+def test_approved_request_links_the_account_and_tells_requester_and_colleagues_in_their_languages(
+    mission_mex, focal_mex, make_account, secretariat_user, django_capture_on_commit_callbacks, mailoutbox
+):
+    requester = make_account("attache@mission-mex.example.org")
+    request = missions.focal_point_request_create(
+        user=requester,
+        mission=mission_mex,
+        function="Attaché",
+        designation_letter=upload(pdf_bytes()),
+        language="fr",
+    )
+    assert (request.status, request.designation_letter_name) == ("pending", "note-verbale.pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        missions.focal_point_request_approve(request=request, by=secretariat_user)
+    profile = Profile.objects.get(user=requester)
+    assert (profile.mission, profile.is_focal_point) == (mission_mex, True)
+    assert sorted((m.to[0], m.subject) for m in mailoutbox) == [
+        ("attache@mission-mex.example.org", "Mexico : vous êtes point focal de la délégation"),
+        (focal_mex.email, "Mexico: a new focal point"),
+    ]
+
+
+def test_declined_request_needs_a_reason_and_the_requester_reads_it(
+    mission_mex, make_account, secretariat_user, django_capture_on_commit_callbacks, mailoutbox
+):
+    requester = make_account("someone@example.org")
+    request = missions.focal_point_request_create(user=requester, mission=mission_mex, function="Intern")
+    with pytest.raises(ValidationError):
+        missions.focal_point_request_decline(request=request, by=secretariat_user, reason=" ")
+    with django_capture_on_commit_callbacks(execute=True):
+        missions.focal_point_request_decline(request=request, by=secretariat_user, reason="Not known to the mission.")
+    request.refresh_from_db()
+    assert (request.status, request.reason) == ("declined", "Not known to the mission.")
+    assert not Profile.objects.filter(user=requester).exists()
+    (message,) = mailoutbox
+    assert message.subject == "Mexico: your request to be a focal point is declined"
+    assert "Not known to the mission." in message.body
+    with pytest.raises(ValidationError):
+        missions.focal_point_request_approve(request=request, by=secretariat_user)
+
+
+def test_only_the_secretariat_decides(mission_mex, make_account, cofacilitator_user):
+    request = missions.focal_point_request_create(
+        user=make_account("someone@example.org"), mission=mission_mex, function="Intern"
+    )
+    with pytest.raises(PermissionDenied):
+        missions.focal_point_request_approve(request=request, by=cofacilitator_user)
+
+
+def test_a_designation_letter_that_is_not_a_pdf_is_refused(mission_mex, make_account):
+    with pytest.raises(ValidationError) as error:
+        missions.focal_point_request_create(
+            user=make_account("someone@example.org"),
+            mission=mission_mex,
+            function="Intern",
+            designation_letter=upload(b"MZ\x90\x00" * 100, name="letter.pdf"),
+        )
+    assert error.value.messages == [
+        "This file is a Windows program, not a PDF. Upload the note verbale as a PDF document."
+    ]
+    assert FocalPointRequest.objects.count() == 0
+
+
+def test_asking_twice_makes_one_pending_request(mission_mex, make_account):
+    user = make_account("someone@example.org")
+    first = missions.focal_point_request_create(user=user, mission=mission_mex, function="Intern")
+    second = missions.focal_point_request_create(user=user, mission=mission_mex, function="Intern")
+    assert first.pk == second.pk
+    assert FocalPointRequest.objects.count() == 1
+
+
+def test_request_page_lists_states_in_the_page_language_and_sends_the_request(
+    client, mission_mex, mission_che, make_account
+):
+    user = make_account("someone@example.org")
+    client.force_login(user)
+    response = client.get("/fr/delegation/focal-point/")
+    assert response.status_code == 200
+    options = [label for _pk, label in response.context["form"].fields["mission"].choices][1:]
+    assert options == ["Mexico", "Switzerland"]  # the fixtures' French names are the English ones
+    with translation.override("fr"):
+        response = client.post(
+            "/fr/delegation/focal-point/",
+            {"mission": mission_che.pk, "function": "Premier secrétaire", "designation_letter": upload(pdf_bytes())},
+        )
+    assert response.status_code == 302
+    request = FocalPointRequest.objects.get()
+    assert (request.mission, request.function, request.language, request.status) == (
+        mission_che,
+        "Premier secrétaire",
+        "fr",
+        "pending",
+    )
+
+
+# --- The letter's link ----------------------------------------------------------------------------------------------
+
+
+def test_tampered_link_is_refused(open_session, mission_mex, client):
+    token = links.registration_link_token(session_id=open_session.pk, mission_id=mission_mex.pk, email="pm@mex.org")
+    tampered = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
+    with pytest.raises(links.LinkInvalid):
+        links.registration_link_read(tampered)
+    response = client.get(f"/en/delegation/letter/{tampered}/")
+    assert response.status_code == 400
+    assert "This link is not valid" in response.content.decode()
+    assert not MissionAnswer.objects.exists()
+
+
+def test_link_expires_with_the_registration_deadline(make_session, mission_mex, client):
+    deadline = timezone.now() + timedelta(days=1)
+    session = make_session(registration_deadline=deadline)
+    token = links.registration_link_token(session_id=session.pk, mission_id=mission_mex.pk, email="pm@mex.org")
+    assert links.registration_link_read(token, now=deadline - timedelta(seconds=1)).mission == mission_mex
+    with pytest.raises(links.LinkExpired):
+        links.registration_link_read(token, now=deadline)
+    session.registration_deadline = timezone.now() - timedelta(minutes=1)
+    session.save()
+    response = client.get(f"/en/delegation/letter/{token}/")
+    assert response.status_code == 410
+    assert "Registration has closed" in response.content.decode()
+
+
+def test_anonymous_visitor_is_asked_to_sign_in_or_up_with_the_address_prefilled(open_session, mission_mex, client):
+    path = links.registration_link_path(session_id=open_session.pk, mission_id=mission_mex.pk, email="PM.MEX@mex.org")
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.context["signup_url"] == (
+        "/en/accounts/signup/?next=" + path.replace(":", "%3A").replace("/", "%2F") + "&email=pm.mex%40mex.org"
+    )
+    assert not Profile.objects.exists()  # the link alone names nobody
+    assert MissionAnswer.objects.get().link_followed_at is not None
+
+
+def test_the_address_the_letter_went_to_becomes_a_focal_point_whatever_its_case(
+    open_session, mission_mex, focal_mex, make_account, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    user = make_account("pm.mex@mex.example.org")
+    path = links.registration_link_path(
+        session_id=open_session.pk, mission_id=mission_mex.pk, email="PM.MEX@mex.example.org"
+    )
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(path)
+    registration = DelegationRegistration.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"/en/delegation/registrations/{registration.pk}/edit/"
+    assert (registration.session, registration.mission, registration.status) == (open_session, mission_mex, "draft")
+    assert Profile.objects.get(user=user).mission == mission_mex
+    request = FocalPointRequest.objects.get(user=user)
+    assert (request.status, request.via_letter) == ("approved", True)
+    assert [(m.to, m.subject) for m in mailoutbox] == [([focal_mex.email], "Mexico: a new focal point")]
+
+
+def test_an_unverified_address_is_not_enough(open_session, mission_mex, make_account):
+    user = make_account("pm.mex@mex.example.org", verified=False)
+    outcome = missions.registration_link_follow(
+        link=_link(open_session, mission_mex, "pm.mex@mex.example.org"), user=user
+    )
+    assert outcome.registration is None
+    assert not Profile.objects.exists()
+
+
+def test_another_address_gets_a_prefilled_request_never_the_registration(
+    open_session, mission_mex, make_account, client
+):
+    user = make_account("colleague@mex.example.org")
+    path = links.registration_link_path(
+        session_id=open_session.pk, mission_id=mission_mex.pk, email="pm.mex@mex.example.org"
+    )
+    client.force_login(user)
+    response = client.get(path, follow=True)
+    assert response.redirect_chain == [
+        (f"/en/delegation/focal-point/?mission={mission_mex.pk}&session={open_session.slug}", 302)
+    ]
+    assert response.context["form"]["mission"].value() == mission_mex.pk
+    assert not DelegationRegistration.objects.exists()
+    assert not Profile.objects.exists()
+
+
+def test_a_link_for_one_mission_used_by_another_missions_focal_point(
+    open_session, mission_mex, mission_che, focal_che, client
+):
+    path = links.registration_link_path(
+        session_id=open_session.pk, mission_id=mission_mex.pk, email="pm.mex@mex.example.org"
+    )
+    client.force_login(focal_che)
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.url.startswith("/en/delegation/focal-point/")
+    assert not DelegationRegistration.objects.exists()
+    assert Profile.objects.get(user=focal_che).mission == mission_che
+
+
+def test_a_focal_point_of_another_mission_with_the_letters_address_is_not_moved(
+    open_session, mission_mex, mission_che, make_focal_point
+):
+    user = make_focal_point(mission_che, email="pm.mex@mex.example.org")
+    outcome = missions.registration_link_follow(
+        link=_link(open_session, mission_mex, "pm.mex@mex.example.org"), user=user
+    )
+    assert outcome.registration is None
+    assert Profile.objects.get(user=user).mission == mission_che
+
+
+# --- "We will not attend" -------------------------------------------------------------------------------------------
+
+
+def test_not_attending_then_registering(open_session, mission_mex, focal_mex, make_registration, client):
+    client.force_login(focal_mex)
+    answer_url = f"/en/delegation/sessions/{open_session.slug}/missions/{mission_mex.pk}/answer/"
+    client.post(answer_url, {"answer": "not-attending"})
+    assert MissionAnswer.objects.get().not_attending is True
+    assert client.get("/en/delegation/").context["to_register"] == [(open_session, mission_mex, True)]
+    make_registration(session=open_session, mission=mission_mex, focal_point=focal_mex, status="submitted")
+    with pytest.raises(ValidationError):
+        missions.mission_answer_set(session=open_session, mission=mission_mex, by=focal_mex, not_attending=True)
+
+
+def test_not_attending_can_be_withdrawn_until_the_deadline(open_session, mission_mex, focal_mex):
+    missions.mission_answer_set(session=open_session, mission=mission_mex, by=focal_mex, not_attending=True)
+    missions.mission_answer_set(session=open_session, mission=mission_mex, by=focal_mex, not_attending=False)
+    assert MissionAnswer.objects.get().not_attending is False
+    with pytest.raises(ValidationError):
+        missions.mission_answer_set(
+            session=open_session,
+            mission=mission_mex,
+            by=focal_mex,
+            not_attending=True,
+            now=open_session.registration_deadline,
+        )
+
+
+def test_only_focal_points_answer(open_session, mission_mex, focal_che):
+    with pytest.raises(PermissionDenied):
+        missions.mission_answer_set(session=open_session, mission=mission_mex, by=focal_che, not_attending=True)
+
+
+def test_registration_start_still_works_for_focal_points(open_session, mission_mex, focal_mex):
+    registration = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)
+    assert registration.status == "draft"
