@@ -1,16 +1,44 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registrations.models import FLOOR_KINDS, DelegationMember, Inscription, Organization, SlotApplication, State
+from registrations.models import (
+    FLOOR_KINDS,
+    DelegationMember,
+    DelegationRegistration,
+    Inscription,
+    Organization,
+    SlotApplication,
+    State,
+)
 from registrations.services import MemberData
 from registrations.uploads import MAX_NOTE_VERBALE_LABEL, validate_note_verbale
 from sessions.models import AgendaItem, ThematicSession
 
 
-class MemberForm(forms.ModelForm):
+class MarksRequired:
+    """Required fields are marked: their label carries the class `required` (a visible mark, which the form's
+    legend explains) and their input `aria-required`, which screen readers announce; formsets' forms need the
+    attribute, since Django leaves `required` out of them."""
+
+    required_css_class = "required"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mark_required()
+
+    def mark_required(self) -> None:
+        for field in self.fields.values():
+            if field.required:
+                field.widget.attrs["aria-required"] = "true"
+            else:
+                field.widget.attrs.pop("aria-required", None)
+
+
+class MemberForm(MarksRequired, forms.ModelForm):
     class Meta:
         model = DelegationMember
         fields = ["honorific", "given_name", "family_name", "function", "email", "attendance"]
@@ -50,8 +78,10 @@ class BaseMemberFormSet(forms.BaseModelFormSet):
         ]
 
 
+# Members are added as needed: one blank form to start with, another for each "Add another member" (a submit
+# button, so it works without JavaScript; static/js/members.js adds the form in the page instead).
 MemberFormSet = forms.modelformset_factory(
-    DelegationMember, form=MemberForm, formset=BaseMemberFormSet, extra=3, can_delete=True
+    DelegationMember, form=MemberForm, formset=BaseMemberFormSet, extra=1, can_delete=True
 )
 
 
@@ -80,7 +110,7 @@ class NoteVerbaleForm(forms.Form):
         return upload
 
 
-class InscriptionForm(forms.ModelForm):
+class InscriptionForm(MarksRequired, forms.ModelForm):
     class Meta:
         model = Inscription
         fields = ["group_name", "honorific", "given_name", "family_name", "function", "level"]
@@ -94,18 +124,65 @@ class InscriptionForm(forms.ModelForm):
         }
         help_texts = {"group_name": _("e.g. Group of 77 and China. Blank when speaking for the State.")}
 
-    def __init__(self, *args, missions, **kwargs):
+    SPEAKER_FIELDS = ("honorific", "given_name", "family_name", "function")
+
+    def __init__(self, *args, missions, speakers_list=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.missions = list(missions)
+        order = []
         if len(self.missions) > 1:
             self.fields["mission"] = forms.ModelChoiceField(queryset=missions, empty_label=None, label=_("Mission"))
-            self.order_fields(["mission"])
+            order.append("mission")
+        members = self._members(speakers_list)
+        if members:
+            # The speaker is usually on the delegation already registered: picked, not typed again.
+            self.fields["member"] = forms.ModelChoiceField(
+                queryset=members,
+                required=False,
+                label=_("Speaker from the delegation"),
+                empty_label=_("Someone else: give the name below"),
+            )
+            self.fields["member"].label_from_instance = self._member_label
+            order.append("member")
+            for name in ("family_name", "function"):
+                self.fields[name].required = False
+                self.fields[name].help_text = _("Needed only when the speaker is not picked from the delegation.")
+        self.order_fields(order)
+        self.mark_required()
+
+    def _members(self, speakers_list):
+        if speakers_list is None or not self.missions:
+            return None
+        members = (
+            DelegationMember.objects.filter(
+                registration__mission__in=self.missions, registration__session_id=speakers_list.item.session_id
+            )
+            .exclude(registration__status=DelegationRegistration.Status.REJECTED)
+            .order_by("registration__mission", "-is_head", "order", "id")
+        )
+        return members if members.exists() else None
+
+    @staticmethod
+    def _member_label(member) -> str:
+        return f"{member.display_name}, {member.function}" if member.function else member.display_name
+
+    def clean(self):
+        data = super().clean()
+        member = data.get("member")
+        if member is not None:
+            for name in self.SPEAKER_FIELDS:
+                data[name] = getattr(member, name)
+        elif "member" in self.fields:
+            for name in ("family_name", "function"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Pick the speaker from the delegation, or give this."))
+        return data
 
 
 # --- Stakeholders ---------------------------------------------------------------------------------------------------
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(MarksRequired, forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https", label=_("Website"))  # Django 6's default, now
 
     class Meta:
@@ -130,11 +207,16 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = State.objects.order_by("name_en")
+        # State names in the page's language, in that language's order (Arabic, Chinese: the reference data's).
+        language = translation.get_language() or "en"
+        code = language.lower().split("-")[0]
+        order = f"name_{code}" if code in {"fr", "ar", "zh", "ru", "es"} else "name_en"
+        self.fields["country"].queryset = State.objects.order_by(order, "name_en")
+        self.fields["country"].label_from_instance = lambda state: state.name(language)
         self.fields["country"].empty_label = _("— international (no country) —")
 
 
-class RepresentationForm(forms.Form):
+class RepresentationForm(MarksRequired, forms.Form):
     session = forms.ModelChoiceField(queryset=ThematicSession.objects.none(), empty_label=None, label=_("Session"))
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(),
@@ -153,7 +235,7 @@ class RepresentationForm(forms.Form):
         ).order_by("name")
 
 
-class SlotApplicationForm(forms.ModelForm):
+class SlotApplicationForm(MarksRequired, forms.ModelForm):
     class Meta:
         model = SlotApplication
         fields = ["speaker_name", "speaker_function", "speaker_email", "theme", "summary"]
@@ -175,10 +257,11 @@ class SlotApplicationForm(forms.ModelForm):
         self.fields["theme"].queryset = panels
         self.fields["theme"].required = panels.exists()
         self.fields["theme"].empty_label = _("— choose the panel —")
-        self.fields["theme"].label_from_instance = lambda item: item.title
+        self.fields["theme"].label_from_instance = lambda item: item.local_title
         self.fields["speaker_email"].help_text = _(
             "The speaker receives the confirmation and the slot's calendar file."
         )
+        self.mark_required()
 
 
 class ObjectionForm(forms.Form):

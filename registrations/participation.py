@@ -1,6 +1,6 @@
 """The delegations' and the stakeholders' ways into a session, for the public pages (sessions.participation)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from compact_portal.templatetags.portal_i18n import words_for_duration
 from registrations.models import Dialogue
 from sessions.models import ThematicSession
 from sessions.participation import WayIn
@@ -102,7 +103,7 @@ def dialogue_way_in(dialogue: Dialogue, *, now: datetime) -> WayIn:
 
 
 def minutes_in_words(minutes: int) -> str:
-    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
+    return words_for_duration(timedelta(minutes=minutes))
 
 
 def ways_in(sessions: list[ThematicSession], *, now: datetime) -> dict[int, list[WayIn]]:

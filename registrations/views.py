@@ -89,6 +89,8 @@ def registration_edit(request, pk):
     head = registration.members.filter(is_head=True).first() or DelegationMember(registration=registration)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
+    if data is not None and "add_member" in data:
+        return _with_another_member(request, registration, head=head, members=members)
     head_form = HeadForm(data, instance=head)
     formset = MemberFormSet(data, queryset=members, prefix="members")
     note_form = NoteVerbaleForm(data, files)
@@ -113,6 +115,27 @@ def registration_edit(request, pk):
     return render(
         request, "registrations/registration_form.html", context, status=400 if request.method == "POST" else 200
     )
+
+
+def _with_another_member(request, registration, *, head, members):
+    """ "Add another member" without JavaScript: the form again as typed, with one more blank member, nothing saved.
+    A file input cannot be filled again by the server: the note verbale is chosen again before saving."""
+    data = request.POST.copy()
+    index = int(data.get("members-TOTAL_FORMS") or 0)
+    data["members-TOTAL_FORMS"] = str(index + 1)
+    # The new member starts with the defaults a blank form shows (attendance: in person), so it is left unchanged.
+    blank = MemberFormSet(queryset=members.none(), prefix="members").empty_form
+    for name, field in blank.fields.items():
+        initial = blank.get_initial_for_field(field, name)
+        if initial not in (None, ""):
+            data[f"members-{index}-{name}"] = initial
+    # A head not yet filled in is no error while members are being added.
+    head_form = HeadForm(data, instance=head, empty_permitted=True, use_required_attribute=False)
+    formset = MemberFormSet(data, queryset=members, prefix="members")
+    if request.FILES:
+        messages.info(request, _("Choose the note verbale again before saving: the file was not kept."))
+    context = {"registration": registration, "head_form": head_form, "formset": formset, "note_form": NoteVerbaleForm()}
+    return render(request, "registrations/registration_form.html", context)
 
 
 def _remember_language(request, registration) -> None:
@@ -180,7 +203,7 @@ def inscription_create(request, list_pk):
     missions = permissions.missions_of(request.user)
     if not missions.exists():
         raise Http404(_("Only focal points of a mission inscribe speakers."))
-    form = InscriptionForm(request.POST or None, missions=missions)
+    form = InscriptionForm(request.POST or None, missions=missions, speakers_list=speakers_list)
     if request.method == "POST" and form.is_valid():
         mission = form.cleaned_data.get("mission") or form.missions[0]
         try:
