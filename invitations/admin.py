@@ -371,3 +371,6 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_select_related = ["dispatch__letter__session"]
     search_fields = ["recipient_name", "recipient_code", "email", "message_id"]
     exclude = ["values"]
+
+
+from invitations import admin_board  # noqa: E402, F401  (the board of answers)

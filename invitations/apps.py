@@ -9,9 +9,10 @@ class InvitationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from invitations import desk
+        from invitations import board, desk
 
         desk.register()  # its sections of the admin's desk
+        board.desk_register()  # the missions' answers (the board of each session)
         # The secretariat prepares and previews letters; only co-facilitators send them.
         roles.grant_after_migrate(
             self,

@@ -84,6 +84,8 @@ class MissionAnswer(models.Model):
     )
 
     class Meta:
+        verbose_name = "board of answers"
+        verbose_name_plural = "board of answers"
         constraints = [
             models.UniqueConstraint(fields=["session", "mission"], name="mission_answer_one_per_session"),
         ]

@@ -33,6 +33,7 @@ def test_index_is_the_cofacilitators_desk(client, cofacilitator_user, letter):
         "Letters of the open sessions",
         "Dispatches in progress",
         "Failed deliveries",
+        "Missions' answers",
     ]
     assert "<title>Co-facilitators’ desk | Compact Portal</title>" in response.content.decode()
 

@@ -140,7 +140,12 @@ def test_index_is_the_secretariat_desk_with_every_model_beside_it(client, secret
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
     assert response.context["title"] == "Secretariat desk"
-    assert [entry.title for entry in response.context["desk"]] == ["Awaiting a decision", "Closing soon", "Due"]
+    assert [entry.title for entry in response.context["desk"]] == [
+        "Awaiting a decision",
+        "Closing soon",
+        "Due",
+        "Missions' answers",
+    ]
     page = response.content.decode()
     assert "<title>Secretariat desk | Compact Portal</title>" in page
     assert reverse("admin:registrations_delegationregistration_changelist") in page  # the model index stays

@@ -1,0 +1,240 @@
+"""The co-facilitators' board of a session: every Member and Observer State's mission, what the letter did (sent,
+link followed, reminders), its answer (registering, not attending, none) and its registration. Five queries
+whatever the number of missions."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db.models import Prefetch
+
+from invitations.models import Delivery, Letter
+from registrations.missions import REGISTERED_STATUSES
+from registrations.models import DelegationMember, DelegationRegistration, MissionAnswer, PermanentMission, State
+from sessions.models import ThematicSession
+
+REGISTERING, NOT_ATTENDING, NO_ANSWER = "registering", "not_attending", "none"
+ANSWERS = {REGISTERING: "Registering", NOT_ATTENDING: "Not attending", NO_ANSWER: "No answer"}
+NO_REGISTRATION = "none"
+REGISTRATION_STATUSES = {NO_REGISTRATION: "None", **dict(DelegationRegistration.Status.choices)}
+
+
+@dataclass
+class BoardRow:
+    mission: PermanentMission
+    state: State
+    group: str  # the regional group's short name, "" for Observer States
+    group_code: str
+    letter_sent_at: datetime | None
+    letter_status: str  # "sent", "failed", "queued" …, or "" when no letter went
+    link_followed_at: datetime | None
+    reminders_sent: int
+    last_reminder_at: datetime | None
+    answer: str
+    registration: DelegationRegistration | None
+    head: DelegationMember | None
+
+    @property
+    def registration_status(self) -> str:
+        return self.registration.status if self.registration else NO_REGISTRATION
+
+    @property
+    def answer_label(self) -> str:
+        return ANSWERS[self.answer]
+
+    @property
+    def registration_label(self) -> str:
+        return REGISTRATION_STATUSES[self.registration_status]
+
+
+def mission_answer(*, registration: DelegationRegistration | None, answer: MissionAnswer | None) -> str:
+    """A registration sent to the secretariat is the answer; else "we will not attend"; else a draft is registering."""
+    if registration is not None and registration.status in REGISTERED_STATUSES:
+        return REGISTERING
+    if answer is not None and answer.not_attending:
+        return NOT_ATTENDING
+    if registration is not None:
+        return REGISTERING
+    return NO_ANSWER
+
+
+def _delivery_summary(statuses: list[tuple[str, datetime | None]]) -> tuple[str, datetime | None]:
+    """The letter's state for a mission with several addresses: sent if any address got it (when: the first)."""
+    sent = [at for status, at in statuses if status == Delivery.Status.SENT and at]
+    if sent:
+        return Delivery.Status.SENT, min(sent)
+    for status in (Delivery.Status.SENDING, Delivery.Status.RETRYING, Delivery.Status.QUEUED, Delivery.Status.FAILED):
+        if any(s == status for s, _at in statuses):
+            return status, None
+    return "", None
+
+
+def board_rows(session: ThematicSession) -> list[BoardRow]:
+    missions = list(
+        PermanentMission.objects.filter(
+            duty_station=PermanentMission.DutyStation.NEW_YORK,
+            state__membership__in=[State.Membership.MEMBER, State.Membership.OBSERVER],
+        )
+        .select_related("state__regional_group")
+        .order_by("state__name_en")
+    )
+    letters: dict[int, list[tuple[str, datetime | None]]] = {}
+    reminders: dict[int, list[datetime]] = {}
+    deliveries = Delivery.objects.filter(letter__session=session, mission__isnull=False).values_list(
+        "mission_id", "letter__kind", "status", "sent_at"
+    )
+    for mission_id, kind, status, sent_at in deliveries:
+        if kind == Letter.Kind.REMINDER:
+            if status == Delivery.Status.SENT and sent_at:
+                reminders.setdefault(mission_id, []).append(sent_at)
+        elif kind == Letter.Kind.INVITATION:
+            letters.setdefault(mission_id, []).append((status, sent_at))
+    answers = {answer.mission_id: answer for answer in MissionAnswer.objects.filter(session=session)}
+    heads = DelegationMember.objects.filter(is_head=True)
+    registrations = {
+        registration.mission_id: registration
+        for registration in DelegationRegistration.objects.filter(session=session).prefetch_related(
+            Prefetch("members", queryset=heads, to_attr="heads")
+        )
+    }
+    rows = []
+    for mission in missions:
+        registration = registrations.get(mission.pk)
+        answer = answers.get(mission.pk)
+        status, sent_at = _delivery_summary(letters.get(mission.pk, []))
+        group = mission.state.regional_group
+        reminder_times = reminders.get(mission.pk, [])
+        rows.append(
+            BoardRow(
+                mission=mission,
+                state=mission.state,
+                group=(group.short_name or group.name) if group else "",
+                group_code=group.code if group else "",
+                letter_sent_at=sent_at,
+                letter_status=status,
+                link_followed_at=answer.link_followed_at if answer else None,
+                reminders_sent=len(reminder_times),
+                last_reminder_at=max(reminder_times) if reminder_times else None,
+                answer=mission_answer(registration=registration, answer=answer),
+                registration=registration,
+                head=registration.heads[0] if registration and registration.heads else None,
+            )
+        )
+    return rows
+
+
+def board_filter(rows: list[BoardRow], *, group: str = "", status: str = "", answer: str = "") -> list[BoardRow]:
+    return [
+        row
+        for row in rows
+        if (not group or row.group_code == group)
+        and (not status or row.registration_status == status)
+        and (not answer or row.answer == answer)
+    ]
+
+
+def board_counts(rows: list[BoardRow]) -> list[str]:
+    """e.g. ["121 of 193 Member States registered · 15 not attending · 57 no answer", "1 of 2 Observer States …"]."""
+    lines = []
+    for membership, label in (
+        (State.Membership.MEMBER, "Member States"),
+        (State.Membership.OBSERVER, "Observer States"),
+    ):
+        group = [row for row in rows if row.state.membership == membership]
+        if not group:
+            continue
+        registering = sum(row.answer == REGISTERING for row in group)
+        not_attending = sum(row.answer == NOT_ATTENDING for row in group)
+        none = sum(row.answer == NO_ANSWER for row in group)
+        lines.append(
+            f"{registering} of {len(group)} {label} registered · {not_attending} not attending · {none} no answer"
+        )
+    return lines
+
+
+CSV_HEADER = [
+    "State",
+    "ISO",
+    "Regional group",
+    "Letter",
+    "Letter sent (UTC)",
+    "Link followed (UTC)",
+    "Reminders sent",
+    "Answer",
+    "Registration",
+    "Head of delegation",
+    "Level (function)",
+]
+
+
+def _utc(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def board_csv_rows(rows: list[BoardRow]):
+    for row in rows:
+        yield [
+            row.state.name_en,
+            row.state.iso3,
+            row.group,
+            row.letter_status,
+            _utc(row.letter_sent_at),
+            _utc(row.link_followed_at),
+            row.reminders_sent,
+            row.answer_label,
+            row.registration_label,
+            row.head.display_name if row.head else "",
+            row.head.function if row.head else "",
+        ]
+
+
+# --- The desk (compact_portal/desk.py) ------------------------------------------------------------------------------
+
+
+def desk_rows(*, now, user) -> list:
+    """The board of each session still taking registrations; the secretariat also sees pending focal-point requests.
+    Two queries."""
+    from django.urls import reverse
+
+    from compact_portal import desk
+    from registrations import permissions
+    from registrations.desk import session_label
+    from registrations.models import FocalPointRequest
+
+    board_url = reverse("admin:registrations_missionanswer_changelist")
+    rows = [
+        desk.Row(
+            label="Board of answers",
+            session=session_label(number, title),
+            when=deadline,
+            note="registration deadline",
+            url=f"{board_url}?session={pk}",
+            links=[("No answer yet", f"{board_url}?session={pk}&answer={NO_ANSWER}")],
+        )
+        for pk, number, title, deadline in ThematicSession.objects.filter(registration_deadline__gt=now)
+        .order_by("registration_deadline")
+        .values_list("pk", "number", "title", "registration_deadline")
+    ]
+    if permissions.is_secretariat(user):
+        pending = FocalPointRequest.objects.filter(status=FocalPointRequest.Status.PENDING).count()
+        rows.append(
+            desk.Row(
+                label="Focal-point requests to decide",
+                count=pending,
+                url=reverse("admin:registrations_focalpointrequest_changelist") + "?status__exact=pending",
+            )
+        )
+    return rows
+
+
+def desk_register() -> None:
+    from compact_portal import desk
+    from registrations import permissions
+
+    desk.register(
+        key="answers",
+        title="Missions' answers",
+        order=80,
+        audience=lambda user: permissions.is_secretariat(user) or permissions.is_cofacilitator(user),
+        rows=desk_rows,
+        empty="No session is taking registrations.",
+    )

@@ -1,0 +1,149 @@
+# ruff: noqa: F811 - the delegates' fixtures are imported from tests/registrations/conftest.py by name
+"""The co-facilitators' board: every mission's letter, link, answer and registration, with counts, filters and a
+CSV export; a constant number of queries whatever the number of missions."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from invitations import board
+from invitations.models import Delivery, Dispatch, Letter
+from registrations import missions
+from registrations.models import MissionAnswer, PermanentMission, RegionalGroup, State
+from tests.registrations.conftest import (  # noqa: F401 - the delegates' fixtures, tasks run in this process
+    _tasks_run_in_process,
+    focal_che,
+    focal_mex,
+    groups,
+    head,
+    make_focal_point,
+    make_registration,
+    mission_che,
+    mission_mex,
+    mission_vat,
+    mission_zaf,
+)
+
+
+@pytest.fixture
+def session(make_session):
+    return make_session(registration_deadline=timezone.now() + timedelta(days=20))
+
+
+def _missions(count: int, *, group: RegionalGroup) -> list[PermanentMission]:
+    created = []
+    for number in range(count):
+        code = f"{number:03d}"
+        state = State.objects.create(
+            iso3=f"{chr(65 + number // 26 % 26)}{chr(65 + number % 26)}X",
+            iso2=f"{chr(65 + number // 26 % 26)}{chr(65 + number % 26)}",
+            name_en=f"State {code}",
+            name_fr=f"État {code}",
+            membership=State.Membership.MEMBER,
+            regional_group=group,
+        )
+        created.append(PermanentMission.objects.create(state=state, name=f"Permanent Mission of State {code}"))
+    return created
+
+
+def _letter_to(session, mission_list, *, kind=Letter.Kind.INVITATION, status=Delivery.Status.SENT):
+    letter = Letter.objects.create(session=session, kind=kind, place_date="New York", subject="S", body="B")
+    dispatch = Dispatch.objects.create(letter=letter, audience="member-states")
+    for mission in mission_list:
+        Delivery.objects.create(
+            dispatch=dispatch,
+            letter=letter,
+            mission=mission,
+            email=f"pm.{mission.state.iso3.lower()}@missions.example.org",
+            recipient_name=mission.name,
+            recipient_code=mission.state.iso3,
+            status=status,
+            sent_at=timezone.now() if status == Delivery.Status.SENT else None,
+        )
+    return letter
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 195])
+def test_the_board_runs_the_same_queries_for_1_and_195_missions(
+    count, session, groups, make_focal_point, make_registration, django_assert_num_queries
+):
+    mission_list = _missions(count, group=groups["AFRICA"])
+    _letter_to(session, mission_list)
+    focal = make_focal_point(mission_list[0])
+    make_registration(session=session, mission=mission_list[0], focal_point=focal, status="submitted")
+    with django_assert_num_queries(5):
+        rows = board.board_rows(session)
+    assert len(rows) == count
+    assert rows[0].head.family_name == "Gómez-Camacho"
+
+
+@pytest.mark.django_db
+def test_counts_answers_and_filters(
+    session,
+    groups,
+    mission_mex,
+    mission_che,
+    mission_zaf,
+    mission_vat,
+    focal_mex,
+    focal_che,
+    make_registration,
+    secretariat_user,
+):
+    _letter_to(session, [mission_mex, mission_che, mission_zaf])
+    make_registration(
+        session=session, mission=mission_mex, focal_point=focal_mex, secretariat=secretariat_user, status="approved"
+    )
+    missions.mission_answer_set(session=session, mission=mission_che, by=focal_che, not_attending=True)
+    rows = board.board_rows(session)
+    assert [(r.state.iso3, r.answer, r.registration_status, r.letter_status) for r in rows] == [
+        ("VAT", "none", "none", ""),
+        ("MEX", "registering", "approved", "sent"),
+        ("ZAF", "none", "none", "sent"),
+        ("CHE", "not_attending", "none", "sent"),
+    ]
+    assert board.board_counts(rows) == [
+        "1 of 3 Member States registered · 1 not attending · 1 no answer",
+        "0 of 1 Observer States registered · 0 not attending · 1 no answer",
+    ]
+    assert [r.state.iso3 for r in board.board_filter(rows, group="grulac")] == ["MEX"]
+    assert [r.state.iso3 for r in board.board_filter(rows, answer="none")] == ["VAT", "ZAF"]
+    assert [r.state.iso3 for r in board.board_filter(rows, status="approved")] == ["MEX"]
+
+
+@pytest.mark.django_db
+def test_not_attending_then_registering_shows_registering(session, mission_che, focal_che, make_registration):
+    missions.mission_answer_set(session=session, mission=mission_che, by=focal_che, not_attending=True)
+    make_registration(session=session, mission=mission_che, focal_point=focal_che, status="submitted")
+    (row,) = board.board_rows(session)
+    assert (row.answer, row.registration_status) == ("registering", "submitted")
+    assert MissionAnswer.objects.get().not_attending is True  # recorded, outranked by the registration
+
+
+@pytest.mark.django_db
+def test_cofacilitator_sees_the_board_and_exports_it_with_formula_cells_escaped(
+    client, cofacilitator_user, session, groups
+):
+    (mission,) = _missions(1, group=groups["AFRICA"])
+    State.objects.filter(pk=mission.state_id).update(name_en='=HYPERLINK("http://evil")')
+    _letter_to(session, [mission])
+    client.force_login(cofacilitator_user)
+    response = client.get(f"/admin/registrations/missionanswer/?session={session.pk}")
+    assert response.status_code == 200
+    assert response.context["counts"] == ["0 of 1 Member States registered · 0 not attending · 1 no answer"]
+    response = client.get(f"/admin/registrations/missionanswer/?session={session.pk}&format=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == board.CSV_HEADER
+    assert rows[1][0] == '\'=HYPERLINK("http://evil")'
+    assert rows[1][7:9] == ["No answer", "None"]
+
+
+@pytest.mark.django_db
+def test_a_focal_point_does_not_see_the_board(client, focal_mex, session):
+    client.force_login(focal_mex)
+    response = client.get(f"/admin/registrations/missionanswer/?session={session.pk}")
+    assert response.status_code == 302  # to the login page: not staff
