@@ -52,8 +52,12 @@ run: setup-run
 	@echo
 	PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m compact_portal.supervisor Procfile
 
+# The suite runs in one process per core (pytest-xdist); each test process has its own test database and its own
+# Redis key prefix. PYTEST_ARGS='-n 0 -x' runs it in one process.
+PYTEST_ARGS ?= -n auto
+
 test: setup-test lint
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup-test
 	$(BIN)/ruff check .

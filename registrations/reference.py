@@ -69,6 +69,8 @@ def reference_data_load(*, path: Path = STATES_CSV) -> dict[str, int]:
     """Creates or updates groups and States from the CSV, and adds a New York mission to each State that has none.
 
     Idempotent. Missions that exist are left as the secretariat edited them. Returns counts of what was created.
+    A handful of queries whatever the number of States (bulk reads and writes): the test suite and the scale demo
+    load it often.
     """
     groups = {}
     for code, (name, short_name) in REGIONAL_GROUPS.items():
@@ -76,23 +78,40 @@ def reference_data_load(*, path: Path = STATES_CSV) -> dict[str, int]:
             code=code, defaults={"name": name, "short_name": short_name}
         )
 
-    created = {"states": 0, "missions": 0}
-    for row in read_states_csv(path):
-        state, was_created = State.objects.update_or_create(
-            iso3=row["iso3"],
-            defaults={
-                "iso2": row["iso2"],
-                "name_en": row["name_en"],
-                "name_fr": row["name_fr"],
-                **{column: row.get(column, "") for column in ("name_ar", "name_zh", "name_ru", "name_es")},
-                "membership": row["membership"],
-                "regional_group": groups[row["regional_group"]] if row["regional_group"] else None,
-                "admitted": date.fromisoformat(row["admitted"]) if row["admitted"] else None,
-            },
+    rows = read_states_csv(path)
+    existing = State.objects.in_bulk([row["iso3"] for row in rows], field_name="iso3")
+    new_states, changed_states = [], []
+    for row in rows:
+        group = groups[row["regional_group"]] if row["regional_group"] else None
+        values = {
+            "iso2": row["iso2"],
+            "name_en": row["name_en"],
+            "name_fr": row["name_fr"],
+            **{column: row.get(column, "") for column in ("name_ar", "name_zh", "name_ru", "name_es")},
+            "membership": row["membership"],
+            "regional_group_id": group.pk if group else None,
+            "admitted": date.fromisoformat(row["admitted"]) if row["admitted"] else None,
+        }
+        state = existing.get(row["iso3"])
+        if state is None:
+            new_states.append(State(iso3=row["iso3"], **values))
+        elif any(getattr(state, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(state, field, value)
+            changed_states.append(state)
+    State.objects.bulk_create(new_states)
+    State.objects.bulk_update(changed_states, [field.removesuffix("_id") for field in values])
+
+    states = [*existing.values(), *new_states]
+    with_mission = set(
+        PermanentMission.objects.filter(duty_station=PermanentMission.DutyStation.NEW_YORK).values_list(
+            "state_id", flat=True
         )
-        created["states"] += was_created
-        _, mission_created = PermanentMission.objects.get_or_create(
-            state=state, duty_station=PermanentMission.DutyStation.NEW_YORK, defaults={"name": mission_name(state)}
-        )
-        created["missions"] += mission_created
-    return created
+    )
+    new_missions = [
+        PermanentMission(state=state, duty_station=PermanentMission.DutyStation.NEW_YORK, name=mission_name(state))
+        for state in states
+        if state.pk not in with_mission
+    ]
+    PermanentMission.objects.bulk_create(new_missions)
+    return {"states": len(new_states), "missions": len(new_missions)}

@@ -3,6 +3,7 @@
 import os
 import socket
 import threading
+import uuid
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import Message
@@ -62,22 +63,26 @@ def smtp_server(settings):
     controller.stop()
 
 
-# CI's own Redis, or on a developer's machine a database chosen by process, so two test runs side by side do not
-# consume (or flush) each other's tasks.
-TEST_REDIS_URL = os.environ.get("REDIS_URL") or f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}"
+# CI's own Redis, or on a developer's machine the local one. Every test process (pytest-xdist workers, two runs
+# side by side) keeps its broker keys under a prefix of its own, so none consumes or deletes another's tasks.
+TEST_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+TEST_BROKER_KEY_PREFIX = f"test-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}:"
 
 
 @pytest.fixture
 def redis_broker(settings):
-    """Celery's app on a Redis broker of its own, emptied first; restored afterwards."""
+    """Celery's app on a Redis broker of its own (a key prefix of this process), emptied first; restored afterwards."""
     require_service("Redis", TEST_REDIS_URL, 6379)
     import redis
 
     from compact_portal.celery import app
 
-    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    stale = list(client.scan_iter(match=f"{TEST_BROKER_KEY_PREFIX}*"))
+    if stale:
+        client.delete(*stale)
     saved = (app.conf.broker_url, app.conf.broker_transport_options)
-    app.conf.broker_transport_options = {"visibility_timeout": 7200}
+    app.conf.broker_transport_options = {"visibility_timeout": 7200, "global_keyprefix": TEST_BROKER_KEY_PREFIX}
     use_broker(app, TEST_REDIS_URL)
     yield app
     app.conf.broker_transport_options = saved[1]

@@ -84,3 +84,17 @@ def test_mission_emails_are_validated_line_by_line(reference_data):
     mission.emails = "pm@example.org\n\n  second@example.org "
     mission.full_clean()
     assert mission.email_list == ["pm@example.org", "second@example.org"]
+
+
+def test_loading_costs_a_few_queries_whatever_the_number_of_states(db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(45):
+        assert reference_data_load() == {"states": 195, "missions": 195}
+    with django_assert_max_num_queries(45):
+        assert reference_data_load() == {"states": 0, "missions": 0}
+
+
+def test_loading_again_corrects_a_state_changed_in_the_database(reference_data):
+    State.objects.filter(iso3="MEX").update(name_fr="Mexico (typo)", regional_group=None, membership="observer")
+    reference_data_load()
+    mexico = State.objects.get(iso3="MEX")
+    assert (mexico.name_fr, mexico.regional_group.code, mexico.membership) == ("Mexique", "GRULAC", "member")
