@@ -6,7 +6,7 @@ from django.db import models
 from django.forms.models import BaseInlineFormSet
 
 from sessions import services
-from sessions.forms import translation_field_name, translations_form
+from sessions.forms import SessionDocumentForm, translation_field_name, translations_form
 from sessions.models import (
     CONTENT_LANGUAGES,
     AgendaItem,
@@ -77,6 +77,7 @@ class AgendaItemInline(admin.TabularInline):
 
 class SessionDocumentInline(admin.TabularInline):
     model = SessionDocument
+    form = SessionDocumentForm
     extra = 0
 
 
@@ -156,6 +157,7 @@ def _with_clash_check(form_class):
 
 @admin.register(SessionDocument)
 class SessionDocumentAdmin(admin.ModelAdmin):
+    form = SessionDocumentForm
     list_display = ["title", "session", "kind", "language"]
     list_filter = ["session", "kind", "language"]
     search_fields = ["title"]

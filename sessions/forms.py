@@ -2,7 +2,8 @@
 
 from django import forms
 
-from sessions.models import CONTENT_LANGUAGES
+from compact_portal.uploads import validate_pdf
+from sessions.models import CONTENT_LANGUAGES, SessionDocument
 
 
 def translation_field_name(field: str, language: str) -> str:
@@ -49,3 +50,21 @@ def translations_form(model, fields: dict[str, str]) -> type[forms.ModelForm]:
 
     # No Meta: the admin gives the model and the fields (its fieldsets, which leave `translations` out).
     return type(f"{model.__name__}TranslationsForm", (TranslationsForm,), declared)
+
+
+MAX_SESSION_DOCUMENT_BYTES = 20 * 1024 * 1024
+MAX_SESSION_DOCUMENT_LABEL = "20 MB"
+
+
+class SessionDocumentForm(forms.ModelForm):
+    """A session document is attached to letters and served to everyone: the portal's one PDF check applies."""
+
+    class Meta:
+        model = SessionDocument
+        fields = ["session", "kind", "title", "language", "file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the file already stored
+            validate_pdf(upload, max_bytes=MAX_SESSION_DOCUMENT_BYTES, max_label=MAX_SESSION_DOCUMENT_LABEL)
+        return upload

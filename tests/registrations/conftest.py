@@ -8,18 +8,21 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, NameObject
 
 from registrations import services
 from registrations.models import PermanentMission, Profile, RegionalGroup, SpeakersList, State
 
 
 def pdf_bytes(*, pages: int = 1, padding: int = 0) -> bytes:
-    """A real PDF; `padding` bytes of attachment make it as large as a test needs."""
+    """A real PDF; `padding` bytes of page content (spaces, uncompressed) make it as large as a test needs."""
     writer = PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(width=595, height=842)
     if padding:
-        writer.add_attachment("scan.bin", b"\0" * padding)
+        content = DecodedStreamObject()
+        content.set_data(b" " * padding)
+        writer.pages[0][NameObject("/Contents")] = writer._add_object(content)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

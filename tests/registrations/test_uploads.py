@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from registrations.uploads import validate_note_verbale
+from tests.compact_portal.test_uploads import deep_page_tree, open_action_javascript, written
 from tests.registrations.conftest import pdf_bytes, upload
 
 WINDOWS_PROGRAM = (
@@ -51,7 +52,13 @@ def test_an_html_file_saved_as_pdf_is_refused():
 
 
 def test_a_file_that_only_starts_like_a_pdf_is_refused():
-    assert refusal(b"%PDF-1.7\n" + WEB_PAGE + b"%%EOF\n") == "This PDF is damaged and cannot be opened."
+    assert refusal(b"%PDF-1.7\n" + b"\x00garbage\x01" * 100 + b"%%EOF\n") == "This PDF is damaged and cannot be opened."
+
+
+def test_a_web_page_behind_a_pdf_header_is_refused():
+    assert refusal(b"%PDF-1.7\n" + WEB_PAGE + b"%%EOF\n") == (
+        "This file is a web page as well as a PDF. Upload a plain PDF document."
+    )
 
 
 def test_a_truncated_pdf_is_refused():
@@ -65,8 +72,13 @@ def test_a_truncated_pdf_is_refused():
         (WINDOWS_PROGRAM, "This file is a Windows program, not a PDF."),
         (WEB_PAGE, "This file is a web page (HTML), not a PDF."),
         (pdf_bytes(padding=12 * 1024 * 1024), "The file is 12.0 MB; a note verbale may be at most 10 MB."),
+        (deep_page_tree(120), "This PDF is too complex to check"),
+        (
+            written(open_action_javascript),
+            "This PDF contains JavaScript that would run in the reader&#x27;s PDF viewer.",
+        ),
     ],
-    ids=["renamed-program", "html-as-pdf", "12-mb-pdf"],
+    ids=["renamed-program", "html-as-pdf", "12-mb-pdf", "page-tree-120-deep", "javascript-on-opening"],
 )
 def test_the_registration_form_refuses_the_upload_and_stores_nothing(
     content, expected, client, open_session, mission_mex, focal_mex, settings
