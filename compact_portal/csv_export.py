@@ -17,12 +17,17 @@ def safe_cell(value) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_response(*, filename: str, header: list[str], rows: Iterable[Iterable]) -> HttpResponse:
+def csv_bytes(*, header: list[str], rows: Iterable[Iterable]) -> bytes:
+    """Every CSV file the portal writes: UTF-8 with a byte order mark, every cell through `safe_cell`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([safe_cell(name) for name in header])
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def csv_response(*, filename: str, header: list[str], rows: Iterable[Iterable]) -> HttpResponse:
+    response = HttpResponse(csv_bytes(header=header, rows=rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response

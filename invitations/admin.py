@@ -4,8 +4,6 @@ Co-facilitators (invitations.send_letter) and superusers send; the secretariat p
 deliveries are written only by invitations.dispatch, never by hand here.
 """
 
-import csv
-import io
 from datetime import UTC
 
 from django import forms
@@ -22,6 +20,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
+from compact_portal.csv_export import csv_response
 from invitations import selectors, services
 from invitations.audiences import CsvRecipientsError
 from invitations.dispatch import SEND_PERMISSION, dispatch_create, dispatch_progress, dispatch_resend_failed
@@ -336,32 +335,24 @@ class DispatchAdmin(ReadOnlyAdmin):
 
     def export_view(self, request, object_id):
         dispatch = self._dispatch(request, object_id)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["recipient", "code", "email", "status", "attempts", "message_id", "sent_at", "last_error"])
-        for delivery in dispatch.deliveries.order_by("recipient_name", "email").iterator():
-            writer.writerow(
-                [
-                    _cell(delivery.recipient_name),
-                    _cell(delivery.recipient_code),
-                    _cell(delivery.email),
-                    delivery.status,
-                    delivery.attempts,
-                    _cell(delivery.message_id),
-                    delivery.sent_at.astimezone(UTC).isoformat(timespec="seconds") if delivery.sent_at else "",
-                    _cell(delivery.last_error),
-                ]
-            )
-        # UTF-8 with a byte order mark: Excel then reads the names' accents right.
-        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-        filename = f"{dispatch.letter.session.code}-dispatch-{dispatch.pk}-deliveries.csv"
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-        return response
-
-
-def _cell(value: str) -> str:
-    """A text cell a spreadsheet shows as text: a leading =, +, -, @ would make it a formula (CSV injection)."""
-    return f"'{value}" if value and value[0] in "=+-@\t\r" else value
+        rows = (
+            [
+                delivery.recipient_name,
+                delivery.recipient_code,
+                delivery.email,
+                delivery.status,
+                delivery.attempts,
+                delivery.message_id,
+                delivery.sent_at.astimezone(UTC).isoformat(timespec="seconds") if delivery.sent_at else "",
+                delivery.last_error,
+            ]
+            for delivery in dispatch.deliveries.order_by("recipient_name", "email").iterator()
+        )
+        return csv_response(
+            filename=f"{dispatch.letter.session.code}-dispatch-{dispatch.pk}-deliveries.csv",
+            header=["recipient", "code", "email", "status", "attempts", "message_id", "sent_at", "last_error"],
+            rows=rows,
+        )
 
 
 @admin.register(Delivery)

