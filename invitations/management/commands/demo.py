@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from compact_portal import demo_accounts
 from invitations.demo import demo_letters_load
+from invitations.demo_scale import COP, scale_demo_load
 from registrations.demo import DEMO_SESSION, demo_missions_load, demo_registrations_load
 from registrations.reference import reference_data_load
 from sessions.demo import demo_sessions_load
@@ -17,8 +18,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--print-logins", action="store_true", help="Only print the demo logins.")
         parser.add_argument("--no-accounts", action="store_true", help="Load the data without demo accounts.")
+        parser.add_argument(
+            "--scale",
+            choices=["cop"],
+            help="Also load a COP-sized session (cop-scale): 198 delegations, 100,000 members, 5,000 organizations, "
+            "5,000 dialogue applications, a 20,000-address recipients CSV and a sent 20,000-delivery dispatch. "
+            "Takes a few minutes, once.",
+        )
 
-    def handle(self, *args, print_logins=False, no_accounts=False, **options):
+    def handle(self, *args, print_logins=False, no_accounts=False, scale=None, **options):
         if print_logins:
             self._print_logins()
             return
@@ -45,6 +53,8 @@ class Command(BaseCommand):
                 f"Delegates: Mexico's focal point named; {DEMO_SESSION} takes registrations until "
                 f"{delegates['deadline']:%d %B %Y %H:%M %Z}; {delegates['speakers_lists']} speakers lists opened."
             )
+        if scale == "cop":
+            self.stdout.write(str(scale_demo_load(scale=COP)))
 
     def _print_logins(self):
         if not settings.DEBUG:
