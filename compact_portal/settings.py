@@ -208,6 +208,8 @@ INVITATIONS_RETRY_MAX_SECONDS = config.env.float("INVITATIONS_RETRY_MAX_SECONDS"
 INVITATIONS_MAX_ATTEMPTS = config.env.int("INVITATIONS_MAX_ATTEMPTS", default=8)
 # A delivery claimed longer ago than this is taken as lost with its worker (must exceed the task time limit).
 INVITATIONS_SENDING_TIMEOUT_SECONDS = 2 * CELERY_DEFAULT_TASK_TIME_LIMIT
+# An uploaded list of recipients (CSV) may have at most this many rows; longer lists are refused, to be split.
+INVITATIONS_CSV_MAX_ROWS = config.env.int("INVITATIONS_CSV_MAX_ROWS", default=25_000)
 # A queued delivery whose task has not run after this long is put on the broker again (the broker was down).
 INVITATIONS_REQUEUE_AFTER_SECONDS = config.env.float("INVITATIONS_REQUEUE_AFTER_SECONDS", default=300)
 

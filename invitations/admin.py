@@ -30,6 +30,9 @@ from invitations.placeholders import fill, session_values
 from invitations.rendering import letter_pdf, mission_values, pdf_filename, sample_values
 from sessions.models import ThematicSession
 
+# How many of an audience's recipients the confirmation page lists (it counts them all).
+RECIPIENTS_SHOWN = 50
+
 
 class SessionFilter(admin.SimpleListFilter):
     """By session, named by its code and the start of its title: the full titles are a paragraph each."""
@@ -212,9 +215,10 @@ class LetterAdmin(admin.ModelAdmin):
                         title=f"Send {letter}",
                         audience_label=Dispatch.Audience(audience).label,
                         summary=summary,
+                        # The first rows only: a 20,000-address list is summarised, not listed.
                         recipient_rows=[
                             (recipient, pdf_filename(letter, recipient_code=recipient.code))
-                            for recipient in summary.recipients
+                            for recipient in summary.recipients[:RECIPIENTS_SHOWN]
                         ],
                         send_form=SendForm.for_confirmation(audience=audience, csv_text=csv_text),
                     )

@@ -5,6 +5,7 @@ import io
 import re
 from dataclasses import dataclass, field, replace
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
@@ -142,8 +143,11 @@ def _delegates(letter: Letter) -> AudienceList:
     return result
 
 
-def recipients_from_csv(text: str) -> list[Recipient]:
-    """Columns name, email, salutation (a header row is required). All rows are checked; any bad row rejects all."""
+def recipients_from_csv(text: str, *, max_rows: int | None = None) -> list[Recipient]:
+    """Columns name, email, salutation (a header row is required). All rows are checked; any bad row rejects all.
+    At most `max_rows` recipients (settings.INVITATIONS_CSV_MAX_ROWS): a longer list is refused before it is read
+    through, so that 100,000 rows cost neither the check nor a confirmation page that lists them all."""
+    max_rows = settings.INVITATIONS_CSV_MAX_ROWS if max_rows is None else max_rows
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     columns = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [column for column in ("name", "email") if column not in columns]
@@ -151,7 +155,7 @@ def recipients_from_csv(text: str) -> list[Recipient]:
         raise CsvRecipientsError(
             [f"Line 1: the header must name the columns name, email and salutation; missing: {', '.join(missing)}."]
         )
-    errors, recipients, seen = [], [], {}
+    errors, recipients, seen, rows = [], [], {}, 0
     for row in reader:
         # Cells beyond the header's columns (key None) are ignored.
         row = {key.strip().lower(): (value or "").strip() for key, value in row.items() if key is not None}
@@ -159,6 +163,14 @@ def recipients_from_csv(text: str) -> list[Recipient]:
         name, email, salutation = row.get("name", ""), row.get("email", ""), row.get("salutation", "")
         if not any(row.values()):
             continue
+        rows += 1
+        if rows > max_rows:
+            raise CsvRecipientsError(
+                [
+                    f"The list has more than {max_rows:,} recipients; one letter goes to at most {max_rows:,} at once. "
+                    "Split the list and send each part."
+                ]
+            )
         if not name:
             errors.append(f"Line {line}: the name is empty.")
         try:

@@ -306,6 +306,18 @@ def test_a_good_csv_is_sent_to_its_rows(
     ]
 
 
+def test_the_confirmation_of_a_long_list_counts_every_address_and_lists_the_first_50(
+    client, cofacilitator_user, letter
+):
+    client.force_login(cofacilitator_user)
+    text = "name,email\n" + "".join(f"Recipient {n:04},r{n:04}@example.org\n" for n in range(1200))
+    page = _review(client, letter, "csv", text).content.decode()
+    assert '<strong class="invitations-count" data-testid="send-count">1200</strong>' in page
+    assert "The first 50 of 1200 addresses" in page
+    assert page.count("@example.org</td>") == 50
+    assert "<td>r0049@example.org</td>" in page
+
+
 # --- Progress, resend, export ---------------------------------------------------------------------------------------
 
 

@@ -40,6 +40,27 @@ def test_a_csv_without_the_header_is_refused():
 
 
 @pytest.mark.django_db
+def _addresses(count: int) -> str:
+    return "name,email\n" + "".join(f"Recipient {n},r{n}@example.org\n" for n in range(count))
+
+
+def test_a_list_of_20000_recipients_is_read_and_one_over_the_default_cap_is_refused():
+    assert len(recipients_from_csv(_addresses(20_000))) == 20_000
+    with pytest.raises(CsvRecipientsError) as error:
+        recipients_from_csv(_addresses(25_001))
+    assert error.value.messages == [
+        "The list has more than 25,000 recipients; one letter goes to at most 25,000 at once. "
+        "Split the list and send each part."
+    ]
+
+
+def test_the_cap_comes_from_the_settings(settings):
+    settings.INVITATIONS_CSV_MAX_ROWS = 3
+    assert len(recipients_from_csv(_addresses(3))) == 3
+    with pytest.raises(CsvRecipientsError, match="more than 3 recipients"):
+        recipients_from_csv(_addresses(4))
+
+
 def test_member_states_audience_is_one_recipient_per_mission_address(reference_data, demo_session):
     from invitations.models import Letter
     from registrations.demo import demo_missions_load
