@@ -111,3 +111,18 @@ def _redacted(url: str) -> str:
     if parts.password:
         return url.replace(f":{parts.password}@", ":***@")
     return url
+
+
+def portal_base_url() -> str:
+    """Where people reach the portal, for links in e-mails sent without a request (workers): PORTAL_BASE_URL, or
+    the address `make run` serves, http://127.0.0.1:$PORT (the Makefile passes PORT to every process; 8000)."""
+    url = env.str("PORTAL_BASE_URL", default="").strip()
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ConfigError(f"PORTAL_BASE_URL must be an http:// or https:// URL, not {url!r}")
+        return url.rstrip("/")
+    port = env.str("PORT", default="8000").strip() or "8000"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"PORT must be a port number, not {port!r}")
+    return f"http://127.0.0.1:{int(port)}"

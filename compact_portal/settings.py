@@ -99,8 +99,11 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+# Confirming the address signs the new account in. allauth does so only in the browser that signed up (the session
+# holds the pending login: a link forwarded to someone else signs no one in), and only within ACCOUNT_LOGIN_TIMEOUT of
+# the sign-up: a day, as people read their mail later than allauth's 15 minutes. Elsewhere or later: sign in.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Compact Portal] "
+ACCOUNT_LOGIN_TIMEOUT = 24 * 60 * 60
 ACCOUNT_ADAPTER = "registrations.accounts.AccountAdapter"  # username = e-mail address, as the demo accounts have
 # Rate limits: allauth's defaults, counted in the default cache (Redis, shared by all web processes, with REDIS_URL).
 MFA_ADAPTER = "registrations.accounts.MFAAdapter"  # QR codes drawn with segno
@@ -113,7 +116,7 @@ SECRETARIAT_CONTACT_EMAIL = config.env.str(
     "SECRETARIAT_CONTACT_EMAIL", default="secretariat@compact-portal.example.org"
 )
 # Where the portal is reached, for links in e-mails sent by workers (no request there).
-PORTAL_BASE_URL = config.env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+PORTAL_BASE_URL = config.portal_base_url()  # PORTAL_BASE_URL, else http://127.0.0.1:$PORT
 
 # --- Internationalisation ---------------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/i18n/ ; the six official languages of the United Nations.

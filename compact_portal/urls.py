@@ -2,7 +2,9 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.generic import RedirectView, TemplateView
 
 from compact_portal import desk
 
@@ -18,11 +20,15 @@ admin.site.login = secure_admin_login(admin.site.login)
 # stakeholder or visitor sees carries its language in the URL (/fr/sessions/…). "/" redirects to the visitor's
 # language (cookie, then Accept-Language), as LocaleMiddleware does for every unprefixed public URL.
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page links; the icon is a static SVG.
+    path("favicon.ico", RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
     path("", include("registrations.urls")),
     path("", include("sessions.urls")),
 )

@@ -1,11 +1,17 @@
-"""How allauth fits the portal: usernames are e-mail addresses, staff land in the admin, QR codes by segno."""
+"""How allauth fits the portal: usernames are e-mail addresses, staff land in the admin, QR codes by segno, e-mails
+in the portal's name with the secretariat's contact and signature (templates/account/email/base_message.txt)."""
+
+from types import SimpleNamespace
 
 import segno
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import user_email, user_username
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.shortcuts import resolve_url
+from django.utils.translation import gettext
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -19,6 +25,21 @@ class AccountAdapter(DefaultAccountAdapter):
             user_username(user, email)
         else:
             super().populate_username(request, user)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's e-mails name the portal, not the host ("Hello from 127.0.0.1:8131!"), and are signed by the
+        secretariat with its address; links keep the host and port the request came to (the served port)."""
+        request = allauth_context.request
+        base_url = request.build_absolute_uri("/").rstrip("/") if request is not None else settings.PORTAL_BASE_URL
+        portal = {
+            "current_site": SimpleNamespace(name=gettext("Compact Portal"), domain=base_url.split("://", 1)[-1]),
+            "portal_url": base_url + "/",
+            "contact_email": settings.SECRETARIAT_CONTACT_EMAIL,
+        }
+        super().send_mail(template_prefix, email, {**context, **portal})
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{gettext('Compact Portal')}] {subject}"
 
     def get_login_redirect_url(self, request) -> str:
         if request.user.is_staff:
