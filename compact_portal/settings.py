@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "compact_portal",
+    "audit.apps.AuditConfig",
     "sessions.apps.SessionsConfig",
     "registrations.apps.RegistrationsConfig",
     "invitations.apps.InvitationsConfig",

@@ -1,13 +1,18 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
-from registrations import participants, selectors, services
-from registrations.admin_accounts import AccountFieldMixin
+from audit import trail
+from audit.admin import AuditTrailMixin
+from registrations import participants, permissions, selectors, services
+from registrations.admin_accounts import AccountFieldMixin, AccountLinkingAdmin, ProfileAdmin
 from registrations.admin_actions import (
     MoveActions,
     ReadOnlyInline,
@@ -15,6 +20,7 @@ from registrations.admin_actions import (
     action_page,
     each,
     ids_from,
+    problem,
     redirect_with_ids,
 )
 from registrations.models import (
@@ -61,7 +67,7 @@ class FocalPointInline(AccountFieldMixin, admin.TabularInline):
 
 
 @admin.register(PermanentMission)
-class PermanentMissionAdmin(admin.ModelAdmin):
+class PermanentMissionAdmin(AuditTrailMixin, AccountLinkingAdmin, admin.ModelAdmin):
     list_display = ["name", "duty_station", "head_name", "emails"]
     list_filter = ["duty_station", "state__membership", "state__regional_group"]
     search_fields = ["name", "head_name", "emails", "state__name_en", "state__iso3"]
@@ -70,13 +76,7 @@ class PermanentMissionAdmin(admin.ModelAdmin):
     inlines = [FocalPointInline]
 
 
-@admin.register(Profile)
-class ProfileAdmin(AccountFieldMixin, admin.ModelAdmin):
-    list_display = ["user", "mission", "organization", "is_focal_point"]
-    list_filter = ["is_focal_point", "mission__duty_station", "mission__state__regional_group"]
-    search_fields = ["user__email", "mission__state__name_en", "organization__name"]
-    list_select_related = ["user", "mission__state", "organization"]
-    autocomplete_fields = ["user", "mission", "organization"]
+admin.site.register(Profile, ProfileAdmin)
 
 
 # --- Delegation registrations -------------------------------------------------------------------------------------
@@ -115,7 +115,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(DelegationRegistration)
-class DelegationRegistrationAdmin(SecretariatActions, admin.ModelAdmin):
+class DelegationRegistrationAdmin(AuditTrailMixin, SecretariatActions, admin.ModelAdmin):
     list_display = ["state", "session_code", "regional_group", "status", "members_count", "submitted_at", "decided_at"]
     list_filter = ["session", "status", "mission__state__regional_group", "mission__state__membership"]
     search_fields = ["mission__state__name_en", "mission__state__iso3", "members__family_name"]
@@ -247,16 +247,31 @@ class DelegationRegistrationAdmin(SecretariatActions, admin.ModelAdmin):
     # Lists of participants.
     @admin.action(description="List of participants (CSV) of the selected approved registrations")
     def participants_csv(self, request, queryset):
+        _record_export(request, queryset, "participants export (CSV)")
         response = HttpResponse(participants.participants_csv(queryset), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="participants.csv"'
         return response
 
     @admin.action(description="List of participants (PDF) of the selected approved registrations")
     def participants_pdf(self, request, queryset):
+        _record_export(request, queryset, "participants export (PDF)")
         title = participants.participants_title(queryset)
         response = HttpResponse(participants.participants_pdf(queryset, title=title), content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="participants.pdf"'
         return response
+
+
+def _record_export(request, queryset, action: str) -> None:
+    """Exports of personal data are on the audit trail: who took which registrations' lists."""
+    ids = sorted(queryset.values_list("pk", flat=True))
+    sessions = set(queryset.values_list("session_id", flat=True))
+    trail.record(
+        actor=request.user,
+        action=action,
+        object_repr=f"{len(ids)} registration(s)",
+        after={"registrations": ids},
+        session_id=sessions.pop() if len(sessions) == 1 else None,
+    )
 
 
 # --- Speakers lists -----------------------------------------------------------------------------------------------
@@ -273,14 +288,70 @@ class InscriptionInline(ReadOnlyInline):
 
 
 @admin.register(SpeakersList)
-class SpeakersListAdmin(admin.ModelAdmin):
+class SpeakersListAdmin(AuditTrailMixin, admin.ModelAdmin):
+    service_arg = "speakers_list"
     list_display = ["item", "session", "time_limit", "is_open", "is_locked", "is_published", "inscription_count"]
     list_filter = ["item__session", "is_open", "is_locked", "is_published"]
     list_select_related = ["item__session"]
     fields = ["item", "time_limit", "is_open", "is_locked", "is_published", "ordered_manually"]
-    readonly_fields = ["ordered_manually"]
+    # Workflow flags change only through the actions and the change page's buttons (speakers_list_set).
+    readonly_fields = ["is_open", "is_locked", "is_published", "ordered_manually"]
     inlines = [InscriptionInline]
     actions = ["lock", "unlock", "publish", "unpublish", "close", "reopen", "reorder"]
+    change_form_template = "admin/registrations/speakerslist/change_form.html"
+    # The change page's buttons: name → (flags for speakers_list_set, what the message says).
+    BUTTONS = {
+        "close": ({"is_open": False}, "Closed to inscriptions"),
+        "reopen": ({"is_open": True}, "Opened to inscriptions"),
+        "lock": ({"is_locked": True}, "Locked"),
+        "unlock": ({"is_locked": False}, "Unlocked"),
+        "publish": ({"is_published": True}, "Published"),
+        "unpublish": ({"is_published": False}, "Withdrawn from the session's page"),
+    }
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/set/<str:button>/",
+                self.admin_site.admin_view(self.set_view),
+                name="registrations_speakerslist_set",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        speakers_list = SpeakersList.objects.filter(pk=object_id).first()
+        buttons = []
+        if speakers_list is not None and permissions.is_secretariat(request.user):
+            state = {"is_open": speakers_list.is_open, "is_locked": speakers_list.is_locked}
+            state["is_published"] = speakers_list.is_published
+            labels = {
+                "close": "Close to inscriptions",
+                "reopen": "Open to inscriptions",
+                "lock": "Lock",
+                "unlock": "Unlock",
+                "publish": "Publish",
+                "unpublish": "Withdraw from the session's page",
+            }
+            for name, (flags, _done) in self.BUTTONS.items():
+                if any(state[flag] != value for flag, value in flags.items()):
+                    buttons.append((name, labels[name]))
+        extra_context = {**(extra_context or {}), "buttons": buttons}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(require_POST)
+    def set_view(self, request, pk, button):
+        if button not in self.BUTTONS:
+            raise Http404
+        speakers_list = get_object_or_404(SpeakersList, pk=pk)
+        flags, done = self.BUTTONS[button]
+        try:
+            services.speakers_list_set(speakers_list=speakers_list, by=request.user, **flags)
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, problem(error), messages.ERROR)
+        else:
+            self.message_user(request, f"{done}: {speakers_list}.", messages.SUCCESS)
+        return redirect("admin:registrations_speakerslist_change", pk)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(inscription_total=Count("inscriptions"))
@@ -291,7 +362,8 @@ class SpeakersListAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, "item"] if obj else self.readonly_fields
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "item"] if obj else readonly
 
     @admin.display(description="Session", ordering="item__session__number")
     def session(self, obj):
@@ -302,9 +374,7 @@ class SpeakersListAdmin(admin.ModelAdmin):
         return obj.inscription_total
 
     def _set(self, request, queryset, message, **flags):
-        for speakers_list in queryset:
-            services.speakers_list_set(speakers_list=speakers_list, by=request.user, **flags)
-        self.message_user(request, f"{message}: {queryset.count()} list(s).", messages.SUCCESS)
+        each(self, request, queryset, services.speakers_list_set, message, **flags)
 
     @admin.action(description="Lock the selected lists (no more inscriptions or withdrawals)")
     def lock(self, request, queryset):
@@ -338,7 +408,7 @@ class SpeakersListAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inscription)
-class InscriptionAdmin(MoveActions, admin.ModelAdmin):
+class InscriptionAdmin(AuditTrailMixin, MoveActions, admin.ModelAdmin):
     list_display = ["position", "on_behalf_of", "speaker_name", "level", "time_limit", "inscribed_at", "speakers_list"]
     list_display_links = ["speaker_name"]
     list_filter = ["speakers_list__item__session", "speakers_list", "level"]

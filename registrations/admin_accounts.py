@@ -13,7 +13,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Exists, OuterRef, Q
 
-from registrations import permissions
+from audit.admin import AuditTrailMixin
+from registrations import permissions, services
+from registrations.models import Profile
 
 User = get_user_model()
 ACCOUNT_PICKER = {"app_label": "registrations", "model_name": "profile", "field_name": "user"}
@@ -62,3 +64,35 @@ class AccountFieldMixin:
                 Q(pk__in=linkable_accounts().values("pk")) | Q(profile__isnull=False)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AccountLinkingAdmin:
+    """For the admin of a mission or organization: its accounts inline links and unlinks through the services."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Profile:
+            return super().save_formset(request, form, formset, change)
+        profiles = formset.save(commit=False)
+        for profile in formset.deleted_objects:
+            services.account_unlink(profile=profile, by=request.user)
+        for profile in profiles:
+            services.account_link(profile=profile, by=request.user)
+        formset.save_m2m()
+
+
+class ProfileAdmin(AuditTrailMixin, AccountFieldMixin, admin.ModelAdmin):
+    list_display = ["user", "mission", "organization", "is_focal_point"]
+    list_filter = ["is_focal_point", "mission__duty_station", "mission__state__regional_group"]
+    search_fields = ["user__email", "mission__state__name_en", "organization__name"]
+    list_select_related = ["user", "mission__state", "organization"]
+    autocomplete_fields = ["user", "mission", "organization"]
+
+    def save_model(self, request, obj, form, change):
+        services.account_link(profile=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.account_unlink(profile=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for profile in queryset:
+            services.account_unlink(profile=profile, by=request.user)

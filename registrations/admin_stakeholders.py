@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timeuntil
 
+from audit.admin import AuditTrailMixin
 from compact_portal import admin_confirm
 from registrations import dialogue as dialogue_services
 from registrations import draw, stakeholders
-from registrations.admin_accounts import AccountFieldMixin
+from registrations.admin_accounts import AccountFieldMixin, AccountLinkingAdmin
 from registrations.admin_actions import (
     MoveActions,
     ReadOnlyInline,
@@ -88,9 +89,7 @@ class ListChoiceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nolist"].queryset = NonObjectionList.objects.filter(
-            closed_at__isnull=True, deadline__gt=timezone.now()
-        )
+        self.fields["nolist"].queryset = NonObjectionList.objects.open()
 
     def clean(self):
         data = super().clean()
@@ -100,7 +99,7 @@ class ListChoiceForm(forms.Form):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(StakeholdersAdmin):
+class OrganizationAdmin(AuditTrailMixin, AccountLinkingAdmin, StakeholdersAdmin):
     formfield_overrides = {URLField: {"assume_scheme": "https"}}  # Django 6's default, chosen now
     list_display = ["name", "acronym", "kind", "ecosoc_status", "country", "region", "accreditation", "accredited_at"]
     list_filter = ["accreditation", "ecosoc_status", "kind", "country__regional_group"]
@@ -240,7 +239,7 @@ class NonObjectionEntryInline(ReadOnlyInline):
 
 
 @admin.register(NonObjectionList)
-class NonObjectionListAdmin(StakeholdersAdmin):
+class NonObjectionListAdmin(AuditTrailMixin, StakeholdersAdmin):
     list_display = ["title", "deadline", "organizations", "objected", "closed_at"]
     list_filter = [("closed_at", admin.EmptyFieldListFilter)]
     fields = ["title", "deadline", "created_by", "created_at", "closed_at", "closed_by"]
@@ -248,6 +247,31 @@ class NonObjectionListAdmin(StakeholdersAdmin):
     inlines = [NonObjectionEntryInline]
     actions = ["close_now"]
     service_arg = "nolist"
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once made, a list changes only by the services: organizations put on it, closed (the action).
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "title", "deadline"] if obj else readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return form
+
+        class NewListForm(form):
+            def clean_deadline(self):
+                deadline = self.cleaned_data["deadline"]
+                stakeholders.non_objection_deadline_check(deadline)
+                return deadline
+
+        return NewListForm
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # nothing editable is left on a list once made
+        created = stakeholders.non_objection_list_create(title=obj.title, deadline=obj.deadline, by=request.user)
+        obj.pk, obj.created_by, obj.created_at = created.pk, created.created_by, created.created_at
+        obj._state.adding = False
 
     def get_queryset(self, request):
         return (
@@ -297,7 +321,7 @@ class NonObjectionListAdmin(StakeholdersAdmin):
         )
         consequences, warnings = [], []
         for nolist in lists:
-            if not nolist.is_open:
+            if nolist.is_closed:
                 consequences.append(f"“{nolist.title}” is closed already: nothing happens to it.")
                 continue
             accredited = nolist.pending_total - nolist.pending_objected
@@ -324,7 +348,7 @@ class NonObjectionListAdmin(StakeholdersAdmin):
 
 
 @admin.register(Representation)
-class RepresentationAdmin(admin.ModelAdmin):
+class RepresentationAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = ["user", "organization", "session", "function", "status", "requested_at", "decided_at"]
     list_filter = ["session", "status", "organization__kind"]
     search_fields = ["user__email", "organization__name"]
@@ -399,7 +423,7 @@ class DrawForm(forms.Form):
 
 
 @admin.register(Dialogue)
-class DialogueAdmin(SecretariatActions, admin.ModelAdmin):
+class DialogueAdmin(AuditTrailMixin, SecretariatActions, admin.ModelAdmin):
     list_display = [
         "session_code",
         "window",
@@ -448,8 +472,24 @@ class DialogueAdmin(SecretariatActions, admin.ModelAdmin):
             kwargs["queryset"] = AgendaItem.objects.filter(kind=DIALOGUE_KIND).select_related("session")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    # What makes the slots (and their times) and how they are given out: fixed once an organization has applied,
+    # so no change reshapes the slots under confirmed speakers.
+    FIXED_ONCE_APPLIED = [
+        "allocation",
+        "minutes_per_statement",
+        "chair_minutes",
+        "applications_open_at",
+        "applications_close_at",
+    ]
+
     def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, "session", "item"] if obj else self.readonly_fields
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return readonly
+        readonly += ["session", "item"]
+        if obj.applications.exists():
+            readonly += self.FIXED_ONCE_APPLIED
+        return readonly
 
     @admin.display(description="Session", ordering="session__number")
     def session_code(self, obj):
@@ -603,7 +643,7 @@ class DialogueAdmin(SecretariatActions, admin.ModelAdmin):
 
 
 @admin.register(SlotApplication)
-class SlotApplicationAdmin(MoveActions, admin.ModelAdmin):
+class SlotApplicationAdmin(AuditTrailMixin, MoveActions, admin.ModelAdmin):
     list_display = [
         "position",
         "slot",

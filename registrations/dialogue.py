@@ -26,6 +26,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import trail
 from registrations import draw, permissions
 from registrations.models import FLOOR_KINDS, ApplicationEvent, Dialogue, Organization, SlotApplication
 
@@ -52,6 +53,14 @@ def _application(locked: Dialogue, application: SlotApplication) -> SlotApplicat
 def _event(application: SlotApplication, *, from_status: str, by, reason: str = "") -> ApplicationEvent:
     event = ApplicationEvent.objects.create(
         application=application, from_status=from_status, to_status=application.status, reason=reason, by=by
+    )
+    trail.record(
+        actor=by,
+        action=f"application {application.status}",
+        obj=application,
+        before={"status": from_status},
+        after={"status": application.status, "position": application.position},
+        reason=reason,
     )
     _enqueue("notify_application_event", event.pk)
     return event
@@ -258,9 +267,17 @@ def application_move(*, application: SlotApplication, to_position: int, by) -> N
         moving = next(a for a in ordered if a.pk == current.pk)
         ordered.remove(moving)
         ordered.insert(min(max(to_position, 1), len(ordered) + 1) - 1, moving)
+        before = moving.position
         for position, listed in enumerate(ordered, start=1):
             listed.position = position
         SlotApplication.objects.bulk_update(ordered, ["position"])
+        trail.record(
+            actor=by,
+            action="application move",
+            obj=moving,
+            before={"position": before},
+            after={"position": moving.position},
+        )
 
 
 def dialogue_draw(*, dialogue: Dialogue, by, seed: str = "", now: datetime | None = None) -> list[SlotApplication]:
@@ -330,6 +347,13 @@ def _draw(locked: Dialogue, *, by, seed: str, now: datetime) -> list[SlotApplica
     locked.drawn_at = now
     locked.drawn_by = by
     locked.save(update_fields=["draw_seed", "drawn_at", "drawn_by", "applications_close_at"])
+    trail.record(
+        actor=by,
+        action="dialogue draw",
+        obj=locked,
+        after={"seed": seed, "order": [a.pk for a in order], "slots": locked.slot_count},
+        at=now,
+    )
     return order
 
 
@@ -347,9 +371,17 @@ def dialogue_publish(*, dialogue: Dialogue, by, published: bool = True) -> Dialo
         locked = _locked(dialogue)
         if published and locked.allocation == Dialogue.Allocation.DRAW and not locked.drawn_at:
             raise ValidationError("Make the draw before publishing the list.")
+        before = locked.is_published
         locked.is_published = published
         locked.published_at = timezone.now() if published else None
         locked.save(update_fields=["is_published", "published_at"])
+        trail.record(
+            actor=by,
+            action="dialogue publish",
+            obj=locked,
+            before={"is_published": before},
+            after={"is_published": published},
+        )
     dialogue.refresh_from_db()
     return dialogue
 

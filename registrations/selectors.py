@@ -343,7 +343,7 @@ def open_non_objection_lists(*, user, now=None) -> list[NonObjectionList]:
         Prefetch("objections", queryset=own, to_attr="own_objections")
     )
     return list(
-        NonObjectionList.objects.filter(closed_at__isnull=True, deadline__gt=now)
+        NonObjectionList.objects.open(now)
         .prefetch_related(Prefetch("entries", queryset=entries.order_by("organization__name")))
         .order_by("deadline")
     )
@@ -353,7 +353,7 @@ def non_objection_entry_open(*, pk: int, now=None) -> NonObjectionEntry:
     now = now or timezone.now()
     return get_object_or_404(
         NonObjectionEntry.objects.select_related("list", "organization").filter(
-            list__closed_at__isnull=True, list__deadline__gt=now
+            list__in=NonObjectionList.objects.open(now)
         ),
         pk=pk,
     )

@@ -24,12 +24,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import trail
 from registrations import permissions, selectors
 from registrations.models import (
+    REGISTRATION_TRANSITIONS,
     DelegationMember,
     DelegationRegistration,
     Inscription,
     PermanentMission,
+    Profile,
     RegistrationEvent,
     SpeakersList,
 )
@@ -39,13 +42,7 @@ from sessions.models import ThematicSession
 logger = logging.getLogger(__name__)
 Status = DelegationRegistration.Status
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.SUBMITTED}),
-    Status.SUBMITTED: frozenset({Status.APPROVED, Status.RETURNED, Status.REJECTED}),
-    Status.RETURNED: frozenset({Status.SUBMITTED}),
-    Status.APPROVED: frozenset(),
-    Status.REJECTED: frozenset(),
-}
+TRANSITIONS = REGISTRATION_TRANSITIONS  # the one table, on the status enum (registrations/models/delegations.py)
 
 
 # --- Registrations ------------------------------------------------------------------------------------------------
@@ -89,6 +86,7 @@ def registration_start(*, session: ThematicSession, mission: PermanentMission, b
     try:
         with transaction.atomic():
             registration.save()
+            trail.record(actor=by, action="registration start", obj=registration, after={"status": registration.status})
     except IntegrityError:  # a colleague started it at the same moment
         return DelegationRegistration.objects.get(session=session, mission=mission)
     return registration
@@ -125,6 +123,12 @@ def registration_update(
                     transaction.on_commit(lambda: locked.note_verbale.storage.delete(old_name))
             locked.full_clean()
             locked.save()
+            trail.record(
+                actor=by,
+                action="registration update",
+                obj=locked,
+                after={"members": locked.members.count(), "note_verbale": locked.note_verbale_name},
+            )
     except Exception:
         if stored_name:  # the new file belongs to no committed row
             registration.note_verbale.storage.delete(stored_name)
@@ -153,7 +157,7 @@ def _members_replace(*, registration: DelegationRegistration, head: MemberData, 
 def _transition(registration: DelegationRegistration, *, to: str, by, reason: str = "") -> RegistrationEvent:
     """Moves a locked registration one step along the machine and records the step; the caller saves."""
     current = registration.status
-    if to not in TRANSITIONS[current]:
+    if not Status(current).can_become(to):
         raise ValidationError(
             _("A registration that is %(current)s cannot become %(next)s.")
             % {"current": Status(current).label.lower(), "next": Status(to).label.lower()}
@@ -162,6 +166,14 @@ def _transition(registration: DelegationRegistration, *, to: str, by, reason: st
     event = RegistrationEvent(registration=registration, from_status=current, to_status=to, reason=reason, by=by)
     event.full_clean()
     event.save()
+    trail.record(
+        actor=by,
+        action=f"registration {to}",
+        obj=registration,
+        before={"status": current},
+        after={"status": to},
+        reason=reason,
+    )
     _enqueue("notify_registration_event", event.pk)
     return event
 
@@ -188,7 +200,7 @@ def registration_submit(*, registration: DelegationRegistration, by) -> Delegati
             problems.append(_("Name the head of delegation."))
         if not locked.note_verbale:
             problems.append(_("Upload the note verbale (PDF)."))
-        if problems and Status.SUBMITTED in TRANSITIONS[locked.status]:
+        if problems and locked.can_submit:
             raise ValidationError(problems)
         _transition(locked, to=Status.SUBMITTED, by=by)
         locked.submitted_at = timezone.now()
@@ -343,6 +355,7 @@ def inscription_create(
             inscription.position = last + 1
         inscription.full_clean()
         inscription.save()
+        trail.record(actor=by, action="inscription create", obj=inscription, session_id=locked.item.session_id)
         if not locked.ordered_manually:
             _renumber(locked)
     inscription.refresh_from_db()
@@ -355,6 +368,7 @@ def inscription_withdraw(*, inscription: Inscription, by) -> None:
         locked = _locked_list(inscription.speakers_list)
         if locked.is_locked:
             raise ValidationError(_("The list of speakers is locked: ask the secretariat."))
+        trail.record(actor=by, action="inscription withdraw", obj=inscription, session_id=locked.item.session_id)
         Inscription.objects.filter(pk=inscription.pk).delete()
         _renumber(locked)
 
@@ -369,9 +383,18 @@ def inscription_move(*, inscription: Inscription, to_position: int, by) -> None:
         ordered.remove(moving)
         index = min(max(to_position, 1), len(ordered) + 1) - 1
         ordered.insert(index, moving)
+        before = moving.position
         _write_positions(ordered)
         locked.ordered_manually = True
         locked.save(update_fields=["ordered_manually"])
+        trail.record(
+            actor=by,
+            action="inscription move",
+            obj=moving,
+            before={"position": before},
+            after={"position": moving.position},
+            session_id=locked.item.session_id,
+        )
 
 
 def speakers_list_reorder(*, speakers_list: SpeakersList, by) -> None:
@@ -382,6 +405,7 @@ def speakers_list_reorder(*, speakers_list: SpeakersList, by) -> None:
         locked.ordered_manually = False
         locked.save(update_fields=["ordered_manually"])
         _renumber(locked)
+        trail.record(actor=by, action="speakers list reorder", obj=locked)
 
 
 def speakers_list_set(*, speakers_list: SpeakersList, by, **flags: bool) -> SpeakersList:
@@ -392,8 +416,49 @@ def speakers_list_set(*, speakers_list: SpeakersList, by, **flags: bool) -> Spea
         raise ValueError(f"flags must be among {sorted(allowed)}")
     with transaction.atomic():
         locked = _locked_list(speakers_list)
+        before = {name: getattr(locked, name) for name in flags}
         for name, value in flags.items():
             setattr(locked, name, bool(value))
         locked.save(update_fields=list(flags))
+        after = {name: getattr(locked, name) for name in flags}
+        trail.record(actor=by, action="speakers list set", obj=locked, before=before, after=after)
     speakers_list.refresh_from_db()
     return speakers_list
+
+
+# --- Accounts -------------------------------------------------------------------------------------------------------
+
+
+def _affiliation(profile: Profile | None) -> dict | None:
+    if profile is None:
+        return None
+    return {
+        "mission": str(profile.mission) if profile.mission_id else None,
+        "organization": str(profile.organization) if profile.organization_id else None,
+        "is_focal_point": profile.is_focal_point,
+    }
+
+
+def account_link(*, profile: Profile, by) -> Profile:
+    """The secretariat links an account to a mission or an organization (or changes the link): the admin's accounts
+    inlines and Profiles → Add call this."""
+    permissions.require_secretariat(by, "Only the secretariat links accounts to missions and organizations.")
+    profile.full_clean()
+    with transaction.atomic():
+        previous = Profile.objects.select_related("mission", "organization").filter(pk=profile.pk).first()
+        profile.save()
+        trail.record(
+            actor=by,
+            action="account link",
+            obj=profile,
+            before=_affiliation(previous),
+            after=_affiliation(profile),
+        )
+    return profile
+
+
+def account_unlink(*, profile: Profile, by) -> None:
+    permissions.require_secretariat(by, "Only the secretariat unlinks accounts from missions and organizations.")
+    with transaction.atomic():
+        trail.record(actor=by, action="account unlink", obj=profile, before=_affiliation(profile))
+        profile.delete()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from audit import trail
 from registrations import permissions
 from registrations.models import (
     Dialogue,
@@ -55,12 +56,22 @@ def _locked_organization(organization: Organization) -> Organization:
 def _decide(organization: Organization, *, to: str, by, reason: str = "", now: datetime | None = None) -> None:
     """Records a decision on a locked organization and queues its e-mail; the caller has checked the rule."""
     now = now or timezone.now()
+    before = organization.accreditation
     organization.accreditation = to
     organization.accreditation_reason = reason if to == Accreditation.NOT_ACCREDITED else ""
     organization.accredited_at = now if to == Accreditation.ACCREDITED else None
     organization.full_clean()
     organization.save()
     event = OrganizationEvent.objects.create(organization=organization, to_status=to, reason=reason, by=by, at=now)
+    trail.record(
+        actor=by,
+        action="organization accreditation",
+        obj=organization,
+        before={"accreditation": before},
+        after={"accreditation": to},
+        reason=reason,
+        at=now,
+    )
     _enqueue("notify_organization_event", event.pk)
 
 
@@ -103,6 +114,12 @@ def organization_register(
         Profile.objects.update_or_create(
             user=by, defaults={"mission": None, "organization": organization, "is_focal_point": True}
         )
+        trail.record(
+            actor=by,
+            action="organization register",
+            obj=organization,
+            after={"accreditation": organization.accreditation},
+        )
     return organization
 
 
@@ -140,13 +157,20 @@ def accreditation_decline(*, organization: Organization, by, reason: str) -> Org
 # --- The non-objection procedure ------------------------------------------------------------------------------------
 
 
+def non_objection_deadline_check(deadline: datetime, *, now: datetime | None = None) -> None:
+    """A new list's deadline must be ahead: Member States need time to consider it."""
+    if deadline <= (now or timezone.now()):
+        raise ValidationError("The deadline must be in the future: Member States need time to consider the list.")
+
+
 def non_objection_list_create(*, title: str, deadline: datetime, by) -> NonObjectionList:
     permissions.require_secretariat(by)
-    if deadline <= timezone.now():
-        raise ValidationError("The deadline must be in the future: Member States need time to consider the list.")
+    non_objection_deadline_check(deadline)
     nolist = NonObjectionList(title=title.strip(), deadline=deadline, created_by=by)
     nolist.full_clean()
-    nolist.save()
+    with transaction.atomic():
+        nolist.save()
+        trail.record(actor=by, action="non-objection list create", obj=nolist, after={"deadline": deadline})
     return nolist
 
 
@@ -156,7 +180,7 @@ def non_objection_list_add(*, nolist: NonObjectionList, organizations, by) -> li
     entries = []
     with transaction.atomic():
         locked_list = NonObjectionList.objects.select_for_update().get(pk=nolist.pk)
-        if not locked_list.is_open or locked_list.deadline <= timezone.now():
+        if not locked_list.is_open:
             raise ValidationError(f"{locked_list.title} is closed.")
         for organization in organizations:
             locked = _locked_organization(organization)
@@ -185,7 +209,7 @@ def _objecting_mission(*, user, state: State | None = None) -> PermanentMission:
 
 def _entry_open(entry: NonObjectionEntry, *, now=None) -> NonObjectionEntry:
     entry = NonObjectionEntry.objects.select_related("list", "organization").get(pk=entry.pk)
-    if not entry.list.is_open or (now or timezone.now()) >= entry.list.deadline:
+    if not entry.list.is_open_at(now or timezone.now()):
         raise ValidationError(_("The list is closed: objections are no longer taken."))
     return entry
 
@@ -200,13 +224,17 @@ def objection_raise(*, entry: NonObjectionEntry, by, reason: str = "") -> Object
             state=mission.state,
             defaults={"mission": mission, "by": by, "reason": (reason or "").strip(), "at": timezone.now()},
         )
+        trail.record(actor=by, action="objection raise", obj=objection, reason=objection.reason)
     return objection
 
 
 def objection_withdraw(*, entry: NonObjectionEntry, by) -> bool:
     mission = _objecting_mission(user=by)
     entry = _entry_open(entry)
-    deleted, _by_model = Objection.objects.filter(entry=entry, state=mission.state).delete()
+    with transaction.atomic():
+        deleted, _by_model = Objection.objects.filter(entry=entry, state=mission.state).delete()
+        if deleted:
+            trail.record(actor=by, action="objection withdraw", obj=entry, object_repr=f"{mission.state} on {entry}")
     return bool(deleted)
 
 
@@ -222,7 +250,7 @@ def non_objection_list_close(*, nolist: NonObjectionList, by=None, now: datetime
     counts = {"approved": 0, "not_approved": 0}
     with transaction.atomic():
         locked = NonObjectionList.objects.select_for_update().get(pk=nolist.pk)
-        if not locked.is_open:
+        if locked.is_closed:
             return counts
         objected = Objection.objects.filter(entry=OuterRef("pk"))
         entries = (
@@ -247,6 +275,7 @@ def non_objection_list_close(*, nolist: NonObjectionList, by=None, now: datetime
         locked.closed_at = now
         locked.closed_by = by
         locked.save(update_fields=["closed_at", "closed_by"])
+        trail.record(actor=by, action="non-objection list close", obj=locked, after=counts, at=now)
     return counts
 
 
@@ -317,6 +346,13 @@ def representation_decide(*, representation: Representation, by, confirm: bool) 
         locked.decided_at = timezone.now()
         locked.decided_by = by
         locked.save(update_fields=["status", "decided_at", "decided_by"])
+        trail.record(
+            actor=by,
+            action="representation decide",
+            obj=locked,
+            before={"status": was},
+            after={"status": locked.status},
+        )
         if locked.status != was:
             _enqueue("notify_representation_decision", locked.pk, locked.status)
     representation.refresh_from_db()

@@ -72,8 +72,7 @@ def registration_detail(request, pk):
         "head": next((m for m in members if m.is_head), None),
         "members": [m for m in members if not m.is_head],
         "events": list(registration.events.all()),
-        "can_submit": registration.status
-        in (DelegationRegistration.Status.DRAFT, DelegationRegistration.Status.RETURNED),
+        "can_submit": registration.can_submit,
         "open_problem": selectors.registration_open_message(registration.session),
     }
     return render(request, "registrations/registration_detail.html", context)

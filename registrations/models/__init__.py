@@ -3,6 +3,7 @@
 from registrations.models.accounts import Profile
 from registrations.models.delegations import (
     EDITABLE_STATUSES,
+    REGISTRATION_TRANSITIONS,
     DelegationMember,
     DelegationRegistration,
     RegistrationEvent,
@@ -25,6 +26,7 @@ __all__ = [
     "DIALOGUE_KIND",
     "EDITABLE_STATUSES",
     "FLOOR_KINDS",
+    "REGISTRATION_TRANSITIONS",
     "ApplicationEvent",
     "DelegationMember",
     "DelegationRegistration",

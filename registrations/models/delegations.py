@@ -28,6 +28,13 @@ class DelegationRegistration(models.Model):
         RETURNED = "returned", pgettext_lazy("registration status", "Returned for changes")
         REJECTED = "rejected", pgettext_lazy("registration status", "Rejected")
 
+        def next_statuses(self) -> frozenset:
+            """The statuses this one may become: the one transition table (REGISTRATION_TRANSITIONS)."""
+            return REGISTRATION_TRANSITIONS[self]
+
+        def can_become(self, status: str) -> bool:
+            return status in REGISTRATION_TRANSITIONS[self]
+
     session = models.ForeignKey(
         "consultations.ThematicSession", on_delete=models.PROTECT, related_name="delegation_registrations"
     )
@@ -75,6 +82,28 @@ class DelegationRegistration(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    # What may happen next, from the transition table: the services enforce it, views, templates and the admin's
+    # buttons ask these.
+    @property
+    def can_submit(self) -> bool:
+        return self.Status(self.status).can_become(self.Status.SUBMITTED)
+
+    @property
+    def can_be_decided(self) -> bool:
+        """The secretariat may approve, return or reject it now."""
+        return self.Status(self.status).can_become(self.Status.APPROVED)
+
+
+_Status = DelegationRegistration.Status
+# The registration's state machine (no state is ever skipped); see registrations/services.py for the picture.
+REGISTRATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    _Status.DRAFT: frozenset({_Status.SUBMITTED}),
+    _Status.SUBMITTED: frozenset({_Status.APPROVED, _Status.RETURNED, _Status.REJECTED}),
+    _Status.RETURNED: frozenset({_Status.SUBMITTED}),
+    _Status.APPROVED: frozenset(),
+    _Status.REJECTED: frozenset(),
+}
 
 
 EDITABLE_STATUSES = frozenset(

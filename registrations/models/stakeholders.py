@@ -100,8 +100,18 @@ class OrganizationEvent(StatusEvent):
         return f"{self.organization}: {self.get_to_status_display()}"
 
 
+class NonObjectionListQuerySet(models.QuerySet):
+    def open(self, now=None):
+        """Lists taking objections: not closed, deadline ahead (the one definition, as `NonObjectionList.is_open`)."""
+        return self.filter(closed_at__isnull=True, deadline__gt=now or timezone.now())
+
+
 class NonObjectionList(models.Model):
-    """Organizations without ECOSOC status that Member States consider on a non-objection basis until the deadline."""
+    """Organizations without ECOSOC status that Member States consider on a non-objection basis until the deadline.
+
+    Open (taking objections) means not closed and before the deadline; a list past its deadline is no longer open
+    but is still to be closed (by the periodic task or the secretariat), which decides its organizations.
+    """
 
     title = models.CharField(max_length=200, help_text="e.g. Stakeholders for the sixth informal thematic session.")
     deadline = models.DateTimeField(help_text="Objections are taken until then; the list then closes by itself.")
@@ -112,6 +122,8 @@ class NonObjectionList(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = NonObjectionListQuerySet.as_manager()
+
     class Meta:
         ordering = ["-deadline", "-id"]
         verbose_name = "non-objection list"
@@ -119,9 +131,18 @@ class NonObjectionList(models.Model):
     def __str__(self):
         return f"{self.title} (until {timezone.localtime(self.deadline):%d %B %Y %H:%M})"
 
+    def is_open_at(self, now) -> bool:
+        return self.closed_at is None and now < self.deadline
+
     @property
     def is_open(self) -> bool:
-        return self.closed_at is None
+        """Taking objections now (see NonObjectionListQuerySet.open)."""
+        return self.is_open_at(timezone.now())
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed: its organizations have been decided."""
+        return self.closed_at is not None
 
 
 class NonObjectionEntry(models.Model):

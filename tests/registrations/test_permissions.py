@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.template import Context, Template
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from registrations import badges, permissions, services
 from registrations.models import Profile
 
@@ -185,3 +186,21 @@ def test_the_secretariat_links_and_unlinks_an_account_on_the_missions_page(
     }
     assert client.post(url, unlink).status_code == 302
     assert not Profile.objects.filter(user=accounts["verified"]).exists()
+    trail = AuditEntry.objects.filter(content_type__model="profile", object_id=str(profile.pk)).order_by("seq")
+    linked = {"mission": str(mission_mex), "organization": None, "is_focal_point": True}
+    assert list(trail.values_list("action", "actor_repr", "before", "after")) == [
+        ("account link", "sec@example.org", None, linked),
+        ("account unlink", "sec@example.org", linked, None),
+    ]
+
+
+def test_the_secretariat_links_an_account_under_profiles_add(client, secretariat_user, accounts, mission_mex):
+    client.force_login(secretariat_user)
+    form = {"user": accounts["verified"].pk, "mission": mission_mex.pk, "is_focal_point": "on"}
+    response = client.post(reverse("admin:registrations_profile_add"), form)
+    assert response.status_code == 302
+    assert Profile.objects.filter(user=accounts["verified"], mission=mission_mex, is_focal_point=True).exists()
+    assert AuditEntry.objects.get().action == "account link"
+    refused = client.post(reverse("admin:registrations_profile_add"), {**form, "user": accounts["unverified"].pk})
+    assert refused.status_code == 200
+    assert not Profile.objects.filter(user=accounts["unverified"]).exists()

@@ -1,0 +1,122 @@
+"""Writing and checking the audit trail.
+
+    from audit.trail import record
+    record(actor=by, action="registration.approve", obj=registration, before={"status": "submitted"},
+           after={"status": "approved"}, reason=reason)
+
+`record` must be called inside the transaction of the change it records (a service's `transaction.atomic()`):
+the entry commits or rolls back with the change. It takes the chain head's row lock (`select_for_update`), so
+appends are serialised and the chain cannot fork under concurrent writers (on SQLite transactions already take
+the database's write lock). `before` and `after` are small JSON-able dicts of the fields that changed;
+`obj=None` with `object_repr` records an action on no single row (an export of personal data).
+
+`verify()` walks the chain and returns the first entry altered or missing; `manage.py audit_verify` prints it.
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import GENESIS, AuditEntry, ChainHead
+
+
+def _plain(value):
+    """The value as JSON will give it back (dates as ISO text, Decimals as text), so the hash survives a reload."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _session_id(obj):
+    for path in ("session_id", "dialogue.session_id", "item.session_id", "speakers_list.item.session_id"):
+        value = obj
+        for name in path.split("."):
+            value = getattr(value, name, None)
+            if value is None:
+                break
+        if value is not None:
+            return value
+    return None
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    object_repr: str = "",
+    session_id: int | None = None,
+    at=None,
+) -> AuditEntry:
+    """Appends one entry: `actor` (a user, or None for the portal itself) did `action` to `obj`."""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    entry = AuditEntry(
+        at=at or timezone.now(),
+        actor_id=actor.pk if authenticated else None,
+        actor_repr=(actor.get_username() if authenticated else "") or "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:300],
+        session_id=session_id if session_id is not None else (_session_id(obj) if obj is not None else None),
+        before=_plain(before),
+        after=_plain(after),
+        reason=reason or "",
+    )
+    with transaction.atomic():
+        head = ChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            ChainHead.objects.get_or_create(pk=1)
+            head = ChainHead.objects.select_for_update().get(pk=1)
+        entry.seq = head.seq + 1
+        entry.previous_hash = head.hash
+        entry.hash = entry.compute_hash()
+        entry.save()
+        ChainHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
+    return entry
+
+
+@dataclass(frozen=True)
+class Verdict:
+    count: int
+    problem: str = ""  # empty: the chain is intact
+    seq: int | None = None  # the first entry altered or missing
+
+    @property
+    def intact(self) -> bool:
+        return not self.problem
+
+    def __str__(self):
+        return self.problem or f"{self.count} entries, chain intact"
+
+
+def verify() -> Verdict:
+    """The first entry altered (its hash no longer matches its content) or missing (a gap in the numbers, or a
+    link to a previous hash that is not the entry before it), or an intact chain."""
+    expected_seq, previous_hash, count = 1, GENESIS, 0
+    entries = AuditEntry.objects.select_related("content_type").order_by("seq")
+    for entry in entries.iterator(chunk_size=2000):
+        if entry.seq != expected_seq:
+            return Verdict(count, f"Entry #{expected_seq} is missing (the next one is #{entry.seq}).", expected_seq)
+        if entry.previous_hash != previous_hash:
+            return Verdict(
+                count,
+                f"Entry #{entry.seq} does not follow the entry before it: #{entry.seq - 1} was changed or replaced.",
+                entry.seq - 1,
+            )
+        if entry.compute_hash() != entry.hash:
+            return Verdict(count, f"Entry #{entry.seq} was altered ({entry.action} {entry.object_repr}).", entry.seq)
+        previous_hash, expected_seq, count = entry.hash, expected_seq + 1, count + 1
+    head = ChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.seq, head.hash) != (count, previous_hash):
+        if head.seq > count:
+            return Verdict(count, f"Entry #{count + 1} is missing (the chain's head is at #{head.seq}).", count + 1)
+        return Verdict(count, f"The chain's head does not match entry #{count}.", count)
+    return Verdict(count)
