@@ -157,7 +157,7 @@ def registration_deadlines(*, now) -> list[desk.Row]:
 
 def non_objection_deadlines(*, now) -> list[desk.Row]:
     lists = (
-        NonObjectionList.objects.filter(closed_at__isnull=True, deadline__gt=now)
+        NonObjectionList.objects.open(now)
         .annotate(organizations=Count("entries"))
         .order_by("deadline")
         .values_list("pk", "title", "deadline", "organizations")
