@@ -106,6 +106,25 @@ def email() -> dict:
     }
 
 
+def trusted_proxy_count() -> int:
+    """TRUSTED_PROXY_COUNT: how many reverse proxies of ours stand before the web server. Each appends the address it
+    was reached from to X-Forwarded-For, so the client is the Nth address from the right; the rest of the header is
+    the client's to forge. 0 (the default): the header is ignored and the client is the connection's address."""
+    value = env.str("TRUSTED_PROXY_COUNT", default="0").strip()
+    if not value.isdigit():
+        raise ConfigError(f"TRUSTED_PROXY_COUNT must be a whole number of proxies (0, 1, 2…), not {value!r}")
+    return int(value)
+
+
+def trusted_client_ip_header() -> str | None:
+    """TRUSTED_CLIENT_IP_HEADER: a header the proxy sets to the client's address (X-Real-IP, CF-Connecting-IP),
+    used instead of X-Forwarded-For. Only for a proxy that overwrites the header a client may send."""
+    value = env.str("TRUSTED_CLIENT_IP_HEADER", default="").strip()
+    if value and not all(part.isalnum() for part in value.split("-")):
+        raise ConfigError(f"TRUSTED_CLIENT_IP_HEADER must be a header name such as X-Real-IP, not {value!r}")
+    return value or None
+
+
 def _redacted(url: str) -> str:
     parts = urlsplit(url)
     if parts.password:

@@ -106,7 +106,12 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_TIMEOUT = 24 * 60 * 60
 ACCOUNT_ADAPTER = "registrations.accounts.AccountAdapter"  # username = e-mail address, as the demo accounts have
-# Rate limits: allauth's defaults, counted in the default cache (Redis, shared by all web processes, with REDIS_URL).
+# Rate limits: allauth's defaults, counted in the default cache (Redis, shared by all web processes, with REDIS_URL):
+# failed logins 10 a minute per client address and 5 per 5 minutes per account. Behind a reverse proxy the client's
+# address comes from the proxy's header, at the configured depth; without it every client would share the proxy's
+# address, and ten failures anywhere would lock everyone out.
+ALLAUTH_TRUSTED_PROXY_COUNT = config.trusted_proxy_count()
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = config.trusted_client_ip_header()
 MFA_ADAPTER = "registrations.accounts.MFAAdapter"  # QR codes drawn with segno
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Compact Portal"

@@ -117,3 +117,41 @@ def test_deploy_check_is_clean_in_production_mode(tmp_path):
     )
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_trusted_proxies_from_the_environment(environment):
+    assert (config.trusted_proxy_count(), config.trusted_client_ip_header()) == (0, None)
+    environment.setenv("TRUSTED_PROXY_COUNT", "2")
+    environment.setenv("TRUSTED_CLIENT_IP_HEADER", "X-Real-IP")
+    assert (config.trusted_proxy_count(), config.trusted_client_ip_header()) == (2, "X-Real-IP")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("TRUSTED_PROXY_COUNT", "one", "TRUSTED_PROXY_COUNT must be a whole number of proxies (0, 1, 2…), not 'one'"),
+        ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT must be a whole number of proxies (0, 1, 2…), not '-1'"),
+        (
+            "TRUSTED_CLIENT_IP_HEADER",
+            "X-Real-IP: 1",
+            "TRUSTED_CLIENT_IP_HEADER must be a header name such as X-Real-IP, not 'X-Real-IP: 1'",
+        ),
+    ],
+)
+def test_a_wrong_proxy_setting_names_its_variable(environment, variable, value, message):
+    environment.setenv(variable, value)
+    reader = config.trusted_proxy_count if variable == "TRUSTED_PROXY_COUNT" else config.trusted_client_ip_header
+    with pytest.raises(config.ConfigError) as error:
+        reader()
+    assert str(error.value) == message
+
+
+def test_the_proxy_settings_reach_allauth(tmp_path):
+    script = (
+        "from allauth import app_settings as a; "
+        "print(a.TRUSTED_PROXY_COUNT, a.TRUSTED_CLIENT_IP_HEADER)"
+    )
+    result = _manage(
+        "shell", "-c", script, TRUSTED_PROXY_COUNT="1", TRUSTED_CLIENT_IP_HEADER="X-Real-IP", VAR_DIR=str(tmp_path)
+    )
+    assert (result.returncode, result.stdout.splitlines()[-1]) == (0, "1 X-Real-IP"), result.stderr

@@ -108,3 +108,55 @@ def test_check_reports_no_issue():
     call_command("check", stdout=out, stderr=err)
     assert out.getvalue().strip() == "System check identified no issues (0 silenced)."
     assert err.getvalue() == ""
+
+
+def _verified(user, password):
+    from allauth.account.models import EmailAddress
+
+    user.set_password(password)
+    user.save()
+    EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    return user
+
+
+def _login(client, email, password, *, forwarded_for):
+    # As the reverse proxy at 10.0.0.1 passes the request on: the client's address last in X-Forwarded-For.
+    return client.post(
+        reverse("account_login"),
+        {"login": email, "password": password},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_one_proxy_failures_from_one_client_do_not_lock_out_the_others(client, focal_mex, empty_cache, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    _verified(focal_mex, "a-long-pass-phrase-2017")
+    for number in range(12):
+        _login(client, f"nobody{number}@example.org", "wrong", forwarded_for="203.0.113.9")
+    locked = _login(client, "nobody@example.org", "wrong", forwarded_for="203.0.113.9")
+    assert "Too many failed login attempts" in locked.content.decode()
+
+    response = _login(client, focal_mex.email, "a-long-pass-phrase-2017", forwarded_for="198.51.100.7")
+    assert response.status_code == 302
+
+
+def test_a_forged_x_forwarded_for_does_not_escape_the_limit(client, db, empty_cache, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    for number in range(12):
+        # The client writes its own first entry; the proxy appends the real address, which is the one counted.
+        _login(client, f"nobody{number}@example.org", "wrong", forwarded_for=f"192.0.2.{number}, 203.0.113.9")
+    locked = _login(client, "nobody@example.org", "wrong", forwarded_for="192.0.2.99, 203.0.113.9")
+    assert "Too many failed login attempts" in locked.content.decode()
+
+
+def test_behind_a_proxy_an_account_is_still_locked_after_5_failures_from_any_addresses(
+    client, focal_mex, empty_cache, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    _verified(focal_mex, "a-long-pass-phrase-2017")
+    for number in range(5):
+        _login(client, focal_mex.email, "wrong", forwarded_for=f"203.0.113.{number}")
+    response = _login(client, focal_mex.email, "a-long-pass-phrase-2017", forwarded_for="198.51.100.7")
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in response.content.decode()
