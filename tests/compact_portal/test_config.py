@@ -147,10 +147,7 @@ def test_a_wrong_proxy_setting_names_its_variable(environment, variable, value, 
 
 
 def test_the_proxy_settings_reach_allauth(tmp_path):
-    script = (
-        "from allauth import app_settings as a; "
-        "print(a.TRUSTED_PROXY_COUNT, a.TRUSTED_CLIENT_IP_HEADER)"
-    )
+    script = "from allauth import app_settings as a; print(a.TRUSTED_PROXY_COUNT, a.TRUSTED_CLIENT_IP_HEADER)"
     result = _manage(
         "shell", "-c", script, TRUSTED_PROXY_COUNT="1", TRUSTED_CLIENT_IP_HEADER="X-Real-IP", VAR_DIR=str(tmp_path)
     )
