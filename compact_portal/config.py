@@ -5,6 +5,7 @@ SQLite, Celery's filesystem transport and e-mail as .eml files, all under var/.
 """
 
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -36,8 +37,42 @@ def secret_key(*, debug: bool) -> str:
     if value:
         return value
     if debug:
-        return "django-insecure-embedded-default-only-for-DEBUG"
+        return installation_secret_key(VAR_DIR / "secret_key")
     raise ConfigError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0")
+
+
+def installation_secret_key(path: Path) -> str:
+    """The embedded default's key: made at random on first run, kept in `path` (mode 0600), read back afterwards.
+
+    A key in the source would be everyone's: badge codes, e-mail confirmation keys and sessions could be forged for
+    any portal left on it. Several processes start at once (web, worker, beat): the key is written to a temporary
+    file and linked into place, so the first one wins and the others read its whole key, never half of it.
+    """
+    try:
+        return _read_secret_key(path)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(50) + "\n")
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass  # another process made it first: its key is the one
+    finally:
+        os.unlink(temporary)
+    return _read_secret_key(path)
+
+
+def _read_secret_key(path: Path) -> str:
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)  # readable by others (copied, restored from a backup): no longer
+    value = path.read_text().strip()
+    if len(value) < 50:
+        raise ConfigError(f"{path} holds no usable secret key: delete it and a new one is made")
+    return value
 
 
 def allowed_hosts(*, debug: bool) -> list[str]:

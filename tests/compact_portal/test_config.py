@@ -81,6 +81,47 @@ def test_production_requires_a_secret_key(environment):
         config.secret_key(debug=False)
 
 
+def test_the_embedded_default_makes_a_random_key_per_installation_and_keeps_it(environment, tmp_path):
+    environment.setattr(config, "VAR_DIR", tmp_path / "first")
+    key = config.secret_key(debug=True)
+    path = tmp_path / "first" / "secret_key"
+    assert path.read_text() == key + "\n"
+    assert (path.stat().st_mode & 0o777, len(key)) == (0o600, 67)
+    assert config.secret_key(debug=True) == key
+
+    environment.setattr(config, "VAR_DIR", tmp_path / "second")
+    assert config.secret_key(debug=True) not in {key, "django-insecure-embedded-default-only-for-DEBUG"}
+    assert sorted(p.name for p in (tmp_path / "second").iterdir()) == ["secret_key"]
+
+
+def test_a_key_file_readable_by_others_is_made_private(environment, tmp_path):
+    path = tmp_path / "secret_key"
+    path.write_text("k" * 60 + "\n")
+    path.chmod(0o644)
+    assert config.installation_secret_key(path) == "k" * 60
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_variable_wins_over_the_installation_key(environment, tmp_path):
+    environment.setattr(config, "VAR_DIR", tmp_path)
+    environment.setenv("DJANGO_SECRET_KEY", "from-the-environment")
+    assert config.secret_key(debug=True) == "from-the-environment"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_processes_starting_together_share_one_key(tmp_path):
+    script = "import sys; from pathlib import Path; from compact_portal import config; "
+    script += "print(config.installation_secret_key(Path(sys.argv[1])))"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(tmp_path / "secret_key")], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    keys = {process.communicate(timeout=60)[0].strip() for process in processes}
+    assert keys == {(tmp_path / "secret_key").read_text().strip()}
+
+
 def _manage(*args, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
