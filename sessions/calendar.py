@@ -29,13 +29,21 @@ def _calendar(name: str) -> icalendar.Calendar:
 
 
 def event_ics(
-    *, uid: str, summary: str, start: datetime, end: datetime, location: str, description: str = "", name: str = ""
+    *,
+    uid: str,
+    summary: str,
+    start: datetime,
+    end: datetime,
+    location: str,
+    description: str = "",
+    name: str = "",
+    now: datetime | None = None,
 ) -> bytes:
     """One timed event (aware start and end, e.g. a speaking slot) as an iCalendar file with its time zone."""
     cal = _calendar(name or summary)
     event = icalendar.Event()
     event.add("uid", f"{uid}@{settings.MESSAGE_ID_DOMAIN}")
-    event.add("dtstamp", datetime.now(tz=UTC))
+    event.add("dtstamp", _stamp(now))
     event.add("summary", summary)
     event.add("dtstart", start)
     event.add("dtend", end)
@@ -47,14 +55,21 @@ def event_ics(
     return cal.to_ical()
 
 
-def session_ics(session: ThematicSession) -> bytes:
+def _stamp(now: datetime | None) -> datetime:
+    # DTSTAMP, required in every VEVENT (RFC 5545, 3.6.1): when this file was made, in UTC, to the second.
+    return (now or datetime.now(tz=UTC)).astimezone(UTC).replace(microsecond=0)
+
+
+def session_ics(session: ThematicSession, *, now: datetime | None = None) -> bytes:
     """The session as an all-day event plus one timed event per agenda item, in the venue's time zone."""
     zone = session.venue.zone
+    stamp = _stamp(now)
     cal = _calendar(f"{session.process.short_name} {session.ordinal_name}")
     host = settings.MESSAGE_ID_DOMAIN
 
     whole = icalendar.Event()
     whole.add("uid", f"session-{session.pk}@{host}")
+    whole.add("dtstamp", stamp)
     whole.add("summary", f"{session.ordinal_name}: {session.local_title}")
     whole.add("dtstart", session.start_date)
     whole.add("dtend", session.end_date + timedelta(days=1))
@@ -64,6 +79,7 @@ def session_ics(session: ThematicSession) -> bytes:
     for item in session.agenda_items.all():
         event = icalendar.Event()
         event.add("uid", f"agenda-item-{item.pk}@{host}")
+        event.add("dtstamp", stamp)
         event.add("summary", item.local_title + (" (" + gettext("tentative") + ")" if item.tentative else ""))
         event.add("dtstart", datetime.combine(item.day, item.start_time, tzinfo=zone))
         event.add("dtend", datetime.combine(item.day, item.end_time, tzinfo=zone))

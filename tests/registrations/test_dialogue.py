@@ -14,6 +14,7 @@ from django.utils import timezone
 from registrations import dialogue as dialogue_services
 from registrations import draw
 from registrations.models import ApplicationEvent, Dialogue, RegionalGroup, SlotApplication, State
+from tests.ics import rfc5545_problems
 
 GENEVA = ZoneInfo("Europe/Zurich")
 
@@ -155,6 +156,7 @@ def test_withdrawal_gives_the_slot_and_its_time_to_the_first_on_the_waiting_list
     assert "confirmed as speaker no. 1, from 09:05 to 09:08" in promoted.body
     ((name, content, mimetype),) = promoted.attachments
     assert (name, mimetype) == (f"{dialogue.session.code}-dialogue-slot-1.ics", "text/calendar")
+    assert rfc5545_problems(content) == []
     event = icalendar.Calendar.from_ical(content).walk("VEVENT")[0]
     assert event.decoded("dtstart") == datetime(2030, 5, 7, 9, 5, tzinfo=GENEVA)
 
@@ -442,6 +444,7 @@ def test_stakeholder_applies_through_the_page_and_sees_order_time_and_calendar(
     assert 'data-testid="slot">no. 1, 09:05–09:08' in page
     ics = client.get(reverse("registrations:application_ics", kwargs={"pk": application.pk}))
     assert ics["Content-Type"] == "text/calendar; charset=utf-8"
+    assert rfc5545_problems(ics.content) == []
     event = icalendar.Calendar.from_ical(ics.content).walk("VEVENT")[0]
     assert (event.decoded("dtstart"), event.decoded("dtend")) == (
         datetime(2030, 5, 7, 9, 5, tzinfo=GENEVA),

@@ -3,6 +3,7 @@ import pytest
 from django.urls import reverse
 
 from sessions.models import ThematicSession
+from tests.ics import rfc5545_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,7 @@ def test_sixth_session_page_shows_venue_dates_timezone_and_agenda(client, demo_s
 def test_calendar_has_the_session_and_each_item_in_venue_time(client, demo_session):
     response = client.get(reverse("sessions:calendar", kwargs={"slug": demo_session.slug}))
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert rfc5545_problems(response.content) == []
     calendar = icalendar.Calendar.from_ical(response.content)
     events = calendar.walk("VEVENT")
     assert len(events) == 1 + demo_session.agenda_items.count()
