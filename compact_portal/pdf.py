@@ -113,3 +113,22 @@ def html_to_pdf(html: str) -> bytes:
 def render_pdf(*, template_name: str, context: dict[str, Any]) -> bytes:
     """Render a template (with only `context`: no request, no context processors) to a tagged PDF."""
     return html_to_pdf(render_to_string(template_name, context))
+
+
+def htmls_to_pdf(htmls: Iterable[str], *, on_rendered=None) -> bytes:
+    """Several HTML documents laid out one by one, written as one tagged PDF (the pages of each, in order).
+
+    For long documents: each part is laid out on its own (layout time grows with a part's length, not the whole's),
+    and `on_rendered(index)` is called after each part so that a worker can report its progress. The language and
+    title are the first part's."""
+    resources = _process_resources()
+    documents = []
+    for index, html in enumerate(htmls):
+        document = HTML(string=html, base_url=resources.base_url, url_fetcher=resources.url_fetcher).render(
+            font_config=resources.font_config, stylesheets=resources.stylesheets, cache=resources.image_cache
+        )
+        documents.append(document)
+        if on_rendered:
+            on_rendered(index)
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT)

@@ -2,16 +2,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from audit import trail
 from audit.admin import AuditTrailMixin
-from registrations import participants, permissions, selectors, services
+from registrations import permissions, selectors, services
 from registrations.admin_accounts import AccountFieldMixin, AccountLinkingAdmin, ProfileAdmin
 from registrations.admin_actions import (
     MoveActions,
@@ -121,7 +120,7 @@ class DelegationRegistrationAdmin(AuditTrailMixin, SecretariatActions, admin.Mod
     search_fields = ["mission__state__name_en", "mission__state__iso3", "members__family_name"]
     list_select_related = ["session", "mission__state__regional_group"]
     date_hierarchy = None
-    actions = ["approve", "return_for_changes", "reject", "participants_csv", "participants_pdf"]
+    actions = ["approve", "return_for_changes", "reject"]
     inlines = [MemberInline, EventInline]
     fields = [
         "session",
@@ -243,35 +242,6 @@ class DelegationRegistrationAdmin(AuditTrailMixin, SecretariatActions, admin.Mod
     def _apply(self, request, registrations, decision, reason):
         verb = {"approve": "Approved", "return": "Returned", "reject": "Rejected"}[decision]
         each(self, request, registrations, services.DECISIONS[decision], verb, reason=reason)
-
-    # Lists of participants.
-    @admin.action(description="List of participants (CSV) of the selected approved registrations")
-    def participants_csv(self, request, queryset):
-        _record_export(request, queryset, "participants export (CSV)")
-        response = HttpResponse(participants.participants_csv(queryset), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="participants.csv"'
-        return response
-
-    @admin.action(description="List of participants (PDF) of the selected approved registrations")
-    def participants_pdf(self, request, queryset):
-        _record_export(request, queryset, "participants export (PDF)")
-        title = participants.participants_title(queryset)
-        response = HttpResponse(participants.participants_pdf(queryset, title=title), content_type="application/pdf")
-        response["Content-Disposition"] = 'attachment; filename="participants.pdf"'
-        return response
-
-
-def _record_export(request, queryset, action: str) -> None:
-    """Exports of personal data are on the audit trail: who took which registrations' lists."""
-    ids = sorted(queryset.values_list("pk", flat=True))
-    sessions = set(queryset.values_list("session_id", flat=True))
-    trail.record(
-        actor=request.user,
-        action=action,
-        object_repr=f"{len(ids)} registration(s)",
-        after={"registrations": ids},
-        session_id=sessions.pop() if len(sessions) == 1 else None,
-    )
 
 
 # --- Speakers lists -----------------------------------------------------------------------------------------------
@@ -439,5 +409,6 @@ class InscriptionAdmin(AuditTrailMixin, MoveActions, admin.ModelAdmin):
 
 
 # Stakeholders: organizations, accreditation, non-objection lists, representatives, the informal dialogue;
-# focal-point requests (admin_missions).
-from registrations import admin_missions, admin_stakeholders  # noqa: E402, F401
+# focal-point requests (admin_missions); lists of participants per session and the documents made from them in the
+# background (admin_participants).
+from registrations import admin_missions, admin_participants, admin_stakeholders  # noqa: E402, F401

@@ -16,6 +16,9 @@ class RegistrationsConfig(AppConfig):
         from registrations import desk
 
         desk.register()  # its sections of the admin's desk
+        from registrations import documents  # registers its task
+
+        session_participation.register(documents.published_list_ways_in)
         roles.grant_after_migrate(
             self,
             {

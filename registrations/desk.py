@@ -268,6 +268,32 @@ def due(*, now, user) -> list[desk.Row]:
     return draws_due(now=now) + speakers_to_publish(now=now) + lists_past_deadline(now=now)
 
 
+# --- Sessions -------------------------------------------------------------------------------------------------------
+
+
+def sessions(**_) -> list[desk.Row]:
+    """Each session not closed: its approved delegations, a link to its list of participants and documents."""
+    rows = (
+        ThematicSession.objects.exclude(status=ThematicSession.Status.CLOSED)
+        .annotate(approved=Count("delegation_registrations", filter=Q(delegation_registrations__status="approved")))
+        .order_by("start_date", "number")
+        .values_list("pk", "number", "title", "approved")
+    )
+    return [
+        desk.Row(
+            label="List of participants",
+            count=approved,
+            note="approved delegations; the list (PDF, CSV), confirmation letters, publication",
+            session=session_label(number, title),
+            url=reverse("admin:registrations_generateddocument_participants", args=[pk]),
+            links=[
+                ("Registrations", admin_list("registrations_delegationregistration_changelist", session__id__exact=pk))
+            ],
+        )
+        for pk, number, title, approved in rows
+    ]
+
+
 def register() -> None:
     desk.register_title(title="Secretariat desk", audience=is_secretariat, order=10)
     desk.register(
@@ -293,4 +319,12 @@ def register() -> None:
         audience=is_secretariat,
         rows=due,
         empty="Nothing is due.",
+    )
+    desk.register(
+        key=desk.SESSIONS,
+        title="Sessions",
+        order=40,
+        audience=is_secretariat,
+        rows=sessions,
+        empty="No open session.",
     )

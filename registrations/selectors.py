@@ -25,7 +25,6 @@ from registrations.models import (
     Representation,
     SlotApplication,
     SpeakersList,
-    State,
 )
 from sessions.models import ThematicSession
 
@@ -130,25 +129,6 @@ def member_with_registration(*, pk: int) -> DelegationMember | None:
         DelegationMember.objects.select_related("registration__session__venue", "registration__mission__state")
         .filter(pk=pk)
         .first()
-    )
-
-
-# --- Participants -------------------------------------------------------------------------------------------------
-
-MEMBERSHIP_ORDER = {State.Membership.MEMBER: 0, State.Membership.OBSERVER: 1}
-
-
-def participants(registrations: QuerySet[DelegationRegistration]) -> list[DelegationRegistration]:
-    """Approved registrations, each with its members (head of delegation first), in the order of a list of
-    participants: Member States in English alphabetical order, then Observer States, then organizations."""
-    approved = (
-        _registrations()
-        .filter(pk__in=registrations.values("pk"), status=DelegationRegistration.Status.APPROVED)
-        .prefetch_related(Prefetch("members", queryset=DelegationMember.objects.order_by("-is_head", "order", "id")))
-    )
-    return sorted(
-        approved,
-        key=lambda r: (MEMBERSHIP_ORDER.get(r.mission.state.membership, 2), r.mission.state.name_en.casefold()),
     )
 
 

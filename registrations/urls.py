@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations import mission_views, stakeholder_views, views
+from registrations import mission_views, participants_views, stakeholder_views, views
 
 app_name = "registrations"
 
@@ -27,6 +27,11 @@ urlpatterns = [
     path("delegation/speakers/<int:list_pk>/inscribe/", views.inscription_create, name="inscribe"),
     path("delegation/inscriptions/<int:pk>/withdraw/", views.inscription_withdraw, name="withdraw"),
     path("sessions/<slug:slug>/speakers/", views.session_speakers, name="session_speakers"),
+    path(
+        "sessions/<slug:slug>/participants.pdf",
+        participants_views.published_participants_list,
+        name="participants_list",
+    ),
     path("badges/check/", views.badge_check, name="badge_check"),
     # Stakeholders
     path("stakeholders/", stakeholder_views.stakeholder_home, name="stakeholder_home"),

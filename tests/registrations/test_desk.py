@@ -144,6 +144,7 @@ def test_index_is_the_secretariat_desk_with_every_model_beside_it(client, secret
         "Awaiting a decision",
         "Closing soon",
         "Due",
+        "Sessions",
         "Missions' answers",
     ]
     page = response.content.decode()

@@ -1,0 +1,193 @@
+"""Long documents made in the background: the secretariat asks, a worker makes the file while the admin's page
+polls its progress, the secretariat downloads it when it is ready, and may publish a list of participants on the
+session's page. Never made in a web request.
+
+    document_request(session=, kind=, by=)   writes the row (queued) and enqueues the task after the commit
+    document_generate(document_id=)          the task's work: claims the row, makes the file, records progress
+    document_publish(document=, by=)         a ready list of participants (PDF) shown on the session's page
+"""
+
+import io
+import zipfile
+
+from celery import shared_task
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+
+from audit import trail
+from compact_portal.permissions import require_secretariat
+from registrations import letters, participants
+from registrations.models import DelegationMember, DelegationRegistration, GeneratedDocument
+from sessions.models import ThematicSession
+
+Kind = GeneratedDocument.Kind
+Status = GeneratedDocument.Status
+
+
+def document_request(*, session: ThematicSession, kind: str, by) -> GeneratedDocument:
+    require_secretariat(by, "Only the secretariat makes lists of participants and letters.")
+    with transaction.atomic():
+        document = GeneratedDocument.objects.create(session=session, kind=Kind(kind), created_by=by)
+        generate_document.delay_on_commit(document.pk)
+    return document
+
+
+def _claim(document_id: int) -> bool:
+    """queued → running, atomically: a task delivered twice makes the document once."""
+    now = timezone.now()
+    return bool(
+        GeneratedDocument.objects.filter(pk=document_id, status=Status.QUEUED).update(
+            status=Status.RUNNING, started_at=now
+        )
+    )
+
+
+class _Progress:
+    """Writes the progress to the row at most once per percent (a 10,000-name list makes at most 100 updates)."""
+
+    def __init__(self, document: GeneratedDocument, total: int):
+        self.document, self.total, self.last = document, max(total, 1), -1
+        GeneratedDocument.objects.filter(pk=document.pk).update(total_steps=self.total, done_steps=0)
+
+    def __call__(self, done: int, stage: str = "") -> None:
+        percent = 100 * done // self.total
+        if percent != self.last or stage:
+            self.last = percent
+            update = {"done_steps": min(done, self.total)}
+            if stage:
+                update["stage"] = stage
+            GeneratedDocument.objects.filter(pk=self.document.pk).update(**update)
+
+
+def document_generate(*, document_id: int) -> bool:
+    if not _claim(document_id):
+        return False
+    document = GeneratedDocument.objects.select_related("session__venue", "session__process").get(pk=document_id)
+    session = document.session
+    try:
+        if document.kind == Kind.LETTERS_ZIP:
+            content, names, name = _letters_zip(document)
+        else:
+            names = participants.count_names(session)
+            progress = _Progress(document, names)
+            if document.kind == Kind.PARTICIPANTS_PDF:
+                progress(0, stage=f"Laying out {names} names")
+                content = participants.participants_pdf(session, progress=progress)
+                name = participants.filename(session, "pdf")
+            else:
+                progress(0, stage=f"Writing {names} names")
+                content = participants.participants_csv(session, progress=progress)
+                name = participants.filename(session, "csv")
+    except Exception as error:  # recorded for the secretariat to see; the worker stays up
+        GeneratedDocument.objects.filter(pk=document_id).update(
+            status=Status.FAILED, error=f"{type(error).__name__}: {error}", finished_at=timezone.now()
+        )
+        raise
+    document.refresh_from_db()
+    document.file.save(name, ContentFile(content), save=False)
+    document.filename = name
+    document.names = names
+    document.status = Status.DONE
+    document.done_steps = document.total_steps
+    document.stage = ""
+    document.finished_at = timezone.now()
+    document.save()
+    return True
+
+
+def _approved_registrations(session: ThematicSession):
+    return (
+        DelegationRegistration.objects.filter(session=session, status=DelegationRegistration.Status.APPROVED)
+        .select_related("mission__state", "session__venue", "session__process")
+        .order_by("mission__state__name_en")
+    )
+
+
+def _letters_zip(document: GeneratedDocument) -> tuple[bytes, int, str]:
+    """One PDF per approved delegation (a letter per member, in the delegation's language), in one zip."""
+    session = document.session
+    names = DelegationMember.objects.filter(
+        registration__session=session, registration__status=DelegationRegistration.Status.APPROVED
+    ).count()
+    progress = _Progress(document, names)
+    progress(0, stage=f"Writing {names} letters")
+    buffer = io.BytesIO()
+    done = 0
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+        for registration in _approved_registrations(session):
+            members = list(registration.members.all())
+            with translation.override(registration.language):
+                pdf = letters.confirmation_letters_pdf(registration=registration, members=members)
+            archive.writestr(letters.letters_filename(registration=registration), pdf)
+            done += len(members)
+            progress(done)
+    return buffer.getvalue(), names, f"{session.code}-confirmation-letters.zip"
+
+
+def document_publish(*, document: GeneratedDocument, by, published: bool = True) -> GeneratedDocument:
+    """Shows a ready list of participants (PDF) on the session's page, in place of any published before; or
+    withdraws it."""
+    require_secretariat(by, "Only the secretariat publishes the list of participants.")
+    with transaction.atomic():
+        locked = GeneratedDocument.objects.select_for_update().get(pk=document.pk)
+        if published and (locked.kind != Kind.PARTICIPANTS_PDF or locked.status != Status.DONE):
+            raise ValidationError("Only a ready list of participants (PDF) can be published.")
+        if published:
+            GeneratedDocument.objects.filter(session=locked.session, published_at__isnull=False).exclude(
+                pk=locked.pk
+            ).update(published_at=None, published_by=None)
+            locked.published_at, locked.published_by = timezone.now(), by
+        else:
+            locked.published_at, locked.published_by = None, None
+        locked.save(update_fields=["published_at", "published_by"])
+        trail.record(
+            actor=by,
+            action="participants list published" if published else "participants list withdrawn",
+            obj=locked,
+            object_repr=f"{locked.filename} ({locked.names} names)",
+            after={"published_at": locked.published_at},
+            session_id=locked.session_id,
+        )
+    return locked
+
+
+def published_participants(session_ids) -> dict[int, GeneratedDocument]:
+    """{session id: its published list of participants}; one query."""
+    documents = GeneratedDocument.objects.filter(session_id__in=list(session_ids), published_at__isnull=False)
+    return {document.session_id: document for document in documents}
+
+
+@shared_task(name="registrations.generate_document", acks_late=True)
+def generate_document(document_id: int) -> bool:
+    return document_generate(document_id=document_id)
+
+
+def published_list_ways_in(sessions, *, now) -> dict:
+    """The provider registered with sessions.participation: a session whose list of participants is published shows
+    it on its public page. One query for all the sessions."""
+    from django.urls import reverse
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    from sessions.participation import WayIn
+
+    published = published_participants(session.pk for session in sessions)
+    result = {}
+    for session in sessions:
+        document = published.get(session.pk)
+        if document is None:
+            continue
+        result[session.pk] = [
+            WayIn(
+                audience=_("List of participants"),
+                state="published",
+                status=_("Published on %(date)s") % {"date": date_format(timezone.localtime(document.published_at))},
+                how=_("The provisional list of participants, as the secretariat published it."),
+                action=_("Download the list of participants (PDF)"),
+                url=reverse("registrations:participants_list", kwargs={"slug": session.slug}),
+                key="participants",
+            )
+        ]
+    return result
