@@ -33,12 +33,19 @@ def test_csv_bytes_is_utf8_with_a_byte_order_mark_and_escapes_every_row():
     assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == [["name", "note"], ["Gómez", "'=cmd"]]
 
 
+# Files that write CSV for the portal to read back, not for a spreadsheet: escaping would change the names they carry.
+NOT_EXPORTS = {
+    "compact_portal/csv_export.py",  # the helper itself
+    "invitations/demo_scale.py",  # the demo's list of recipients, uploaded again as a CSV audience
+}
+
+
 def test_no_module_of_the_portal_writes_csv_but_the_helper():
     writers = re.compile(r"csv\.(writer|DictWriter)\(")
     offenders = [
         str(path.relative_to(ROOT))
         for app in APPS
         for path in (ROOT / app).rglob("*.py")
-        if writers.search(path.read_text()) and path != ROOT / "compact_portal" / "csv_export.py"
+        if writers.search(path.read_text()) and str(path.relative_to(ROOT)) not in NOT_EXPORTS
     ]
     assert offenders == []
