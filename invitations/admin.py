@@ -10,12 +10,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
@@ -246,6 +247,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+DELIVERIES_PER_PAGE = 100  # rows of a dispatch's table per page: a 20,000-address dispatch stays light to poll
+
+
 def progress_summary(*, sent: int, failed: int, pending: int) -> str:
     return f"{sent} sent · {failed} failed · {pending} pending"
 
@@ -278,6 +282,7 @@ class DispatchAdmin(ReadOnlyAdmin):
         view = self.admin_site.admin_view
         return [
             path("<path:object_id>/progress.json", view(self.progress_json_view), name="invitations_dispatch_progress"),
+            path("<path:object_id>/live/", view(self.live_view), name="invitations_dispatch_live"),
             path("<path:object_id>/resend/", view(self.resend_view), name="invitations_dispatch_resend"),
             path("<path:object_id>/deliveries.csv", view(self.export_view), name="invitations_dispatch_export"),
             *super().get_urls(),
@@ -294,6 +299,20 @@ class DispatchAdmin(ReadOnlyAdmin):
     # The change page is the progress page: nothing of a dispatch is edited by hand.
     def change_view(self, request, object_id, form_url="", extra_context=None):
         dispatch = self._dispatch(request, object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": dispatch,
+            "title": f"Dispatch of {dispatch.letter} to {dispatch.get_audience_display().lower()}",
+            "subject": subject_for_display(dispatch.letter),
+            "without_email": dispatch.without_email.splitlines(),
+            "has_view_permission": True,
+            **self._live_context(request, dispatch),
+        }
+        return TemplateResponse(request, "admin/invitations/dispatch/progress.html", context)
+
+    def _live_context(self, request, dispatch) -> dict:
+        """What changes while the dispatch sends: the bar, the tabs' counts, the page of the table."""
         status = request.GET.get("status")
         status = status if status in Delivery.Status.values else None
         deliveries = dispatch.deliveries.order_by("recipient_name", "email")
@@ -301,12 +320,8 @@ class DispatchAdmin(ReadOnlyAdmin):
             deliveries = deliveries.filter(status=status)
         counts = selectors.delivery_status_counts(dispatch=dispatch)
         progress = dispatch_progress(dispatch)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": dispatch,
-            "title": f"Dispatch of {dispatch.letter} to {dispatch.get_audience_display().lower()}",
-            "subject": subject_for_display(dispatch.letter),
+        page_url = reverse("admin:invitations_dispatch_change", args=[dispatch.pk])
+        return {
             "dispatch": dispatch,
             "progress": progress,
             "summary": progress_summary(sent=progress["sent"], failed=progress["failed"], pending=progress["pending"]),
@@ -314,11 +329,15 @@ class DispatchAdmin(ReadOnlyAdmin):
             "status_filters": [(value, label, counts[value]) for value, label in Delivery.Status.choices],
             "status": status,
             "status_label": Delivery.Status(status).label if status else None,
-            "deliveries": deliveries,
-            "without_email": dispatch.without_email.splitlines(),
-            "has_view_permission": True,
+            "page": Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page")),
+            "page_url": f"{page_url}?status={status}" if status else page_url,
         }
-        return TemplateResponse(request, "admin/invitations/dispatch/progress.html", context)
+
+    def live_view(self, request, object_id):
+        """The page's live part alone (bar, tabs, table), for the page to swap in while the dispatch sends."""
+        dispatch = self._dispatch(request, object_id)
+        context = {"opts": self.opts, **self._live_context(request, dispatch)}
+        return TemplateResponse(request, "admin/invitations/dispatch/_live.html", context)
 
     def progress_json_view(self, request, object_id):
         return JsonResponse(dispatch_progress(self._dispatch(request, object_id)))

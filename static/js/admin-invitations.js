@@ -26,60 +26,43 @@
     });
   });
 
-  // A form that must be sent once (the send and resend buttons): the button is disabled as the form goes.
-  document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (form.dataset.submitted) {
-        event.preventDefault();
-        return;
-      }
-      form.dataset.submitted = "true";
-      form.querySelectorAll("input[type=submit], button[type=submit]").forEach(function (button) {
-        // Disabled after this event: a disabled button would not submit, and the form carries its own fields.
-        window.setTimeout(function () {
-          button.disabled = true;
-          if (button.dataset.busyLabel) button.value = button.dataset.busyLabel;
-        }, 0);
-      });
+  // A form that must be sent once (the send and resend buttons): the button is disabled as the form goes. Listened to
+  // on the document, so forms swapped in by the live dispatch page are covered too.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (!form.matches || !form.matches("form[data-submit-once]")) return;
+    if (form.dataset.submitted) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitted = "true";
+    form.querySelectorAll("input[type=submit], button[type=submit]").forEach(function (button) {
+      // Disabled after this event: a disabled button would not submit, and the form carries its own fields.
+      window.setTimeout(function () {
+        button.disabled = true;
+        if (button.dataset.busyLabel) button.value = button.dataset.busyLabel;
+      }, 0);
     });
   });
 
-  // A dispatch's progress: polls the JSON every 2 seconds until every delivery has ended, then reloads the page
-  // once so the table of deliveries shows the final statuses.
-  const section = document.querySelector("[data-progress-url]");
-  if (!section || section.dataset.done === "true") return;
-  const bar = section.querySelector("[role=progressbar]");
-  const set = function (selector, value) {
-    const element = section.querySelector(selector);
-    if (element) element.textContent = value;
+  // A dispatch's page, live as a whole: every 2 seconds until every delivery has ended, the bar, the tabs with their
+  // counts and the table are fetched as one HTML fragment (the same template the page includes) and swapped in.
+  const live = document.getElementById("dispatch-live");
+  if (!live) return;
+  const isDone = function () {
+    const part = live.querySelector(".invitations-live");
+    return !part || part.dataset.done === "true";
   };
-  const update = function (p) {
-    const pending = Math.max(0, 100 - p.percent_sent - p.percent_failed);
-    section.querySelector("[data-part=sent]").style.width = p.percent_sent + "%";
-    section.querySelector("[data-part=failed]").style.width = p.percent_failed + "%";
-    section.querySelector("[data-part=pending]").style.width = pending + "%";
-    ["sent", "failed", "pending", "total"].forEach(function (key) { set("[data-count=" + key + "]", p[key]); });
-    set("[data-state]", p.done ? "done" : "sending…");
-    bar.setAttribute("aria-valuemax", p.total);
-    bar.setAttribute("aria-valuenow", p.sent + p.failed);
-    bar.setAttribute(
-      "aria-valuetext",
-      p.sent + " sent · " + p.failed + " failed · " + p.pending + " pending of " + p.total
-    );
-  };
+  if (isDone()) return;
   const poll = function () {
-    fetch(section.dataset.progressUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    fetch(live.dataset.liveUrl, { headers: { Accept: "text/html" }, credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
-        return response.json();
+        return response.text();
       })
-      .then(function (progress) {
-        update(progress);
-        if (progress.done) {
-          window.location.reload();
-        } else {
-          window.setTimeout(poll, 2000);
-        }
+      .then(function (html) {
+        live.innerHTML = html;
+        if (!isDone()) window.setTimeout(poll, 2000);
       })
       .catch(function () { window.setTimeout(poll, 10000); });
   };

@@ -346,7 +346,7 @@ def test_progress_page_shows_an_accessible_bar_and_filters_by_status(client, sec
     assert '<meta http-equiv="refresh" content="5">' in page  # without JavaScript, until done
     assert _url("dispatch_resend", dispatch.pk) not in page  # the secretariat does not send
     failed = client.get(_url("dispatch_change", dispatch.pk), {"status": "failed"})
-    assert [d.recipient_name for d in failed.context["deliveries"]] == ["Recipient 003"]
+    assert [d.recipient_name for d in failed.context["page"]] == ["Recipient 003"]
 
 
 def test_dispatch_list_summarises_progress(client, secretariat_user, letter):
