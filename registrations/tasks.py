@@ -4,7 +4,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from registrations import dialogue, services, stakeholders
+from registrations import services
+from registrations.services import dialogue, stakeholders
 
 RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30, "retry_backoff_max": 3600, "max_retries": 8}
 

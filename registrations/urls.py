@@ -1,6 +1,9 @@
 from django.urls import path
 
-from registrations import mission_views, participants_views, stakeholder_views, views
+from registrations.views import delegations as views
+from registrations.views import missions as mission_views
+from registrations.views import participants as participants_views
+from registrations.views import stakeholders as stakeholder_views
 
 app_name = "registrations"
 

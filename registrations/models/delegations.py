@@ -96,7 +96,7 @@ class DelegationRegistration(models.Model):
 
 
 _Status = DelegationRegistration.Status
-# The registration's state machine (no state is ever skipped); see registrations/services.py for the picture.
+# The registration's state machine (no state is ever skipped); the picture is in registrations/services/delegations.py.
 REGISTRATION_TRANSITIONS: dict[str, frozenset[str]] = {
     _Status.DRAFT: frozenset({_Status.SUBMITTED}),
     _Status.SUBMITTED: frozenset({_Status.APPROVED, _Status.RETURNED, _Status.REJECTED}),

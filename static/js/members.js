@@ -1,5 +1,5 @@
 // "Add another member" in the page: a blank member from the <template>, numbered after the others, focused.
-// Without JavaScript the same button sends the form back with one more blank member (registrations/views.py).
+// Without JavaScript the same button sends the form back with one more blank member (registrations/views/delegations.py).
 document.addEventListener("DOMContentLoaded", () => {
   const button = document.getElementById("add-member");
   const template = document.getElementById("member-template");

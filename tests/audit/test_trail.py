@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from audit import trail
 from audit.models import AppendOnly, AuditEntry
-from registrations import dialogue as dialogue_services
 from registrations import services
 from registrations.models import DelegationRegistration, Dialogue, PermanentMission
+from registrations.services import dialogue as dialogue_services
 from tests.registrations.conftest import pdf_bytes, upload
 
 

@@ -256,7 +256,7 @@ def make_dialogue(make_session):
 @pytest.fixture
 def apply_for():
     """Applies for `organization` through the service, as its focal point."""
-    from registrations import dialogue as dialogue_services
+    from registrations.services import dialogue as dialogue_services
 
     def apply(dialogue, organization, **overrides):
         values = {

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations import stakeholders
 from registrations.models import NonObjectionList, Organization, SlotApplication
+from registrations.services import stakeholders
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from compact_portal import desk
 from registrations import desk as secretariat_desk
-from registrations import stakeholders
 from registrations.models import DelegationRegistration, PermanentMission, State
+from registrations.services import stakeholders
 
 
 @pytest.fixture

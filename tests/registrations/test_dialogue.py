@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations import dialogue as dialogue_services
 from registrations import draw
 from registrations.models import ApplicationEvent, Dialogue, RegionalGroup, SlotApplication, State
+from registrations.services import dialogue as dialogue_services
 from tests.ics import rfc5545_problems
 
 GENEVA = ZoneInfo("Europe/Zurich")

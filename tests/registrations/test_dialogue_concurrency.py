@@ -17,8 +17,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from registrations import dialogue as dialogue_services
 from registrations.models import Organization, SlotApplication
+from registrations.services import dialogue as dialogue_services
 
 APPLICANTS = 200
 WORKERS = 40

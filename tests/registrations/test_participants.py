@@ -8,7 +8,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from registrations import participants, services, stakeholders
+from registrations import participants, services
+from registrations.services import stakeholders
 
 
 @pytest.fixture

@@ -26,8 +26,8 @@ def test_stakeholder_applies_for_a_slot_and_downloads_it(
     secretariat_user,
     tmp_path,
 ):
-    from registrations import dialogue as dialogue_services
     from registrations.models import SlotApplication
+    from registrations.services import dialogue as dialogue_services
 
     dialogue = make_dialogue()
     organization = make_organization(name="Red Mesoamericana de Migrantes")

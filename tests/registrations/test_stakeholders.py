@@ -10,8 +10,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations import selectors, stakeholders, tasks
+from registrations import selectors, tasks
 from registrations.models import NonObjectionEntry, Objection, Organization, Profile, Representation
+from registrations.services import stakeholders
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ page's language."""
 from django.urls import reverse
 from django.utils import translation
 
-from registrations import dialogue as dialogue_services
-from registrations import stakeholders
 from registrations.models import Organization
+from registrations.services import dialogue as dialogue_services
+from registrations.services import stakeholders
 from tests.registrations.conftest import upload
 
 

@@ -55,9 +55,9 @@ def test_no_table_cell_splits_a_word_on_a_phone_or_a_desktop(
     secretariat_user,
     django_user_model,
 ):
-    from registrations import dialogue as dialogue_services
     from registrations import services
     from registrations.models import Dialogue, PermanentMission, SpeakersList
+    from registrations.services import dialogue as dialogue_services
     from sessions.models import ThematicSession
 
     delegate = django_user_model.objects.get(email="delegate.mex@example.org")

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registrations import dialogue as dialogue_services
-from registrations import draw, notifications, permissions, selectors, stakeholders
+from registrations import draw, notifications, permissions, selectors
 from registrations.forms import ObjectionForm, OrganizationForm, RepresentationForm, SlotApplicationForm
 from registrations.models import Profile, Representation, SlotApplication
+from registrations.services import dialogue as dialogue_services
+from registrations.services import stakeholders
 from sessions.calendar import timezone_label
 from sessions.participation import ways_in
 

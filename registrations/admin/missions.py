@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from registrations import missions, permissions
-from registrations.admin_actions import action_page, each, ids_from, redirect_with_ids
+from registrations.admin.actions import action_page, each, ids_from, redirect_with_ids
 from registrations.models import FocalPointRequest
 
 

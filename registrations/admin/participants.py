@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from audit import trail
 from compact_portal.permissions import is_secretariat
 from registrations import documents, participants
-from registrations.admin_actions import action_page
+from registrations.admin.actions import action_page
 from registrations.models import DelegationMember, DelegationRegistration, GeneratedDocument, Representation
 from sessions.models import ThematicSession
 

@@ -80,6 +80,7 @@ class AccountLinkingAdmin:
         formset.save_m2m()
 
 
+@admin.register(Profile)
 class ProfileAdmin(AuditTrailMixin, AccountFieldMixin, admin.ModelAdmin):
     list_display = ["user", "mission", "organization", "is_focal_point"]
     list_filter = ["is_focal_point", "mission__duty_station", "mission__state__regional_group"]

@@ -1,0 +1,187 @@
+"""Delegation registrations: decisions single and bulk with reasons, counts per status, lists of participants."""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from audit.admin import AuditTrailMixin
+from registrations import selectors, services
+from registrations.admin.actions import (
+    ReadOnlyInline,
+    SecretariatActions,
+    action_page,
+    each,
+    ids_from,
+    redirect_with_ids,
+)
+from registrations.models import (
+    DelegationMember,
+    DelegationRegistration,
+    RegistrationEvent,
+)
+
+
+class MemberInline(ReadOnlyInline):
+    model = DelegationMember
+    fields = ["is_head", "honorific", "given_name", "family_name", "function", "email", "attendance"]
+    readonly_fields = fields
+
+
+class EventInline(ReadOnlyInline):
+    model = RegistrationEvent
+    fields = ["at", "from_status", "to_status", "reason", "by", "notified_at"]
+    readonly_fields = fields
+    verbose_name_plural = "history"
+
+
+DECISION_LABELS = {"approve": "Approve", "return": "Return for changes", "reject": "Reject"}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=list(DECISION_LABELS.items()), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        required=False,
+        help_text="Sent to the focal points. Required to return or reject.",
+    )
+    ids = forms.CharField(widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") in ("return", "reject") and not data.get("reason", "").strip():
+            self.add_error("reason", "Give the reason: the focal point reads it.")
+        return data
+
+
+@admin.register(DelegationRegistration)
+class DelegationRegistrationAdmin(AuditTrailMixin, SecretariatActions, admin.ModelAdmin):
+    list_display = ["state", "session_code", "regional_group", "status", "members_count", "submitted_at", "decided_at"]
+    list_filter = ["session", "status", "mission__state__regional_group", "mission__state__membership"]
+    search_fields = ["mission__state__name_en", "mission__state__iso3", "members__family_name"]
+    list_select_related = ["session", "mission__state__regional_group"]
+    date_hierarchy = None
+    actions = ["approve", "return_for_changes", "reject"]
+    inlines = [MemberInline, EventInline]
+    fields = [
+        "session",
+        "mission",
+        "status",
+        "note_verbale_link",
+        "decision_reason",
+        "created_by",
+        "created_at",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "letters_link",
+    ]
+    readonly_fields = fields
+    change_list_template = "admin/registrations/delegationregistration/change_list.html"
+    change_form_template = "admin/registrations/delegationregistration/change_form.html"
+    service_arg = "registration"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_total=Count("members", distinct=True))
+
+    def has_add_permission(self, request):
+        return False  # focal points register; the secretariat processes
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the history stays
+
+    @admin.display(description="State", ordering="mission__state__name_en")
+    def state(self, obj):
+        return obj.mission.state.name_en
+
+    @admin.display(description="Session", ordering="session__number")
+    def session_code(self, obj):
+        return obj.session.code
+
+    @admin.display(description="Regional group", ordering="mission__state__regional_group__name")
+    def regional_group(self, obj):
+        group = obj.mission.state.regional_group
+        return group.short_name or group.name if group else "—"
+
+    @admin.display(description="Members", ordering="member_total")
+    def members_count(self, obj):
+        return obj.member_total
+
+    @admin.display(description="Note verbale")
+    def note_verbale_link(self, obj):
+        if not obj.note_verbale:
+            return "—"
+        url = reverse("registrations:note_verbale", kwargs={"pk": obj.pk})
+        return format_html('<a href="{}">{}</a>', url, obj.note_verbale_name or "note verbale (PDF)")
+
+    @admin.display(description="Confirmation letters")
+    def letters_link(self, obj):
+        if obj.status != DelegationRegistration.Status.APPROVED:
+            return "After approval"
+        url = reverse("registrations:letters", kwargs={"pk": obj.pk})
+        return format_html('<a href="{}">Confirmation letters (PDF)</a>', url)
+
+    # Counts per status, over the filtered list.
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context=extra_context)
+        context = getattr(response, "context_data", None)
+        if context and "cl" in context:
+            context["status_counts"] = selectors.status_counts(context["cl"].queryset)
+        return response
+
+    # Decisions, single and bulk, each with a reason, through one page.
+    def get_urls(self):
+        custom = [
+            path(
+                "decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="registrations_delegationregistration_decide",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def _decide_redirect(self, queryset, decision):
+        return redirect_with_ids("admin:registrations_delegationregistration_decide", queryset, decision=decision)
+
+    @admin.action(description="Approve selected registrations…", permissions=["secretariat"])
+    def approve(self, request, queryset):
+        return self._decide_redirect(queryset, "approve")
+
+    @admin.action(description="Return selected registrations for changes…", permissions=["secretariat"])
+    def return_for_changes(self, request, queryset):
+        return self._decide_redirect(queryset, "return")
+
+    @admin.action(description="Reject selected registrations…", permissions=["secretariat"])
+    def reject(self, request, queryset):
+        return self._decide_redirect(queryset, "reject")
+
+    def decide_view(self, request):
+        self.require_secretariat(request)
+        source = request.POST if request.method == "POST" else request.GET
+        ids = ids_from(source)
+        registrations = list(
+            DelegationRegistration.objects.filter(pk__in=ids)
+            .select_related("session", "mission__state")
+            .order_by("mission__state__name_en")
+        )
+        if request.method == "POST":
+            form = DecisionForm(request.POST)
+            if form.is_valid():
+                self._apply(request, registrations, form.cleaned_data["decision"], form.cleaned_data["reason"])
+                return redirect("admin:registrations_delegationregistration_changelist")
+        else:
+            form = DecisionForm(initial={"decision": source.get("decision"), "ids": ",".join(map(str, ids))})
+        return action_page(
+            self,
+            request,
+            "admin/registrations/delegationregistration/decide.html",
+            title="Decide on registrations",
+            form=form,
+            registrations=registrations,
+        )
+
+    def _apply(self, request, registrations, decision, reason):
+        verb = {"approve": "Approved", "return": "Returned", "reject": "Rejected"}[decision]
+        each(self, request, registrations, services.DECISIONS[decision], verb, reason=reason)

@@ -1,0 +1,1 @@
+"""Pages of registrations, one module per subject: delegations (and speakers), stakeholders, missions, participants."""
