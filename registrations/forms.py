@@ -38,6 +38,39 @@ class MarksRequired:
                 field.widget.attrs.pop("aria-required", None)
 
 
+class ContentSelect(forms.Select):
+    """A choice of content (agenda items): options whose label is shown in English, for want of a translation in
+    the page's language, carry lang="en" (read as English, and known as content)."""
+
+    def __init__(self, *args, english_values=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.english_values = {str(value) for value in english_values}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if str(getattr(value, "value", value)) in self.english_values:
+            option["attrs"]["lang"] = "en"
+        return option
+
+
+class NameSelect(forms.Select):
+    """A choice of proper names (States, organizations): each option is marked translate="no"."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if value not in (None, ""):
+            option["attrs"]["translate"] = "no"
+        return option
+
+
+def _untranslated(items, field: str) -> list:
+    """The pks of `items` whose `field` has no translation in the active language (none for English pages)."""
+    language = (translation.get_language() or "en").lower()
+    if language.startswith("en"):
+        return []
+    return [item.pk for item in items if not ((item.translations or {}).get(language) or {}).get(field)]
+
+
 class MemberForm(MarksRequired, forms.ModelForm):
     class Meta:
         model = DelegationMember
@@ -203,6 +236,7 @@ class OrganizationForm(MarksRequired, forms.ModelForm):
                 "the others are put on a list that Member States consider on a non-objection basis."
             ),
             "email": _("Leave empty to use your own address."),
+            "country": _("Where the organization has its headquarters; blank for international networks."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -214,6 +248,7 @@ class OrganizationForm(MarksRequired, forms.ModelForm):
         self.fields["country"].queryset = State.objects.order_by(order, "name_en")
         self.fields["country"].label_from_instance = lambda state: state.name(language)
         self.fields["country"].empty_label = _("— international (no country) —")
+        self.fields["country"].widget = NameSelect(choices=self.fields["country"].choices)
 
 
 class RepresentationForm(MarksRequired, forms.Form):
@@ -233,6 +268,8 @@ class RepresentationForm(MarksRequired, forms.Form):
         self.fields["organization"].queryset = Organization.objects.filter(
             accreditation=Organization.Accreditation.ACCREDITED
         ).order_by("name")
+        self.fields["organization"].widget = NameSelect(choices=self.fields["organization"].choices)
+        self.mark_required()
 
 
 class SlotApplicationForm(MarksRequired, forms.ModelForm):
@@ -246,7 +283,10 @@ class SlotApplicationForm(MarksRequired, forms.ModelForm):
             "theme": _("Panel theme addressed"),
             "summary": _("Summary of the statement"),
         }
-        help_texts = {"summary": _("A short summary of the statement.")}
+        help_texts = {
+            "summary": _("A short summary of the statement."),
+            "theme": _("The panel whose theme the statement addresses."),
+        }
         widgets = {"summary": forms.Textarea(attrs={"rows": 5, "maxlength": 1500})}
 
     def __init__(self, *args, dialogue, **kwargs):
@@ -258,6 +298,8 @@ class SlotApplicationForm(MarksRequired, forms.ModelForm):
         self.fields["theme"].required = panels.exists()
         self.fields["theme"].empty_label = _("— choose the panel —")
         self.fields["theme"].label_from_instance = lambda item: item.local_title
+        self.fields["theme"].widget = ContentSelect(english_values=_untranslated(panels, "title"))
+        self.fields["theme"].widget.choices = self.fields["theme"].choices
         self.fields["speaker_email"].help_text = _(
             "The speaker receives the confirmation and the slot's calendar file."
         )

@@ -26,6 +26,14 @@ class ProcessAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "mandate", "secretariat_email"]
     search_fields = ["name", "short_name", "mandate"]
     list_filter = ["mandate"]
+    form = translations_form(Process, {"name": "Name"})
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "mandate", "website", "secretariat_email"]}),
+        (
+            "Name in the other official languages (English is shown where one is missing)",
+            {"fields": [translation_field_name("name", code) for code, _ in CONTENT_LANGUAGES]},
+        ),
+    ]
 
 
 @admin.register(Venue)
@@ -40,6 +48,17 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ["full_name", "honorific", "title", "affiliation"]
     list_filter = ["honorific"]
     search_fields = ["given_name", "family_name", "title", "affiliation"]
+    form = translations_form(Person, {"title": "Title", "affiliation": "Affiliation"})
+    fieldsets = [
+        (None, {"fields": ["honorific", "given_name", "family_name", "title", "affiliation"]}),
+        *[
+            (
+                f"{name} (English is shown where a text is missing)",
+                {"fields": [translation_field_name(field, code) for field in ("title", "affiliation")]},
+            )
+            for code, name in CONTENT_LANGUAGES
+        ],
+    ]
 
 
 class CoFacilitatorInline(admin.TabularInline):

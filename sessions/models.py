@@ -24,8 +24,29 @@ def validate_timezone(value: str) -> None:
         ) from error
 
 
-class Process(models.Model):
+class Translatable(models.Model):
+    """Content the secretariat enters in English, and in any other official language in `translations`:
+    {"fr": {"title": "…"}, "ar": {…}}. `localized(field)` gives the text in the active language, or English."""
+
+    TRANSLATED_FIELDS: tuple[str, ...] = ()
+
+    translations = models.JSONField(
+        default=dict, blank=True, help_text="Titles in the other official languages; English where one is missing."
+    )
+
+    class Meta:
+        abstract = True
+
+    def localized(self, field: str, language: str | None = None) -> str:
+        language = (language or translation.get_language() or "en").lower()
+        texts = (self.translations or {}).get(language) or {}
+        return texts.get(field) or getattr(self, field)
+
+
+class Process(Translatable):
     """An intergovernmental process, e.g. the consultations on the global compact for migration."""
+
+    TRANSLATED_FIELDS = ("name",)
 
     name = models.CharField(max_length=300, unique=True)
     short_name = models.CharField(max_length=40, help_text="Used in file names, e.g. GCM.")
@@ -41,6 +62,10 @@ class Process(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        return self.localized("name")
 
 
 # The duty stations' names in the official languages; other cities are shown as entered.
@@ -86,8 +111,11 @@ class Venue(models.Model):
         return zoneinfo.ZoneInfo(self.timezone)
 
 
-class Person(models.Model):
-    """Someone who appears in a programme or signs a letter: a co-facilitator, panelist, moderator."""
+class Person(Translatable):
+    """Someone who appears in a programme or signs a letter: a co-facilitator, panelist, moderator. The name is as
+    the person writes it; the title and affiliation are translated like session content."""
+
+    TRANSLATED_FIELDS = ("honorific", "title", "affiliation")
 
     honorific = models.CharField(max_length=40, blank=True, help_text="e.g. H.E. Mr.")
     # Blank names are allowed for people known only by office ("the Permanent Representative of Germany").
@@ -115,30 +143,19 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}".strip() or self.title
+        return f"{self.given_name} {self.family_name}".strip() or self.local_title
+
+    @property
+    def local_title(self) -> str:
+        return self.localized("title")
+
+    @property
+    def local_honorific(self) -> str:
+        return self.localized("honorific")
 
     def clean(self):
         if not (self.given_name or self.family_name or self.title):
             raise ValidationError("Give a name, or at least the title of the office.")
-
-
-class Translatable(models.Model):
-    """Content the secretariat enters in English, and in any other official language in `translations`:
-    {"fr": {"title": "…"}, "ar": {…}}. `localized(field)` gives the text in the active language, or English."""
-
-    TRANSLATED_FIELDS: tuple[str, ...] = ()
-
-    translations = models.JSONField(
-        default=dict, blank=True, help_text="Titles in the other official languages; English where one is missing."
-    )
-
-    class Meta:
-        abstract = True
-
-    def localized(self, field: str, language: str | None = None) -> str:
-        language = (language or translation.get_language() or "en").lower()
-        texts = (self.translations or {}).get(language) or {}
-        return texts.get(field) or getattr(self, field)
 
 
 class ThematicSession(Translatable):

@@ -3,6 +3,7 @@
 from django import template
 from django.conf import settings
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 register = template.Library()
@@ -48,3 +49,42 @@ def words_for_duration(value) -> str:
 def minutes_words(minutes) -> str:
     """A number of minutes in words: "3 minutes"."""
     return words_for_duration(int(minutes) * 60)
+
+
+def _marked_english(text: str):
+    """`text` as content in English on a page in another language: lang="en", so that screen readers read it as
+    English (and tests/registrations/test_no_english_left.py knows it is content, not a missing translation)."""
+    if not text or (translation.get_language() or "en").lower().startswith("en"):
+        return text
+    return format_html('<span lang="en">{}</span>', text)
+
+
+@register.filter
+def content(obj, field: str):
+    """Content the secretariat enters (sessions.models.Translatable: titles, descriptions, names, people's titles)
+    in the page's language, or in English marked lang="en" where no translation was entered."""
+    if obj is None or obj == "":
+        return ""
+    language = (translation.get_language() or "en").lower()
+    translated = ((getattr(obj, "translations", None) or {}).get(language) or {}).get(field)
+    return translated or _marked_english(getattr(obj, field) or "")
+
+
+@register.filter
+def english(text):
+    """Content that exists only in English (a room's name, a list's title): marked lang="en" on other pages."""
+    return _marked_english(text)
+
+
+@register.filter
+def proper_name(text):
+    """A proper name (a person, an organization, a mission): the same in every language, marked translate="no"."""
+    if not text:
+        return ""
+    return format_html('<bdi translate="no">{}</bdi>', text)
+
+
+@register.filter
+def as_entered(text):
+    """Text a user typed (a speaker's function), shown as typed, in whatever language: marked translate="no"."""
+    return proper_name(text)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registrations import draw, notifications, permissions, selectors
+from registrations import notifications, permissions, selectors
 from registrations.forms import ObjectionForm, OrganizationForm, RepresentationForm, SlotApplicationForm
 from registrations.models import Profile, Representation, SlotApplication
 from registrations.services import dialogue as dialogue_services
@@ -225,7 +225,6 @@ def dialogue_speakers(request, slug):
         "session": session,
         "dialogue": dialogue,
         "timezone_label": timezone_label(session) if dialogue else "",
-        "rule": draw.RULE,
         # Before the list is published, the page says how to apply and by when.
         "ways_in": []
         if dialogue
