@@ -100,7 +100,7 @@ def english_left_on(client: Client, path: str, language: str) -> list[str]:
 @pytest.fixture
 def pages(demo, django_user_model):
     """(account or None, path without the language) for every public page and every form of the demo."""
-    from registrations import dialogue as dialogue_services
+    from registrations.services import dialogue as dialogue_services
     from registrations.models import DelegationRegistration, Dialogue, SpeakersList
     from sessions.models import ThematicSession
 
