@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from audit import trail
 from compact_portal import permissions
 from invitations import audiences, rendering
 from invitations.models import Delivery, Dispatch, Letter
@@ -80,6 +81,18 @@ def dispatch_create(
             ids = list(dispatch.deliveries.order_by("pk").values_list("pk", flat=True))
             dispatch.already_sent = len(recipients) - len(ids)
             Dispatch.objects.filter(pk=dispatch.pk).update(already_sent=dispatch.already_sent)
+            trail.record(
+                actor=by,
+                action="letter send",
+                obj=dispatch,
+                after={
+                    "letter": str(letter),
+                    "audience": audience,
+                    "deliveries": len(ids),
+                    "already_sent": dispatch.already_sent,
+                },
+                session_id=letter.session_id,
+            )
             transaction.on_commit(lambda: enqueue_deliveries(ids), robust=True)
     except IntegrityError:
         # Two submits of one form raced: the other one committed first, and its dispatch is this one.
@@ -128,6 +141,14 @@ def dispatch_resend_failed(*, dispatch: Dispatch, by) -> int:
         Delivery.objects.filter(pk__in=ids, status=Delivery.Status.FAILED).update(
             status=Delivery.Status.QUEUED, next_attempt_at=None, enqueued_at=timezone.now()
         )
+        if ids:
+            trail.record(
+                actor=by,
+                action="letter resend failed",
+                obj=dispatch,
+                after={"deliveries": len(ids)},
+                session_id=dispatch.letter.session_id,
+            )
         transaction.on_commit(lambda: enqueue_deliveries(ids), robust=True)
     return len(ids)
 

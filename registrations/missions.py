@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import trail
 from registrations import permissions, selectors
 from registrations.links import RegistrationLink
 from registrations.models import DelegationRegistration, FocalPointRequest, MissionAnswer, PermanentMission, Profile
@@ -67,15 +68,18 @@ def _affiliation_problem(*, user, mission: PermanentMission) -> str | None:
     return None
 
 
-def _link_account(*, user, mission: PermanentMission) -> None:
+def _link_account(*, user, mission: PermanentMission, by, reason: str) -> None:
     problem = _affiliation_problem(user=user, mission=mission)
     if problem:
         raise ValidationError(problem)
     profile, _created = Profile.objects.get_or_create(user=user)
+    before = {"mission": str(profile.mission) if profile.mission_id else None, "is_focal_point": profile.is_focal_point}
     profile.mission = mission
     profile.is_focal_point = True
     profile.full_clean()
     profile.save()
+    after = {"mission": str(mission), "is_focal_point": True}
+    trail.record(actor=by, action="account link", obj=profile, before=before, after=after, reason=reason)
 
 
 # --- Requests -------------------------------------------------------------------------------------------------------
@@ -140,7 +144,7 @@ def focal_point_request_approve(*, request: FocalPointRequest, by) -> FocalPoint
     with transaction.atomic():
         locked = _locked(request)
         _transition(locked, to=Status.APPROVED)
-        _link_account(user=locked.user, mission=locked.mission)
+        _link_account(user=locked.user, mission=locked.mission, by=by, reason="Focal-point request approved.")
         locked.decided_at, locked.decided_by = timezone.now(), by
         locked.full_clean()
         locked.save()
@@ -162,6 +166,14 @@ def focal_point_request_decline(*, request: FocalPointRequest, by, reason: str) 
         locked.decided_at, locked.decided_by = timezone.now(), by
         locked.full_clean()
         locked.save()
+        trail.record(
+            actor=by,
+            action="focal-point request declined",
+            obj=locked,
+            before={"status": Status.PENDING},
+            after={"status": Status.DECLINED},
+            reason=reason,
+        )
         _enqueue("notify_focal_point_decision", locked.pk)
     request.refresh_from_db()
     return request
@@ -201,7 +213,7 @@ def registration_link_follow(*, link: RegistrationLink, user, language: str = "e
         if _affiliation_problem(user=user, mission=link.mission):
             return LinkOutcome()
         with transaction.atomic():
-            _link_account(user=user, mission=link.mission)
+            _link_account(user=user, mission=link.mission, by=user, reason="The letter's address followed its link.")
             FocalPointRequest.objects.filter(user=user, mission=link.mission, status=Status.PENDING).delete()
             request = FocalPointRequest(
                 user=user,

@@ -73,6 +73,22 @@ def test_the_same_send_form_submitted_twice_makes_one_dispatch(letter, cofacilit
 
 
 @pytest.mark.django_db
+def test_a_send_is_on_the_audit_trail_with_who_and_how_many(letter, cofacilitator_user, monkeypatch):
+    from audit.models import AuditEntry
+
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor_repr, entry.object_id, entry.session_id, entry.after) == (
+        "letter send",
+        "cofac@example.org",
+        str(dispatch.pk),
+        letter.session_id,
+        {"letter": str(letter), "audience": "observer-states", "deliveries": 2, "already_sent": 0},
+    )
+
+
+@pytest.mark.django_db
 def test_addresses_that_already_have_the_letter_are_left_out_and_counted(letter, cofacilitator_user, monkeypatch):
     monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
     dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)

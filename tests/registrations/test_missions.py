@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
+from audit.models import AuditEntry
 from registrations import links, missions, services
 from registrations.models import DelegationRegistration, FocalPointRequest, MissionAnswer, Profile
 from tests.registrations.conftest import pdf_bytes, upload
@@ -46,6 +47,12 @@ def test_approved_request_links_the_account_and_tells_requester_and_colleagues_i
         missions.focal_point_request_approve(request=request, by=secretariat_user)
     profile = Profile.objects.get(user=requester)
     assert (profile.mission, profile.is_focal_point) == (mission_mex, True)
+    link = AuditEntry.objects.get(action="account link")
+    assert (link.actor_repr, link.object_id, link.after) == (
+        secretariat_user.email,
+        str(profile.pk),
+        {"mission": str(mission_mex), "is_focal_point": True},
+    )
     assert sorted((m.to[0], m.subject) for m in mailoutbox) == [
         ("attache@mission-mex.example.org", "Mexico : vous êtes point focal de la délégation"),
         (focal_mex.email, "Mexico: a new focal point"),
