@@ -1,5 +1,6 @@
 from copy import copy
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -65,6 +66,8 @@ class CoFacilitatorInline(admin.TabularInline):
     model = CoFacilitator
     extra = 0
     autocomplete_fields = ["person"]
+    verbose_name = "co-facilitator"
+    verbose_name_plural = "co-facilitators"
 
 
 class AgendaFormSet(BaseInlineFormSet):
@@ -86,12 +89,28 @@ class AgendaFormSet(BaseInlineFormSet):
 
 
 class AgendaItemInline(admin.TabularInline):
+    """Compact widgets (dates as YYYY-MM-DD, times as HH:MM, the title on two lines) so that a row fits the page's
+    width; the item's own page has the descriptions and translations."""
+
     model = AgendaItem
     formset = AgendaFormSet
     extra = 0
     fields = ["day", "start_time", "end_time", "kind", "title", "room", "tentative"]
     ordering = ["day", "start_time", "end_time"]
     show_change_link = True
+    widgets = {
+        "day": forms.DateInput(attrs={"size": 10, "placeholder": "YYYY-MM-DD"}, format="%Y-%m-%d"),
+        "start_time": forms.TimeInput(attrs={"size": 5, "placeholder": "HH:MM"}, format="%H:%M"),
+        "end_time": forms.TimeInput(attrs={"size": 5, "placeholder": "HH:MM"}, format="%H:%M"),
+        "title": forms.Textarea(attrs={"rows": 2, "cols": 24}),
+        "room": forms.TextInput(attrs={"size": 9}),
+    }
+
+    class Media:
+        css = {"all": ["css/admin-sessions.css"]}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, widgets=self.widgets, **kwargs)
 
 
 class SessionDocumentInline(admin.TabularInline):
