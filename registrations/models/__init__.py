@@ -9,7 +9,13 @@ from registrations.models.delegations import (
     RegistrationEvent,
     note_verbale_path,
 )
-from registrations.models.dialogue import DIALOGUE_KIND, ApplicationEvent, Dialogue, SlotApplication
+from registrations.models.dialogue import (
+    APPLICATION_TRANSITIONS,
+    DIALOGUE_KIND,
+    ApplicationEvent,
+    Dialogue,
+    SlotApplication,
+)
 from registrations.models.documents import GeneratedDocument
 from registrations.models.missions import FocalPointRequest, MissionAnswer
 from registrations.models.reference import PermanentMission, RegionalGroup, State, validate_email_lines
@@ -24,6 +30,7 @@ from registrations.models.stakeholders import (
 )
 
 __all__ = [
+    "APPLICATION_TRANSITIONS",
     "DIALOGUE_KIND",
     "EDITABLE_STATUSES",
     "FLOOR_KINDS",

@@ -128,6 +128,10 @@ class SlotApplication(models.Model):
         DECLINED = "declined", pgettext_lazy("application status", "Declined")
         WITHDRAWN = "withdrawn", pgettext_lazy("application status", "Withdrawn")
 
+        def can_become(self, status: str) -> bool:
+            """The one transition table of an application (APPLICATION_TRANSITIONS)."""
+            return status in APPLICATION_TRANSITIONS[self]
+
     dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="applications")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="slot_applications")
     speaker_name = models.CharField(max_length=200)
@@ -170,6 +174,10 @@ class SlotApplication(models.Model):
             return None
         return self.dialogue.slot_times(self.position)
 
+    @property
+    def can_withdraw(self) -> bool:
+        return self.Status(self.status).can_become(self.Status.WITHDRAWN)
+
 
 class ApplicationEvent(StatusEvent):
     """A change of an application's status: the history, and the e-mail that tells the organization."""
@@ -180,3 +188,15 @@ class ApplicationEvent(StatusEvent):
 
     def __str__(self):
         return f"{self.application.organization}: {self.from_status or '—'} → {self.to_status}"
+
+
+_Status = SlotApplication.Status
+# How an application moves (see registrations/services/dialogue.py): an application is made pending (a draw),
+# confirmed or wait-listed; declined and withdrawn are final.
+APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    _Status.PENDING: frozenset({_Status.CONFIRMED, _Status.WAITLISTED, _Status.WITHDRAWN, _Status.DECLINED}),
+    _Status.CONFIRMED: frozenset({_Status.WAITLISTED, _Status.WITHDRAWN, _Status.DECLINED}),
+    _Status.WAITLISTED: frozenset({_Status.CONFIRMED, _Status.WITHDRAWN, _Status.DECLINED}),
+    _Status.DECLINED: frozenset(),
+    _Status.WITHDRAWN: frozenset(),
+}

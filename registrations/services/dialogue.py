@@ -32,7 +32,6 @@ from registrations.models import FLOOR_KINDS, ApplicationEvent, Dialogue, Organi
 
 Status = SlotApplication.Status
 LISTED = (Status.CONFIRMED, Status.WAITLISTED)
-OPEN = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
 
 
 def _enqueue(task_name: str, *args) -> None:
@@ -82,7 +81,13 @@ def _renumber(locked: Dialogue, status: str) -> None:
     SlotApplication.objects.bulk_update(changed, ["position"])
 
 
+def _refuse_unless(application: SlotApplication, to: str) -> None:
+    if not Status(application.status).can_become(to):
+        raise ValidationError(f"{application.organization} is {application.get_status_display().lower()}.")
+
+
 def _set(application: SlotApplication, *, status: str, position: int | None, by, reason: str = "") -> None:
+    _refuse_unless(application, status)
     from_status = application.status
     application.status = status
     application.position = position
@@ -193,7 +198,7 @@ def application_withdraw(*, application: SlotApplication, by) -> SlotApplication
     with transaction.atomic():
         locked = _locked(application.dialogue)
         current = _application(locked, application)
-        if current.status not in OPEN:
+        if not current.can_withdraw:
             raise ValidationError(
                 _("The application is %(status)s already.") % {"status": current.get_status_display().lower()}
             )
@@ -211,8 +216,7 @@ def application_confirm(*, application: SlotApplication, by) -> SlotApplication:
     with transaction.atomic():
         locked = _locked(application.dialogue)
         current = _application(locked, application)
-        if current.status not in (Status.PENDING, Status.WAITLISTED):
-            raise ValidationError(f"{current.organization} is {current.get_status_display().lower()}.")
+        _refuse_unless(current, Status.CONFIRMED)
         if locked.applications.filter(status=Status.CONFIRMED).count() >= locked.slot_count:
             raise ValidationError(
                 f"All {locked.slot_count} slots are taken: wait-list or decline a confirmed speaker first."
@@ -232,8 +236,7 @@ def application_waitlist(*, application: SlotApplication, by) -> SlotApplication
     with transaction.atomic():
         locked = _locked(application.dialogue)
         current = _application(locked, application)
-        if current.status not in (Status.PENDING, Status.CONFIRMED):
-            raise ValidationError(f"{current.organization} is {current.get_status_display().lower()}.")
+        _refuse_unless(current, Status.WAITLISTED)
         was = current.status
         _set(current, status=Status.WAITLISTED, position=_next_position(locked, Status.WAITLISTED), by=by)
         if was == Status.CONFIRMED:
@@ -248,8 +251,7 @@ def application_decline(*, application: SlotApplication, by, reason: str = "") -
     with transaction.atomic():
         locked = _locked(application.dialogue)
         current = _application(locked, application)
-        if current.status not in OPEN:
-            raise ValidationError(f"{current.organization} is {current.get_status_display().lower()}.")
+        _refuse_unless(current, Status.DECLINED)
         _free(locked, current, to=Status.DECLINED, by=by, reason=(reason or "").strip())
     application.refresh_from_db()
     return application

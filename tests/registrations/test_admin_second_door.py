@@ -177,3 +177,18 @@ def test_what_a_registration_may_do_next_comes_from_the_one_table():
         Status.APPROVED: (False, False),
         Status.REJECTED: (False, False),
     }
+
+
+def test_what_an_application_may_become_comes_from_the_one_table():
+    from registrations.models import SlotApplication
+
+    Status = SlotApplication.Status
+    table = {status: sorted(to for to in Status if Status(status).can_become(to)) for status in Status}
+    assert table == {
+        Status.PENDING: ["confirmed", "declined", "waitlisted", "withdrawn"],
+        Status.CONFIRMED: ["declined", "waitlisted", "withdrawn"],
+        Status.WAITLISTED: ["confirmed", "declined", "withdrawn"],
+        Status.DECLINED: [],
+        Status.WITHDRAWN: [],
+    }
+    assert [SlotApplication(status=s).can_withdraw for s in Status] == [True, True, True, False, False]

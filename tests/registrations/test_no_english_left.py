@@ -100,8 +100,8 @@ def english_left_on(client: Client, path: str, language: str) -> list[str]:
 @pytest.fixture
 def pages(demo, django_user_model):
     """(account or None, path without the language) for every public page and every form of the demo."""
-    from registrations.services import dialogue as dialogue_services
     from registrations.models import DelegationRegistration, Dialogue, SpeakersList
+    from registrations.services import dialogue as dialogue_services
     from sessions.models import ThematicSession
 
     session = ThematicSession.objects.get(slug="gcm-its-6")
