@@ -21,10 +21,11 @@ from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
+from compact_portal import permissions
 from compact_portal.csv_export import csv_response
 from invitations import selectors, services
 from invitations.audiences import CsvRecipientsError
-from invitations.dispatch import SEND_PERMISSION, dispatch_create, dispatch_progress, dispatch_resend_failed
+from invitations.dispatch import dispatch_create, dispatch_progress, dispatch_resend_failed
 from invitations.forms import AudienceForm, LetterAdminForm, PreviewForm, SendForm
 from invitations.models import Delivery, Dispatch, Letter, Signatory
 from invitations.placeholders import fill, session_values
@@ -170,7 +171,7 @@ class LetterAdmin(admin.ModelAdmin):
     # Sending: choose the audience, confirm with the count, send once.
     def send_view(self, request, object_id):
         letter = self._letter(request, object_id)
-        if not request.user.has_perm(SEND_PERMISSION):
+        if not permissions.is_cofacilitator(request.user):
             raise PermissionDenied
         audience_form, csv_errors = AudienceForm(), []
         if request.method == "POST" and request.POST.get("step") == "send":
@@ -347,7 +348,7 @@ class DispatchAdmin(ReadOnlyAdmin):
 
     def _resend(self, request, object_id):
         dispatch = self._dispatch(request, object_id)
-        if not request.user.has_perm(SEND_PERMISSION):
+        if not permissions.is_cofacilitator(request.user):
             raise PermissionDenied
         count = dispatch_resend_failed(dispatch=dispatch, by=request.user)
         if count:
