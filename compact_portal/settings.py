@@ -208,6 +208,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registrations.draw_due_dialogues",
         "schedule": timedelta(minutes=5),
     },
+    # Reminders to missions (and organizations) that have not answered, N days before the deadline: once each.
+    "invitations-send-due-reminders": {
+        "task": "invitations.send_due_reminders",
+        "schedule": timedelta(minutes=10),
+    },
 }
 
 # --- Letters (invitations app) ---------------------------------------------------------------------------------------

@@ -1,15 +1,21 @@
 """The co-facilitators' board in the admin (for co-facilitators and the secretariat): the list of "answers" is the
 board of a session, with its counts, filters and CSV export (invitations/board.py)."""
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 
 from compact_portal.csv_export import csv_response
-from invitations import board
+from invitations import board, reminders
+from invitations.dispatch import SEND_PERMISSION
+from invitations.reminder_models import ReminderRound, ReminderSchedule
 from registrations.models import MissionAnswer, RegionalGroup
 from sessions.models import ThematicSession
 
@@ -38,6 +44,47 @@ class BoardAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_urls(self):
+        return [
+            path("remind/", self.admin_site.admin_view(self.remind_view), name="registrations_missionanswer_remind"),
+            *super().get_urls(),
+        ]
+
+    def remind_view(self, request):
+        """ "Remind now": the count first, then one round to those who have not answered."""
+        if not request.user.has_perm(SEND_PERMISSION):
+            raise PermissionDenied
+        source = request.POST if request.method == "POST" else request.GET
+        session = get_object_or_404(ThematicSession, pk=source.get("session", "0") or 0)
+        audience = source.get("audience") or reminders.MISSIONS
+        if audience not in (reminders.MISSIONS, reminders.STAKEHOLDERS):
+            raise PermissionDenied
+        board_url = reverse("admin:registrations_missionanswer_changelist") + "?" + urlencode({"session": session.pk})
+        if request.method == "POST":
+            try:
+                round_ = reminders.reminder_send_now(
+                    session=session, audience=audience, by=request.user, key=uuid.UUID(request.POST["key"])
+                )
+            except (LookupError, ValidationError, ValueError, KeyError) as error:
+                self.message_user(request, str(getattr(error, "message", error)), messages.ERROR)
+            else:
+                count = round_.dispatch.deliveries.count()
+                self.message_user(request, f"Reminder queued for {count} address{'es' if count != 1 else ''}.")
+            return redirect(board_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Remind now: {session.code}",
+            "session": session,
+            "audience": audience,
+            "audience_label": dict(reminders.Dispatch.Audience.choices)[audience],
+            "count": reminders.reminder_count(session, audience=audience),
+            "letter": reminders.reminder_letter(session, audience=audience),
+            "key": uuid.uuid4(),
+            "board_url": board_url,
+        }
+        return TemplateResponse(request, "admin/registrations/missionanswer/remind.html", context)
+
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -63,6 +110,29 @@ class BoardAdmin(admin.ModelAdmin):
             "counts": board.board_counts(rows),
             "rows": shown,
             "total": len(rows),
+            "may_remind": request.user.has_perm(SEND_PERMISSION),
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/registrations/missionanswer/board.html", context)
+
+
+@admin.register(ReminderSchedule)
+class ReminderScheduleAdmin(admin.ModelAdmin):
+    list_display = ["session", "mission_letter", "mission_days", "stakeholder_letter", "stakeholder_days"]
+    list_select_related = ["session", "mission_letter", "stakeholder_letter"]
+
+
+@admin.register(ReminderRound)
+class ReminderRoundAdmin(admin.ModelAdmin):
+    list_display = ["session", "audience", "days_before", "skipped", "dispatch", "created_by", "created_at"]
+    list_filter = ["audience", "skipped"]
+    list_select_related = ["session", "dispatch__letter", "created_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -22,6 +22,8 @@ class InvitationsConfig(AppConfig):
                     "signatory": roles.FULL,
                     "dispatch": roles.VIEW,
                     "delivery": roles.VIEW,
+                    "reminderschedule": roles.FULL,
+                    "reminderround": roles.VIEW,
                 },
                 roles.CO_FACILITATORS: {
                     "letter": roles.FULL,
@@ -29,6 +31,8 @@ class InvitationsConfig(AppConfig):
                     "dispatch": roles.VIEW,
                     "delivery": roles.VIEW,
                     "codename:send_letter": (),
+                    "reminderschedule": roles.FULL,
+                    "reminderround": roles.VIEW,
                 },
             },
         )

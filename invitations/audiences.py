@@ -8,12 +8,14 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import QuerySet
 
 from compact_portal.mail import normalise_address
 from invitations.models import Dispatch, Letter
 from invitations.rendering import mission_values
 from registrations.links import registration_link_url
-from registrations.models import DelegationMember, DelegationRegistration, PermanentMission, State
+from registrations.missions import REGISTERED_STATUSES
+from registrations.models import DelegationMember, DelegationRegistration, PermanentMission, SlotApplication, State
 from registrations.selectors import approved_organizations
 
 
@@ -66,17 +68,34 @@ def _audience_recipients(*, letter: Letter, audience: str, csv_text: str | None)
         return _stakeholders()
     if audience == Dispatch.Audience.DELEGATES:
         return _delegates(letter)
+    if audience == Dispatch.Audience.MISSIONS_WITHOUT_ANSWER:
+        return _missions(letter, missions_without_answer(letter.session))
+    if audience == Dispatch.Audience.STAKEHOLDERS_WITHOUT_APPLICATION:
+        return _stakeholders(without_application_to=letter.session)
     if audience not in _MEMBERSHIPS:
         raise ValidationError(f"Unknown audience {audience!r}.")
-    missions = (
-        PermanentMission.objects.filter(
-            state__membership__in=_MEMBERSHIPS[audience], duty_station=PermanentMission.DutyStation.NEW_YORK
-        )
-        .select_related("state")
-        .order_by("state__name_en")
+    missions = PermanentMission.objects.filter(
+        state__membership__in=_MEMBERSHIPS[audience], duty_station=PermanentMission.DutyStation.NEW_YORK
     )
+    return _missions(letter, missions)
+
+
+def missions_without_answer(session) -> QuerySet[PermanentMission]:
+    """Member and Observer States' missions that have neither sent their registration to the secretariat nor said
+    they will not attend (a draft is no answer yet)."""
+    return (
+        PermanentMission.objects.filter(
+            state__membership__in=_MEMBERSHIPS[Dispatch.Audience.ALL_STATES],
+            duty_station=PermanentMission.DutyStation.NEW_YORK,
+        )
+        .exclude(registrations__session=session, registrations__status__in=REGISTERED_STATUSES)
+        .exclude(answers__session=session, answers__not_attending=True)
+    )
+
+
+def _missions(letter: Letter, missions: QuerySet[PermanentMission]) -> AudienceList:
     result = AudienceList()
-    for mission in missions:
+    for mission in missions.select_related("state").order_by("state__name_en"):
         addresses = mission.email_list
         if not addresses:
             result.without_email.append(mission.name)
@@ -100,10 +119,21 @@ def registration_link_value(*, letter: Letter, mission: PermanentMission, email:
     return {"registration_url": url}
 
 
-def _stakeholders() -> AudienceList:
+def _stakeholders(*, without_application_to=None) -> AudienceList:
+    """Accredited organizations; with `without_application_to` (a session), those that have not applied (or have
+    withdrawn) for its informal dialogue."""
+    applied = set()
+    if without_application_to is not None:
+        applied = set(
+            SlotApplication.objects.filter(dialogue__session=without_application_to)
+            .exclude(status=SlotApplication.Status.WITHDRAWN)
+            .values_list("organization_id", flat=True)
+        )
     result = AudienceList()
     for contact in approved_organizations():
         organization = contact.organization
+        if organization.pk in applied:
+            continue
         if not contact.emails:
             result.without_email.append(organization.name)
         code = _file_code(organization.acronym or organization.name, fallback=f"organization{organization.pk}")

@@ -90,6 +90,8 @@ class Dispatch(models.Model):
         STAKEHOLDERS = "stakeholders", "Accredited stakeholder organizations"
         DELEGATES = "delegates", "Delegates of the session's approved registrations"
         CSV = "csv", "An uploaded list (CSV)"
+        MISSIONS_WITHOUT_ANSWER = "no-answer", "Missions that have neither registered nor declined"
+        STAKEHOLDERS_WITHOUT_APPLICATION = "no-application", "Accredited organizations that have not applied"
 
     letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="dispatches")
     audience = models.CharField(max_length=20, choices=Audience.choices)
@@ -158,3 +160,7 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.recipient_name} <{self.email}>: {self.get_status_display()}"
+
+
+# Reminders (invitations/reminders.py): their schedule per session and each round sent.
+from invitations.reminder_models import ReminderRound, ReminderSchedule  # noqa: E402, F401

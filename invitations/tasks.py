@@ -13,3 +13,10 @@ def deliver(delivery_id: int) -> str:
 @shared_task(name="invitations.sweep_stuck_deliveries")
 def sweep_stuck_deliveries() -> dict[str, int]:
     return dispatch.deliveries_sweep()
+
+
+@shared_task(name="invitations.send_due_reminders")
+def send_due_reminders() -> int:
+    from invitations import reminders
+
+    return reminders.reminders_send_due()
