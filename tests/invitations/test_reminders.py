@@ -11,9 +11,9 @@ from django.utils import timezone
 from invitations import board, reminders
 from invitations.models import Delivery, Letter, ReminderRound, ReminderSchedule
 from invitations.services import letter_create
-from registrations import dialogue as dialogue_services
 from registrations import links, missions
 from registrations.models import PermanentMission
+from registrations.services import dialogue as dialogue_services
 from tests.registrations.conftest import (  # noqa: F401
     _tasks_run_in_process,
     focal_che,
