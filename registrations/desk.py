@@ -277,7 +277,7 @@ def sessions(**_) -> list[desk.Row]:
         ThematicSession.objects.exclude(status=ThematicSession.Status.CLOSED)
         .annotate(approved=Count("delegation_registrations", filter=Q(delegation_registrations__status="approved")))
         .order_by("start_date", "number")
-        .values_list("pk", "number", "title", "approved")
+        .values_list("pk", "slug", "number", "title", "approved")
     )
     return [
         desk.Row(
@@ -285,12 +285,12 @@ def sessions(**_) -> list[desk.Row]:
             count=approved,
             note="approved delegations; the list (PDF, CSV), confirmation letters, publication",
             session=session_label(number, title),
-            url=reverse("admin:registrations_generateddocument_participants", args=[pk]),
+            url=reverse("admin:registrations_generateddocument_participants", args=[slug]),
             links=[
                 ("Registrations", admin_list("registrations_delegationregistration_changelist", session__id__exact=pk))
             ],
         )
-        for pk, number, title, approved in rows
+        for pk, slug, number, title, approved in rows
     ]
 
 

@@ -45,6 +45,14 @@ SHOTS = [
     Shot("session", "/en/sessions/gcm-its-6/", DESKTOP),
     Shot("phone-session", "/en/sessions/gcm-its-6/", PHONE, anchor="#take-part-heading"),
     Shot("phone-delegation", "/en/delegation/", PHONE, user="delegate.mex@example.org"),
+    Shot("desk-secretariat", "/admin/", DESKTOP, user="secretariat@example.org"),
+    Shot("desk-cofacilitator", "/admin/", DESKTOP, user="cofacilitator@example.org"),
+    Shot(
+        "participants",
+        "/admin/registrations/generateddocument/participants/gcm-its-6/",
+        DESKTOP,
+        user="secretariat@example.org",
+    ),
 ]
 
 

@@ -21,11 +21,16 @@ from registrations.models import DelegationMember, DelegationRegistration, Gener
 from sessions.models import ThematicSession
 
 DELEGATIONS_PER_PAGE = 50
+MAKE_BUTTONS = [
+    (GeneratedDocument.Kind.PARTICIPANTS_PDF, "Make the list of participants (PDF)"),
+    (GeneratedDocument.Kind.PARTICIPANTS_CSV, "Make the list of participants (CSV)"),
+    (GeneratedDocument.Kind.LETTERS_ZIP, "Make every approved member's confirmation letters (zip)"),
+]
 RECENT_DOCUMENTS = 10
 
 
-def participants_url(session_pk: int) -> str:
-    return reverse("admin:registrations_generateddocument_participants", args=[session_pk])
+def participants_url(session_slug: str) -> str:
+    return reverse("admin:registrations_generateddocument_participants", args=[session_slug])
 
 
 @admin.register(GeneratedDocument)
@@ -51,7 +56,7 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Session", ordering="session__number")
     def session_code(self, obj):
-        return format_html('<a href="{}">{}</a>', participants_url(obj.session_id), obj.session.code)
+        return format_html('<a href="{}">{}</a>', participants_url(obj.session.slug), obj.session.code)
 
     @admin.display(description="Progress")
     def percent_done(self, obj):
@@ -68,12 +73,12 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path(
-                "participants/<int:session_pk>/",
+                "participants/<slug:session_slug>/",
                 view(self.participants_view),
                 name="registrations_generateddocument_participants",
             ),
             path(
-                "participants/<int:session_pk>/make/",
+                "participants/<slug:session_slug>/make/",
                 view(require_POST(self.make_view)),
                 name="registrations_generateddocument_make",
             ),
@@ -87,9 +92,9 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
         if not is_secretariat(request.user):
             raise PermissionDenied
 
-    def participants_view(self, request, session_pk):
+    def participants_view(self, request, session_slug):
         self._require(request)
-        session = get_object_or_404(ThematicSession.objects.select_related("venue", "process"), pk=session_pk)
+        session = get_object_or_404(ThematicSession.objects.select_related("venue", "process"), slug=session_slug)
         heads = DelegationMember.objects.filter(is_head=True)
         registrations = (
             DelegationRegistration.objects.filter(session=session, status=DelegationRegistration.Status.APPROVED)
@@ -130,12 +135,12 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
             names=participants.count_names(session),
             documents=recent,
             pending=any(not document.progress()["done"] for document in recent),
-            kinds=GeneratedDocument.Kind.choices,
+            make_buttons=MAKE_BUTTONS,
         )
 
-    def make_view(self, request, session_pk):
+    def make_view(self, request, session_slug):
         self._require(request)
-        session = get_object_or_404(ThematicSession, pk=session_pk)
+        session = get_object_or_404(ThematicSession, slug=session_slug)
         kind = request.POST.get("kind")
         if kind not in GeneratedDocument.Kind.values:
             raise Http404("No such document.")
@@ -145,7 +150,7 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
             f"{document.get_kind_display()}: being made by a worker; this page shows its progress.",
             messages.SUCCESS,
         )
-        return redirect(participants_url(session.pk))
+        return redirect(participants_url(session.slug))
 
     def _document(self, request, pk) -> GeneratedDocument:
         self._require(request)
@@ -179,7 +184,7 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
             else:
                 done = "Published on the session's page." if published else "Withdrawn from the session's page."
                 self.message_user(request, done, messages.SUCCESS)
-            return redirect(participants_url(document.session_id))
+            return redirect(participants_url(document.session.slug))
         return action_page(
             self,
             request,

@@ -31,7 +31,9 @@ def approved_session(open_session, mission_mex, mission_che, make_focal_point, m
 
 def _make(client, session, kind, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:registrations_generateddocument_make", args=[session.pk]), {"kind": kind})
+        response = client.post(
+            reverse("admin:registrations_generateddocument_make", args=[session.slug]), {"kind": kind}
+        )
     assert response.status_code == 302
     return GeneratedDocument.objects.get(kind=kind)
 
@@ -40,7 +42,7 @@ def test_secretariat_makes_downloads_and_publishes_the_list(
     client, secretariat_user, approved_session, django_capture_on_commit_callbacks
 ):
     client.force_login(secretariat_user)
-    page = client.get(reverse("admin:registrations_generateddocument_participants", args=[approved_session.pk]))
+    page = client.get(reverse("admin:registrations_generateddocument_participants", args=[approved_session.slug]))
     assert page.status_code == 200
     assert [(row["name"], row["members"]) for row in page.context["rows"]] == [("Mexico", 2), ("Switzerland", 2)]
 
@@ -103,9 +105,9 @@ def test_a_task_delivered_twice_makes_the_document_once(secretariat_user, approv
 
 def test_cofacilitators_may_not_make_or_download(client, cofacilitator_user, approved_session):
     client.force_login(cofacilitator_user)
-    page = reverse("admin:registrations_generateddocument_participants", args=[approved_session.pk])
+    page = reverse("admin:registrations_generateddocument_participants", args=[approved_session.slug])
     assert client.get(page).status_code == 403
-    make = reverse("admin:registrations_generateddocument_make", args=[approved_session.pk])
+    make = reverse("admin:registrations_generateddocument_make", args=[approved_session.slug])
     assert client.post(make, {"kind": "participants_pdf"}).status_code == 403
     assert GeneratedDocument.objects.count() == 0
 
@@ -132,7 +134,7 @@ def test_participants_page_runs_the_same_queries_for_1_and_50_delegations(
             )
 
     client.force_login(secretariat_user)
-    url = reverse("admin:registrations_generateddocument_participants", args=[open_session.pk])
+    url = reverse("admin:registrations_generateddocument_participants", args=[open_session.slug])
 
     def queries():
         with CaptureQueriesContext(connection) as context:
