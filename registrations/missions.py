@@ -50,10 +50,6 @@ def _enqueue(task_name: str, *args) -> None:
     getattr(tasks, task_name).delay_on_commit(*args)
 
 
-def _require_secretariat(user) -> None:
-    permissions.require_secretariat(user, "Only the secretariat decides focal-point requests.")
-
-
 def _affiliation_problem(*, user, mission: PermanentMission) -> str | None:
     """Why `user` cannot become a focal point of `mission` (an account acts for one mission or organization)."""
     profile = Profile.objects.select_related("mission__state", "organization").filter(user=user).first()
@@ -140,7 +136,7 @@ def _transition(request: FocalPointRequest, *, to: str) -> None:
 
 def focal_point_request_approve(*, request: FocalPointRequest, by) -> FocalPointRequest:
     """Names the requester a focal point of the mission; tells them and the mission's other focal points."""
-    _require_secretariat(by)
+    permissions.require_secretariat(by, "Only the secretariat decides focal-point requests.")
     with transaction.atomic():
         locked = _locked(request)
         _transition(locked, to=Status.APPROVED)
@@ -155,7 +151,7 @@ def focal_point_request_approve(*, request: FocalPointRequest, by) -> FocalPoint
 
 
 def focal_point_request_decline(*, request: FocalPointRequest, by, reason: str) -> FocalPointRequest:
-    _require_secretariat(by)
+    permissions.require_secretariat(by, "Only the secretariat decides focal-point requests.")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Give the reason: the requester reads it.")

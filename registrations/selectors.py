@@ -28,21 +28,6 @@ from registrations.models import (
 )
 from sessions.models import ThematicSession
 
-# Who may see what is asked of registrations.permissions; these old names stay for code not yet moved to it.
-is_secretariat = permissions.is_secretariat
-manages_stakeholders = permissions.is_secretariat
-focal_point_missions = permissions.missions_of
-member_state_missions = permissions.member_state_missions_of
-focal_point_organization = permissions.organization_of
-
-
-def is_focal_point(*, user, mission: PermanentMission) -> bool:
-    return permissions.is_focal_point_of_mission(user, mission)
-
-
-def is_organization_focal_point(*, user, organization: Organization) -> bool:
-    return permissions.is_focal_point_of_organization(user, organization)
-
 
 def profile_of(user) -> Profile | None:
     if not user.is_authenticated:
