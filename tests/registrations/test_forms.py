@@ -125,3 +125,12 @@ def test_organization_form_lists_states_in_the_pages_language(reference_data):
     assert "Allemagne" in labels
     assert "Germany" not in labels
     assert labels.index("Afrique du Sud") < labels.index("Allemagne")
+
+
+def test_allauth_forms_mark_required_fields_and_put_the_checkbox_label_beside_it(client):
+    signup = client.get("/en/accounts/signup/").content.decode()
+    assert "Fields marked with an asterisk are required." in signup
+    assert '<label class="required" for="id_email">Email:</label>' in signup
+    login = client.get("/en/accounts/login/").content.decode()
+    assert '<label class="required" for="id_password">Password:</label>' in login
+    assert re.search(r'<p class="check"><input type="checkbox" name="remember" id="id_remember"> <label', login)
