@@ -25,6 +25,17 @@ PAGE_LIMIT = 2000
 # Nodes of the object graph to look at before giving up: a real note verbale has a few thousand.
 NODE_LIMIT = 2_000_000
 
+# Other filters that expand their input (image codecs such as DCTDecode are left to the viewer).
+EXPANDING_FILTERS = (
+    "/LZWDecode",
+    "/LZW",
+    "/RunLengthDecode",
+    "/RL",
+    "/ASCIIHexDecode",
+    "/AHx",
+    "/ASCII85Decode",
+    "/A85",
+)
 ACTIONS = {"/JavaScript": "javascript", "/Launch": "launch", "/GoToE": "embedded_file"}
 ACTIVE_KEYS = {
     "/JS": "javascript",
@@ -87,8 +98,17 @@ def inspect(data: bytes) -> dict:
                 filters = node.get("/Filter")
                 filters = list(filters) if isinstance(filters, ArrayObject) else [filters]
                 raw = getattr(node, "_data", b"") or b""
+                size = None
                 if filters and filters[0] in ("/FlateDecode", "/Fl"):
                     size = expanded_size(raw, limit=STREAM_LIMIT)
+                elif filters and filters[0] in EXPANDING_FILTERS:
+                    # Decoded by pypdf, which stops at its own output limits (75 MB) with LimitReachedError.
+                    try:
+                        size = len(node.get_data())
+                    except Exception as error:
+                        if type(error).__name__ == "LimitReachedError":
+                            found.add("bomb")
+                if size is not None:
                     expanded_total += size
                     too_large = size > STREAM_LIMIT or expanded_total > TOTAL_LIMIT
                     too_dense = size > 4 * 1024 * 1024 and size > RATIO_LIMIT * max(len(raw), 1)

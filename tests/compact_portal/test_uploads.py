@@ -84,6 +84,18 @@ def content_bomb() -> bytes:
     )
 
 
+def run_length_bomb() -> bytes:
+    # Each pair repeats a zero 128 times: 1.2 MB that expands to 77 MB, above pypdf's 75 MB output limit.
+    return raw_pdf(
+        {
+            1: b"<< /Type /Catalog /Pages 2 0 R >>",
+            2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            4: stream(b"/Filter /RunLengthDecode", bytes([129, 0]) * 600_000 + b"\x80"),
+        }
+    )
+
+
 def written(change=None) -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
@@ -150,8 +162,16 @@ def test_a_plain_pdf_is_accepted():
         (lambda: wide_page_tree(100_001, declared=1), TOO_COMPLEX),
         (object_stream_bomb, BOMB),
         (content_bomb, BOMB),
+        (run_length_bomb, BOMB),
     ],
-    ids=["page-tree-120-deep", "100001-kids", "100001-kids-declared-as-1", "object-stream-bomb", "content-bomb"],
+    ids=[
+        "page-tree-120-deep",
+        "100001-kids",
+        "100001-kids-declared-as-1",
+        "object-stream-bomb",
+        "content-bomb",
+        "run-length-bomb",
+    ],
 )
 def test_crafted_structures_are_refused_within_bounds(make, expected):
     content = make()
