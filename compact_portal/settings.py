@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from kombu import Queue
+
 from compact_portal import config
 
 BASE_DIR = config.BASE_DIR
@@ -31,6 +33,7 @@ INSTALLED_APPS = [
     "audit.apps.AuditConfig",
     "sessions.apps.SessionsConfig",
     "registrations.apps.RegistrationsConfig",
+    "outbox.apps.OutboxConfig",
     "invitations.apps.InvitationsConfig",
 ]
 
@@ -163,7 +166,8 @@ MESSAGE_ID_DOMAIN = config.env.str("MESSAGE_ID_DOMAIN", default="compact-portal.
 # --- Celery ---------------------------------------------------------------------------------------------------
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html ; the database is the source of truth, the
 # broker only carries wake-ups (see README, "Sending letters").
-CELERY_DEFAULT_TASK_TIME_LIMIT = 300
+# A letter's render and send: hard limit, and the soft one 30 s before it.
+CELERY_DEFAULT_TASK_TIME_LIMIT = config.env.int("CELERY_TASK_TIME_LIMIT", default=300)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # Above the longest task and the longest retry countdown, so Redis never re-delivers a task still running.
@@ -194,11 +198,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_DEFAULT_TASK_TIME_LIMIT - 30
 # WeasyPrint holds on to memory (fonts, images): recycle a rendering process after this many letters.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 500
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 600_000  # KiB
+# Two queues, both consumed by every worker (no -Q needed): the sweeper and the deliveries it rescues go on their
+# own, so they never wait behind a dispatch's letters, only for one worker process to be free.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery", routing_key="celery"), Queue("sweeper", routing_key="sweeper")]
+CELERY_TASK_ROUTES = {"invitations.sweep_stuck_deliveries": {"queue": "sweeper"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "invitations-sweep-stuck-deliveries": {
         "task": "invitations.sweep_stuck_deliveries",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=config.env.float("SWEEP_INTERVAL_SECONDS", default=15)),
     },
     "registrations-close-due-non-objection-lists": {
         "task": "registrations.close_due_non_objection_lists",
@@ -220,12 +229,22 @@ CELERY_BEAT_SCHEDULE = {
 INVITATIONS_RETRY_BASE_SECONDS = config.env.float("INVITATIONS_RETRY_BASE_SECONDS", default=30)
 INVITATIONS_RETRY_MAX_SECONDS = config.env.float("INVITATIONS_RETRY_MAX_SECONDS", default=1800)
 INVITATIONS_MAX_ATTEMPTS = config.env.int("INVITATIONS_MAX_ATTEMPTS", default=8)
-# A delivery claimed longer ago than this is taken as lost with its worker (must exceed the task time limit).
-INVITATIONS_SENDING_TIMEOUT_SECONDS = 2 * CELERY_DEFAULT_TASK_TIME_LIMIT
+# A delivery claimed longer ago than this is taken as lost with its worker even if the worker looks alive (a
+# last resort: a dead worker is noticed by its heartbeat long before). Must exceed the task time limit.
+INVITATIONS_SENDING_TIMEOUT_SECONDS = config.env.float(
+    "INVITATIONS_SENDING_TIMEOUT_SECONDS", default=2 * CELERY_DEFAULT_TASK_TIME_LIMIT
+)
 # An uploaded list of recipients (CSV) may have at most this many rows; longer lists are refused, to be split.
 INVITATIONS_CSV_MAX_ROWS = config.env.int("INVITATIONS_CSV_MAX_ROWS", default=25_000)
 # A queued delivery whose task has not run after this long is put on the broker again (the broker was down).
 INVITATIONS_REQUEUE_AFTER_SECONDS = config.env.float("INVITATIONS_REQUEUE_AFTER_SECONDS", default=300)
+
+# --- Worker liveness (outbox app) -----------------------------------------------------------------------------------
+# Each worker process records a heartbeat this often; one silent for longer than WORKER_DEAD_AFTER_SECONDS is dead
+# and what it was sending is taken over (on the same host at once: its pid is gone). With the sweeper every
+# SWEEP_INTERVAL_SECONDS, an orphaned delivery is sent again within dead-after + interval + one send (README).
+WORKER_HEARTBEAT_SECONDS = config.env.float("WORKER_HEARTBEAT_SECONDS", default=10)
+WORKER_DEAD_AFTER_SECONDS = config.env.float("WORKER_DEAD_AFTER_SECONDS", default=30)
 
 # --- Security (production) ----------------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/

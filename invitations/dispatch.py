@@ -7,7 +7,8 @@ The database is the source of truth; the broker only carries wake-ups. See READM
    does nothing, so a task delivered twice sends once.
 3. It renders, sends and records: sent with its Message-ID, or retrying (4xx, connection errors) with capped
    exponential backoff, or failed (5xx) with the server's reply.
-4. deliveries_sweep (Celery beat, every minute) re-queues what a dead worker or a lost message left behind.
+4. deliveries_sweep (Celery beat, every SWEEP_INTERVAL_SECONDS, on its own queue) re-queues what a dead worker
+   process or a lost message left behind; a redelivered task takes over at once from a dead process on its host.
 """
 
 import logging
@@ -28,6 +29,7 @@ from audit import trail
 from compact_portal import permissions
 from invitations import audiences, rendering
 from invitations.models import Delivery, Dispatch, Letter
+from outbox import workers
 
 logger = logging.getLogger(__name__)
 
@@ -112,17 +114,19 @@ def _check_may_send(user) -> None:
         raise PermissionDenied("Only co-facilitators may send letters.")
 
 
-def enqueue_deliveries(ids: list[int]) -> int:
-    """Puts one task per delivery on the broker; stops at the first broker error (the sweeper retries later)."""
+def enqueue_deliveries(ids: list[int], *, queue: str | None = None) -> int:
+    """Puts one task per delivery on the broker; stops at the first broker error (the sweeper retries later).
+    `queue="sweeper"`: the sweeper's own queue, for deliveries it rescues (they do not wait behind a dispatch)."""
     from invitations.tasks import deliver
 
     if not ids:
         return 0
     sent = 0
+    options = {"queue": queue} if queue else {}
     try:
         with deliver.app.producer_or_acquire() as producer:
             for delivery_id in ids:
-                deliver.apply_async((delivery_id,), producer=producer, retry=False)
+                deliver.apply_async((delivery_id,), producer=producer, retry=False, **options)
                 sent += 1
     except Exception:
         logger.warning(
@@ -184,15 +188,27 @@ def retry_delay(attempts: int) -> float:
     return min(settings.INVITATIONS_RETRY_MAX_SECONDS, settings.INVITATIONS_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
 
 
-def delivery_claim(*, delivery_id: int) -> bool:
-    """The one atomic step that makes a delivery this task's to send."""
-    now = timezone.now()
+def delivery_claim(*, delivery_id: int, now=None) -> bool:
+    """The one atomic step that makes a delivery this process's to send: a queued or due delivery, or one a dead
+    worker process left `sending` (outbox.workers: its pid is gone on this host, or its heartbeat is old)."""
+    now = now or timezone.now()
+    worker = workers.beat(now=now)
+    claim = {"status": Delivery.Status.SENDING, "claimed_at": now, "claimed_by": worker, "attempts": F("attempts") + 1}
     claimed = (
         Delivery.objects.filter(pk=delivery_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.RETRYING])
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        .update(**claim)
     )
-    return claimed == 1
+    if claimed:
+        return True
+    held = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.SENDING).values("claimed_by", "claimed_at")
+    held = held.first()
+    if held is None or not held["claimed_by"] or workers.is_alive(held["claimed_by"], now=now):
+        return False
+    taken = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.SENDING, **held).update(**claim)
+    if taken:
+        logger.warning("delivery %s: taken over from %s, a worker process that died", delivery_id, held["claimed_by"])
+    return taken == 1
 
 
 def delivery_send(*, delivery_id: int) -> str:
@@ -247,25 +263,33 @@ def _record_failure(delivery: Delivery, failure: SmtpFailure) -> str:
 # --- Sweeping --------------------------------------------------------------------------------------------------------
 
 
-def deliveries_sweep() -> dict[str, int]:
-    """Re-queues deliveries left behind: claimed by a worker that died (`sending` past the timeout), or whose task
-    never ran (`queued`/`retrying` long past their time: the broker was down or lost the message)."""
-    now = timezone.now()
+def deliveries_sweep(*, now=None) -> dict[str, int]:
+    """Re-queues deliveries left behind: claimed by a worker process that died (outbox.workers; or `sending` past
+    INVITATIONS_SENDING_TIMEOUT_SECONDS, a last resort), or whose task never ran (`queued`/`retrying` long past
+    their time: the broker was down or lost the message). Rescued deliveries go on the sweeper's own queue."""
+    now = now or timezone.now()
+    sending = Delivery.objects.filter(status=Delivery.Status.SENDING)
+    claimants = set(sending.exclude(claimed_by="").values_list("claimed_by", flat=True))
+    dead = [name for name in claimants if not workers.is_alive(name, now=now)]
     stale = now - timedelta(seconds=settings.INVITATIONS_SENDING_TIMEOUT_SECONDS)
-    orphaned = Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=stale).update(
+    lost = list(sending.filter(Q(claimed_by__in=dead) | Q(claimed_at__lt=stale)).values_list("pk", flat=True))
+    orphaned = Delivery.objects.filter(pk__in=lost, status=Delivery.Status.SENDING).update(
         status=Delivery.Status.RETRYING,
         next_attempt_at=now,
         enqueued_at=None,  # its message is gone with the worker: put it on the broker now
         last_error="The worker stopped while sending; queued again by the sweeper.",
     )
+    rescued = enqueue_deliveries(lost, queue="sweeper") if orphaned else 0
     overdue = now - timedelta(seconds=settings.INVITATIONS_REQUEUE_AFTER_SECONDS)
     due = list(
         Delivery.objects.filter(status__in=[Delivery.Status.QUEUED, Delivery.Status.RETRYING])
+        .exclude(pk__in=lost)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=overdue))
         .values_list("pk", flat=True)
     )
-    requeued = enqueue_deliveries(due)
+    requeued = rescued + enqueue_deliveries(due)
+    workers.forget_dead(now=now)
     if orphaned or requeued:
         logger.info("sweeper: %s orphaned deliveries reset, %s put on the broker again", orphaned, requeued)
     return {"orphaned": orphaned, "requeued": requeued}

@@ -139,6 +139,9 @@ class Delivery(models.Model):
     queued_at = models.DateTimeField(auto_now_add=True)
     enqueued_at = models.DateTimeField(null=True, blank=True, help_text="Last time a task was put on the broker.")
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(
+        max_length=255, blank=True, help_text="The worker process (host:pid) sending it; see outbox.workers."
+    )
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

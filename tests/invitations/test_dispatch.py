@@ -11,8 +11,11 @@ from django.utils import timezone
 from invitations import dispatch as dispatching
 from invitations.demo import demo_letters_load
 from invitations.models import Delivery, Dispatch
+from outbox import workers
+from outbox.models import WorkerHeartbeat
 from registrations.demo import demo_missions_load
 from registrations.models import PermanentMission
+from tests.outbox.test_workers import a_dead_pid
 
 
 @pytest.fixture
@@ -278,7 +281,7 @@ def test_sweeper_requeues_deliveries_a_dead_worker_left_in_sending_and_they_end_
     letter, cofacilitator_user, smtp_server, monkeypatch, settings
 ):
     requeued = []
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: requeued.extend(ids) or len(ids))
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids, **queue: requeued.extend(ids) or len(ids))
     dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
     stuck = dispatch.deliveries.get(recipient_code="VAT")
     assert dispatching.delivery_claim(delivery_id=stuck.pk)  # a worker claimed it, then died
@@ -294,6 +297,53 @@ def test_sweeper_requeues_deliveries_a_dead_worker_left_in_sending_and_they_end_
     stuck.refresh_from_db()
     assert (stuck.status, stuck.attempts) == ("sent", 2)
     assert len(smtp_server.to(stuck.email)) == 1
+
+
+@pytest.mark.django_db
+def test_the_redelivered_task_takes_over_at_once_from_a_process_of_this_host_that_died(
+    letter, cofacilitator_user, smtp_server, monkeypatch
+):
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids, **queue: len(ids))
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    stuck = dispatch.deliveries.get(recipient_code="VAT")
+    assert dispatching.delivery_claim(delivery_id=stuck.pk)
+    assert dispatching.delivery_send(delivery_id=stuck.pk) == "claimed-elsewhere"  # its claimant (we) is alive
+    dead = f"{workers.this_worker().rpartition(':')[0]}:{a_dead_pid()}"  # killed -9 mid-send, its message redelivered
+    Delivery.objects.filter(pk=stuck.pk).update(claimed_by=dead)
+    assert dispatching.delivery_send(delivery_id=stuck.pk) == "sent"
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.attempts, stuck.claimed_by) == ("sent", 2, workers.this_worker())
+    assert len(smtp_server.to(stuck.email)) == 1
+
+
+@pytest.mark.django_db
+def test_the_sweeper_rescues_a_delivery_whose_worker_on_another_host_went_silent_on_its_own_queue(
+    letter, cofacilitator_user, monkeypatch, settings
+):
+    settings.WORKER_DEAD_AFTER_SECONDS = 30
+    rescued = []
+    monkeypatch.setattr(
+        dispatching, "enqueue_deliveries", lambda ids, **queue: (ids and rescued.append((ids, queue))) or len(ids)
+    )
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    stuck = dispatch.deliveries.get(recipient_code="VAT")
+    claimed_at = timezone.now()
+    WorkerHeartbeat.objects.create(name="worker-2.example.org:4242", started_at=claimed_at, beat_at=claimed_at)
+    Delivery.objects.filter(pk=stuck.pk).update(
+        status="sending", claimed_at=claimed_at, claimed_by="worker-2.example.org:4242", attempts=1
+    )
+    rescued.clear()
+    alive = claimed_at + timedelta(seconds=30)
+    assert dispatching.deliveries_sweep(now=alive) == {"orphaned": 0, "requeued": 0}
+    silent = claimed_at + timedelta(seconds=31)
+    assert dispatching.deliveries_sweep(now=silent) == {"orphaned": 1, "requeued": 1}
+    assert rescued == [([stuck.pk], {"queue": "sweeper"})]
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.next_attempt_at, stuck.last_error) == (
+        "retrying",
+        silent,
+        "The worker stopped while sending; queued again by the sweeper.",
+    )
 
 
 @pytest.mark.django_db

@@ -1,12 +1,16 @@
 import sys
 import time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
+from django.utils import timezone
 
 from invitations import dispatch as dispatching
-from invitations.models import Dispatch, Letter
+from invitations.models import Delivery, Dispatch, Letter
 from invitations.selectors import letter_for
+from outbox import workers
 
 BAR_WIDTH = 30
 
@@ -25,8 +29,14 @@ class Command(BaseCommand):
         parser.add_argument("--kind", default=Letter.Kind.INVITATION, choices=Letter.Kind.values)
         parser.add_argument("--wait", action="store_true", help="Show progress until done; exit 1 if any failed.")
         parser.add_argument("--timeout", type=float, default=0, help="With --wait: give up after SECONDS (0: never).")
+        parser.add_argument(
+            "--stall",
+            type=float,
+            default=30,
+            help="With --wait: after SECONDS without progress, say whether a worker is running (default 30).",
+        )
 
-    def handle(self, *args, session_slug, audience, language, kind, wait, timeout, **options):
+    def handle(self, *args, session_slug, audience, language, kind, wait, timeout, stall, **options):
         try:
             letter = letter_for(session_slug=session_slug, kind=kind, language=language)
             dispatch = dispatching.dispatch_create(letter=letter, audience=audience, by=None)
@@ -41,12 +51,12 @@ class Command(BaseCommand):
             names = dispatch.without_email.splitlines()
             self.stdout.write(f"No e-mail address, left out ({len(names)}): {'; '.join(names)}")
         if wait:
-            self._wait(dispatch, timeout=timeout)
+            self._wait(dispatch, timeout=timeout, stall=stall)
 
-    def _wait(self, dispatch, *, timeout):
+    def _wait(self, dispatch, *, timeout, stall):
         started = time.monotonic()
         interactive = sys.stdout.isatty()
-        last_line, last_change, hinted = "", started, False
+        last_line, last_change, hinted_at = "", started, None
         while True:
             progress = dispatching.dispatch_progress(dispatch)
             line = _progress_line(progress)
@@ -57,9 +67,9 @@ class Command(BaseCommand):
                 last_line = line
             if progress["done"]:
                 break
-            if not hinted and time.monotonic() - last_change > 30:
-                self.stderr.write("\nNo progress for 30 s: is a Celery worker running? (make run starts one)")
-                hinted = True
+            if time.monotonic() - last_change > stall and hinted_at != last_change:
+                self.stderr.write("\n" + stall_message(dispatch, seconds=stall))
+                hinted_at = last_change
             if timeout and time.monotonic() - started > timeout:
                 raise CommandError(f"\ngave up waiting after {timeout:g} s: {line}")
             time.sleep(0.5)
@@ -71,6 +81,37 @@ class Command(BaseCommand):
             for delivery in dispatch.deliveries.filter(status="failed"):
                 self.stderr.write(f"  failed: {delivery.recipient_name} <{delivery.email}>: {delivery.last_error}")
             sys.exit(1)
+
+
+def stall_message(dispatch, *, seconds: float, now=None) -> str:
+    """Why nothing moved: no worker process is alive (none has a recent heartbeat), or workers are alive and the
+    dispatch itself is stalled (what its pending deliveries are waiting for)."""
+    alive = workers.alive_workers(now=now)
+    if not alive:
+        return (
+            f"No progress for {seconds:g} s and no Celery worker is running (no worker heartbeat in the last "
+            f"{settings.WORKER_DEAD_AFTER_SECONDS:g} s): start one (make run does)."
+        )
+    pending = dict(
+        dispatch.deliveries.filter(status__in=Delivery.PENDING)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    waiting = ", ".join(f"{n} {status}" for status, n in sorted(pending.items())) or "nothing pending"
+    retry = (
+        dispatch.deliveries.filter(status=Delivery.Status.RETRYING, next_attempt_at__isnull=False)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    due = f"; the next retry is due at {timezone.localtime(retry):%H:%M:%S}" if retry else ""
+    return (
+        f"No progress for {seconds:g} s, but {len(alive)} worker process{'es' if len(alive) != 1 else ''} "
+        f"{'are' if len(alive) != 1 else 'is'} running ({', '.join(sorted(alive))}): the dispatch is stalled "
+        f"({waiting}{due}). Busy with other work, or the broker lost its messages (the sweeper re-queues them)."
+    )
 
 
 def _progress_line(progress: dict) -> str:

@@ -1,0 +1,66 @@
+"""Worker liveness: a claimant is dead when its pid is gone on this host, or its heartbeat is old anywhere."""
+
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from outbox import workers
+from outbox.models import WorkerHeartbeat
+
+
+def a_dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+@pytest.mark.django_db
+def test_this_process_is_alive_once_it_has_beaten_and_dead_when_its_heartbeat_is_old(settings):
+    settings.WORKER_DEAD_AFTER_SECONDS = 30
+    now = timezone.now()
+    assert workers.beat(now=now) == workers.this_worker()
+    assert workers.is_alive(workers.this_worker(), now=now + timedelta(seconds=30))
+    assert not workers.is_alive(workers.this_worker(), now=now + timedelta(seconds=31))
+
+
+@pytest.mark.django_db
+def test_a_process_of_this_host_whose_pid_is_gone_is_dead_at_once_whatever_its_heartbeat():
+    name = f"{workers.this_worker().rpartition(':')[0]}:{a_dead_pid()}"
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(name=name, started_at=now, beat_at=now)
+    assert not workers.is_alive(name, now=now)
+
+
+@pytest.mark.django_db
+def test_a_process_on_another_host_lives_by_its_heartbeat_alone(settings):
+    settings.WORKER_DEAD_AFTER_SECONDS = 30
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(name="worker-2.example.org:4242", started_at=now, beat_at=now)
+    assert workers.alive_workers(now=now + timedelta(seconds=30)) == ["worker-2.example.org:4242"]
+    assert workers.alive_workers(now=now + timedelta(seconds=31)) == []
+    assert not workers.is_alive("worker-3.example.org:1", now=now)  # never beat at all
+
+
+@pytest.mark.django_db
+def test_heartbeats_of_processes_dead_for_a_day_are_forgotten():
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(name="old:1", started_at=now, beat_at=now - timedelta(days=1, seconds=1))
+    WorkerHeartbeat.objects.create(name="recent:2", started_at=now, beat_at=now - timedelta(hours=23))
+    assert workers.forget_dead(now=now) == 1
+    assert list(WorkerHeartbeat.objects.values_list("name", flat=True)) == ["recent:2"]
+
+
+def test_the_sweeper_has_its_own_queue_and_every_worker_consumes_it():
+    from compact_portal.celery import app
+
+    # A worker without -Q consumes both; each queue has its own routing key (one message lands in one queue).
+    assert sorted((queue.name, queue.routing_key) for queue in app.amqp.queues.values()) == [
+        ("celery", "celery"),
+        ("sweeper", "sweeper"),
+    ]
+    route = app.amqp.router.route({}, "invitations.sweep_stuck_deliveries")
+    assert route["queue"].name == "sweeper"
+    assert app.amqp.router.route({}, "invitations.deliver")["queue"].name == "celery"
