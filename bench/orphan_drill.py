@@ -1,7 +1,8 @@
 """Orphan drill: how long a letter caught mid-send by a killed worker process waits before it is sent.
 
 A throw-away portal (temporary VAR_DIR: SQLite and the filesystem broker, the embedded default, or --redis URL), a
-real `celery -A compact_portal worker --beat --concurrency 2` with the default timeouts, and an SMTP sink (aiosmtpd)
+real `celery -A compact_portal worker --concurrency 2` and `celery beat` (as the Procfile runs them) with the default
+timeouts, and an SMTP sink (aiosmtpd)
 that holds the first DATA of each round. While a worker process is sending (its delivery `sending`, claimed by
 host:pid), the drill kills that process with SIGKILL and measures the time from the kill to the moment the sink
 accepts the letter, and how many copies each address got. Target (issue 10): sent within 60 s, one copy each
@@ -117,13 +118,25 @@ def portal_setup():
     return demo_letters_load(session=demo_sessions_load())[0]
 
 
-def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
-    handle = log.open("wb")
-    return subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "compact_portal", "worker", "--beat", "--concurrency", "2",
-         "--pool", "prefork", "--loglevel", "INFO", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+def start_processes(env: dict[str, str], var_dir: Path) -> list[subprocess.Popen]:
+    """The worker and the beat, as the Procfile runs them (logs in VAR_DIR)."""
+    celery = str(Path(sys.executable).parent / "celery")
+    commands = {
+        "worker": [celery, "-A", "compact_portal", "worker", "--concurrency", "2", "--pool", "prefork", "--loglevel",
+                   "INFO", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        "beat": [celery, "-A", "compact_portal", "beat", "--loglevel", "INFO"],
+    }  # fmt: skip
+    return [
+        subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=(var_dir / f"{name}.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        for name, command in commands.items()
+    ]
 
 
 def stop_worker(process: subprocess.Popen) -> None:
@@ -179,6 +192,9 @@ def drill_round(number: int, *, letter, sink: HoldingSink) -> dict:
 
 
 def main() -> int:
+    import logging
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: one line per SMTP command otherwise
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="kills, one per round (default 3)")
     parser.add_argument("--redis", metavar="URL", help="Redis as the broker (a database no one else uses)")
@@ -198,7 +214,7 @@ def main() -> int:
     sink = HoldingSink()
     controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
     controller.start()
-    worker = None
+    processes = []
     log = var_dir / "worker.log"
     try:
         letter = portal_setup()
@@ -212,7 +228,7 @@ def main() -> int:
         )
         from outbox import workers
 
-        worker = start_worker(env, log)
+        processes = start_processes(env, var_dir)
         wait_for(lambda: len(workers.alive_workers()) >= 3, seconds=180, what="the worker's processes to beat")
         results = []
         for number in range(1, args.rounds + 1):
@@ -232,8 +248,8 @@ def main() -> int:
             say("\n".join(log.read_text(errors="replace").splitlines()[-30:]))
         return 1
     finally:
-        if worker is not None:
-            stop_worker(worker)
+        for process in processes:
+            stop_worker(process)
         controller.stop()
         if args.keep:
             say(f"kept: {var_dir}")
