@@ -91,8 +91,14 @@ def redis_broker(settings):
 
 def use_broker(app, url: str) -> None:
     """Points the app at another broker. Celery keeps pooled connections (and a producer pool on top of them) to
-    the broker it first used; both are dropped so the next publish connects to `url`."""
+    the broker it first used; both are dropped so the next publish connects to `url`. The embedded default names
+    its own transport class (CELERY_BROKER_TRANSPORT), which would win over another URL's scheme: it is kept only
+    for filesystem:// URLs."""
+    from django.conf import settings
+
     app.conf.broker_url = url
+    filesystem = url.startswith("filesystem://")
+    app.conf.broker_transport = getattr(settings, "CELERY_BROKER_TRANSPORT", None) if filesystem else None
     app._pool = None
     app.amqp._producer_pool = None
 
