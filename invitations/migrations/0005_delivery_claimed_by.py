@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('invitations', '0003_addresses_without_regard_to_case'),
+        ('invitations', '0004_reminders'),
     ]
 
     operations = [
