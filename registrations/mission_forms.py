@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from registrations.forms import MarksRequired, NameSelect
 from registrations.models import PermanentMission
 from registrations.uploads import MAX_NOTE_VERBALE_LABEL, validate_note_verbale
 
@@ -14,8 +15,9 @@ class MissionChoiceField(forms.ModelChoiceField):
         return mission.state.name(translation.get_language() or "en")
 
 
-class FocalPointRequestForm(forms.Form):
-    mission = MissionChoiceField(queryset=PermanentMission.objects.none(), label=_("State"))
+class FocalPointRequestForm(MarksRequired, forms.Form):
+    # State names are names (translate="no"): "Costa Rica" reads the same in English and in French.
+    mission = MissionChoiceField(queryset=PermanentMission.objects.none(), label=_("State"), widget=NameSelect)
     function = forms.CharField(label=_("Function or title"), max_length=300, help_text=_("e.g. First Secretary"))
     designation_letter = forms.FileField(
         label=_("Letter of designation (PDF, optional)"),

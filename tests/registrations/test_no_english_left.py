@@ -135,6 +135,9 @@ def pages(demo, django_user_model):
         (stakeholder, f"/stakeholders/dialogues/{dialogue.pk}/apply/"),
         (newcomer, "/stakeholders/organization/register/"),
         (newcomer, "/stakeholders/represent/"),
+        (newcomer, "/delegation/focal-point/"),
+        (newcomer, "/delegation/"),
+        (newcomer, "/stakeholders/"),
     ]
 
 
