@@ -20,7 +20,7 @@ from django.utils import translation
 BASE_DIR = Path(settings.BASE_DIR)
 LANGUAGES = ["ar", "zh_Hans", "fr", "ru", "es"]
 # What `make catalogues` extracts from (the admin stays English: its templates are left out).
-SOURCES = ["manage.py", "audit", "compact_portal", "sessions", "registrations", "invitations", "templates"]
+SOURCES = ["manage.py", "audit", "compact_portal", "sessions", "registrations", "outbox", "invitations", "templates"]
 IGNORE = ["templates/admin/*", "*/migrations/*"]
 
 
