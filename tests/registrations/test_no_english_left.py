@@ -152,3 +152,14 @@ def test_no_english_left_on_pages_in_another_language(language, pages):
         if left:
             found[path] = left
     assert found == {}, "\n".join(f"{path}: {texts}" for path, texts in found.items())
+
+
+def test_arabic_pages_keep_latin_fragments_and_full_stops_in_place(pages, client):
+    """Latin fragments in an Arabic sentence are isolated left to right: "(.ics)" does not read "(ics.)", the draw
+    rule's full stop stays at the end of its sentence, slot times do not swap."""
+    session_page = client.get("/ar/sessions/gcm-its-6/").content.decode()
+    assert "(\u2066.ics\u2069)" in session_page
+    dialogue_page = client.get("/ar/sessions/gcm-its-6/dialogue/").content.decode()
+    generator = '<bdi dir="ltr" translate="no"><code>random.Random(seed)</code>, Python 3</bdi>'
+    assert f"ويستخدم الخلط {generator}، مع أخذ مقدّمي الطلبات بترتيب ورودهم.</p>" in dialogue_page
+    assert re.search(r'class="slot-time"><bdi dir="ltr">09:05–09:08</bdi>', dialogue_page)
