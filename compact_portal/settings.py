@@ -239,6 +239,11 @@ INVITATIONS_CSV_MAX_ROWS = config.env.int("INVITATIONS_CSV_MAX_ROWS", default=25
 # A queued delivery whose task has not run after this long is put on the broker again (the broker was down).
 INVITATIONS_REQUEUE_AFTER_SECONDS = config.env.float("INVITATIONS_REQUEUE_AFTER_SECONDS", default=300)
 
+# --- Notifications ------------------------------------------------------------------------------------------------
+# A representative's confirmation or decline is e-mailed this long after the decision: decisions toggled within it
+# (a focal point clicking back and forth) make one e-mail, of the decision that stands.
+REPRESENTATION_NOTICE_SETTLE_SECONDS = config.env.float("REPRESENTATION_NOTICE_SETTLE_SECONDS", default=60)
+
 # --- Worker liveness (outbox app) -----------------------------------------------------------------------------------
 # Each worker process records a heartbeat this often; one silent for longer than WORKER_DEAD_AFTER_SECONDS is dead
 # and what it was sending is taken over (on the same host at once: its pid is gone). With the sweeper every

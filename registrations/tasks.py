@@ -26,8 +26,10 @@ def notify_organization_event(event_id: int) -> bool:
 
 
 @shared_task(name="registrations.notify_representation_decision", **RETRY)
-def notify_representation_decision(representation_id: int, status: str) -> bool:
-    return stakeholders.representation_decision_notify(representation_id=representation_id, status=status)
+def notify_representation_decision(representation_id: int, status: str, decided_at: str | None = None) -> bool:
+    return stakeholders.representation_decision_notify(
+        representation_id=representation_id, status=status, decided_at=decided_at
+    )
 
 
 @shared_task(name="registrations.notify_application_event", **RETRY)

@@ -206,6 +206,9 @@ class Representation(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The decision the representative was last e-mailed: a decision toggled back and forth ends in one e-mail at
+    # most, and none if it ends where the representative was last told.
+    notified_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
 
     class Meta:
         ordering = ["session", "organization__name", "requested_at", "id"]

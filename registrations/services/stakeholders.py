@@ -14,6 +14,7 @@ made by focal points of Member States' missions; their reasons are read by the s
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -319,7 +320,8 @@ def representation_request(
 def representation_decide(*, representation: Representation, by, confirm: bool) -> Representation:
     """The organization's focal point or the secretariat confirms or declines; confirmations keep to the quota.
 
-    A change of decision is e-mailed to the representative, after the commit.
+    A change of decision is e-mailed to the representative, after the commit and a settle delay
+    (REPRESENTATION_NOTICE_SETTLE_SECONDS): decisions toggled within it make one e-mail, of the last one.
     """
     if not permissions.may_decide_representation(by, representation.organization):
         raise PermissionDenied("Only the organization's focal point or the secretariat confirms its representatives.")
@@ -354,7 +356,7 @@ def representation_decide(*, representation: Representation, by, confirm: bool) 
             after={"status": locked.status},
         )
         if locked.status != was:
-            _enqueue("notify_representation_decision", locked.pk, locked.status)
+            _enqueue_representation_notice(locked)
     representation.refresh_from_db()
     return representation
 
@@ -378,17 +380,36 @@ def organization_event_notify(*, event_id: int) -> bool:
     return True
 
 
-def representation_decision_notify(*, representation_id: int, status: str) -> bool:
-    """E-mails the representative the decision `status` on their request, unless a later decision has changed it
-    since (that one's e-mail follows)."""
+def _enqueue_representation_notice(representation: Representation) -> None:
+    """After the commit, with a countdown: each decision's task carries its decision time, and only the task of the
+    decision still standing when it runs sends (representation_decision_notify)."""
+    from registrations import tasks
+
+    args = (representation.pk, representation.status, representation.decided_at.isoformat())
+    countdown = settings.REPRESENTATION_NOTICE_SETTLE_SECONDS
+    transaction.on_commit(lambda: tasks.notify_representation_decision.apply_async(args, countdown=countdown))
+
+
+def representation_decision_notify(*, representation_id: int, status: str, decided_at: str | None = None) -> bool:
+    """E-mails the representative the decision `status` made at `decided_at`, unless a later decision has replaced
+    it since (that one's task follows) or the representative was last told this very decision. Claims with one
+    atomic UPDATE of notified_status, so a task run twice sends once; an error gives the claim back to the retry."""
     from registrations import notifications
 
-    representation = (
-        Representation.objects.select_related("user", "organization", "session__process")
-        .filter(pk=representation_id)
-        .first()
-    )
-    if representation is None or representation.status != status:
+    standing = Representation.objects.filter(pk=representation_id, status=status)
+    if decided_at is not None:
+        standing = standing.filter(decided_at=datetime.fromisoformat(decided_at))
+    told = standing.values_list("notified_status", flat=True).first()
+    if told is None or told == status:
         return False
-    notifications.representation_decision_send(representation=representation)
+    if not standing.filter(notified_status=told).update(notified_status=status):
+        return False  # another task claimed it, or a later decision came in between
+    try:
+        representation = Representation.objects.select_related("user", "organization", "session__process").get(
+            pk=representation_id
+        )
+        notifications.representation_decision_send(representation=representation)
+    except Exception:
+        Representation.objects.filter(pk=representation_id, notified_status=status).update(notified_status=told)
+        raise
     return True

@@ -391,3 +391,61 @@ def test_approved_organizations_with_their_contact_addresses(make_organization, 
         ("B accredited", sorted([accredited.email, accredited.focal_point.email])),
         ("C accredited", [no_focal_point.email]),
     ]
+
+
+def test_a_focal_point_toggling_a_confirmation_400_times_sends_one_e_mail_of_the_decision_that_stands(
+    make_dialogue, make_organization, django_user_model, django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    dialogue = make_dialogue()
+    organization = make_organization(name="Sahel Mobility Research Institute")
+    person = django_user_model.objects.create_user("rep@example.org", "rep@example.org", "pw")
+    representation = stakeholders.representation_request(session=dialogue.session, organization=organization, by=person)
+    # Each decision commits and queues its task with the settle delay as countdown; the broker holds them all until
+    # the burst is over, then they run (here: the on-commit callbacks, run after the 400 decisions).
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        for toggle in range(400):
+            stakeholders.representation_decide(
+                representation=representation, by=organization.focal_point, confirm=toggle % 2 == 0
+            )
+    assert len(queued) == 400
+    for task in queued:
+        task()
+    assert [message.subject.rsplit(" ", 1)[-1] for message in mailoutbox] == ["declined"]
+    representation.refresh_from_db()
+    assert (representation.status, representation.notified_status) == ("declined", "declined")
+
+    # Toggled again and back to what the representative was told: nobody is told anything.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        stakeholders.representation_decide(representation=representation, by=organization.focal_point, confirm=True)
+        stakeholders.representation_decide(representation=representation, by=organization.focal_point, confirm=False)
+    assert mailoutbox == []
+
+
+def test_a_representation_notice_waits_the_settle_delay_and_its_task_run_twice_sends_once(
+    make_dialogue,
+    make_organization,
+    django_user_model,
+    secretariat_user,
+    mailoutbox,
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    settings.REPRESENTATION_NOTICE_SETTLE_SECONDS = 45
+    dialogue = make_dialogue()
+    person = django_user_model.objects.create_user("rep@example.org", "rep@example.org", "pw")
+    representation = stakeholders.representation_request(
+        session=dialogue.session, organization=make_organization(), by=person
+    )
+    queued = []
+    monkeypatch.setattr(
+        tasks.notify_representation_decision, "apply_async", lambda args, countdown: queued.append((args, countdown))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        stakeholders.representation_decide(representation=representation, by=secretariat_user, confirm=True)
+    representation.refresh_from_db()
+    assert queued == [((representation.pk, "confirmed", representation.decided_at.isoformat()), 45)]
+    (args, _countdown) = queued[0]
+    assert [tasks.notify_representation_decision(*args) for _ in range(2)] == [True, False]
+    assert [message.to for message in mailoutbox] == [["rep@example.org"]]
