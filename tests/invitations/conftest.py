@@ -81,11 +81,13 @@ def redis_broker(settings):
     stale = list(client.scan_iter(match=f"{TEST_BROKER_KEY_PREFIX}*"))
     if stale:
         client.delete(*stale)
-    saved = (app.conf.broker_url, app.conf.broker_transport_options)
+    saved = (app.conf.broker_url, app.conf.broker_transport_options, app.conf.broker_transport)
     app.conf.broker_transport_options = {"visibility_timeout": 7200, "global_keyprefix": TEST_BROKER_KEY_PREFIX}
+    # The embedded default names its transport (compact_portal.broker) explicitly: Redis is chosen by the URL.
+    app.conf.broker_transport = None
     use_broker(app, TEST_REDIS_URL)
     yield app
-    app.conf.broker_transport_options = saved[1]
+    app.conf.broker_transport_options, app.conf.broker_transport = saved[1], saved[2]
     use_broker(app, saved[0])
 
 
