@@ -80,6 +80,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The public pages (sessions/public_cache.py): keys that change with the content, kept in each process's memory and
+# shared through the default cache, so a page is rendered once for all processes and then read without a round trip.
+CACHES["public_pages"] = {"BACKEND": "compact_portal.page_cache.VersionedPageCache", "TIMEOUT": 24 * 3600}
 
 # --- Authentication ------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

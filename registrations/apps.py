@@ -13,6 +13,11 @@ class RegistrationsConfig(AppConfig):
         from sessions import participation as session_participation
 
         session_participation.register(participation.ways_in)
+        from sessions import public_cache
+
+        # The dialogue's way in opens and closes by itself: the cached public pages change then.
+        public_cache.register_boundary("stakeholder_dialogue__applications_open_at")
+        public_cache.register_boundary("stakeholder_dialogue__applications_close_at")
         from registrations import desk
 
         desk.register()  # its sections of the admin's desk

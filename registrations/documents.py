@@ -21,6 +21,7 @@ from compact_portal.permissions import require_secretariat
 from registrations import letters, participants
 from registrations.models import DelegationMember, DelegationRegistration, GeneratedDocument
 from sessions.models import ThematicSession
+from sessions.public_cache import public_pages_changed
 
 Kind = GeneratedDocument.Kind
 Status = GeneratedDocument.Status
@@ -142,6 +143,7 @@ def document_publish(*, document: GeneratedDocument, by, published: bool = True)
         else:
             locked.published_at, locked.published_by = None, None
         locked.save(update_fields=["published_at", "published_by"])
+        public_pages_changed(session=locked.session_id)  # the session's pages link the published list
         trail.record(
             actor=by,
             action="participants list published" if published else "participants list withdrawn",

@@ -19,10 +19,11 @@ from sessions.models import (
     ThematicSession,
     Venue,
 )
+from sessions.public_cache import PublicContentAdminMixin
 
 
 @admin.register(Process)
-class ProcessAdmin(admin.ModelAdmin):
+class ProcessAdmin(PublicContentAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, chosen now
     list_display = ["name", "short_name", "mandate", "secretariat_email"]
     search_fields = ["name", "short_name", "mandate"]
@@ -38,14 +39,14 @@ class ProcessAdmin(admin.ModelAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(PublicContentAdminMixin, admin.ModelAdmin):
     list_display = ["room", "building", "duty_station", "capacity", "timezone"]
     list_filter = ["duty_station", "timezone"]
     search_fields = ["room", "building", "duty_station"]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(PublicContentAdminMixin, admin.ModelAdmin):
     list_display = ["full_name", "honorific", "title", "affiliation"]
     list_filter = ["honorific"]
     search_fields = ["given_name", "family_name", "title", "affiliation"]
@@ -120,7 +121,7 @@ class SessionDocumentInline(admin.TabularInline):
 
 
 @admin.register(ThematicSession)
-class ThematicSessionAdmin(admin.ModelAdmin):
+class ThematicSessionAdmin(PublicContentAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "start_date", "end_date", "venue", "status"]
     list_display_links = ["number", "title"]
     list_filter = ["status", "process", "venue__duty_station"]
@@ -147,7 +148,7 @@ class ItemRoleInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(PublicContentAdminMixin, admin.ModelAdmin):
     list_display = ["title", "session", "day", "start_time", "end_time", "kind", "tentative"]
     list_filter = ["session", "kind", "tentative", "day"]
     search_fields = ["title", "description"]
@@ -194,7 +195,7 @@ def _with_clash_check(form_class):
 
 
 @admin.register(SessionDocument)
-class SessionDocumentAdmin(admin.ModelAdmin):
+class SessionDocumentAdmin(PublicContentAdminMixin, admin.ModelAdmin):
     form = SessionDocumentForm
     list_display = ["title", "session", "kind", "language"]
     list_filter = ["session", "kind", "language"]

@@ -178,6 +178,8 @@ class ThematicSession(Translatable):
     co_facilitators = models.ManyToManyField(
         Person, through="CoFacilitator", related_name="co_facilitated_sessions", blank=True
     )
+    # Bumped by sessions.public_cache.public_pages_changed(): part of the key of the cached public pages.
+    public_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["process", "number"]

@@ -2,6 +2,7 @@
 
 import os
 import socket
+import uuid
 from datetime import date, time
 from urllib.parse import urlsplit
 
@@ -34,6 +35,16 @@ def _default_language():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _cache_per_test(settings):
+    """Each test starts with an empty cache of its own: ids repeat after a rolled-back test, so a public page cached
+    in one test (keyed by session id and version, sessions.public_cache) would otherwise be served in the next."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
+        "public_pages": {"BACKEND": "compact_portal.page_cache.VersionedPageCache", "LOCATION": uuid.uuid4().hex},
+    }
 
 
 @pytest.fixture(autouse=True)

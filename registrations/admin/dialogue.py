@@ -26,6 +26,7 @@ from registrations.models import (
 )
 from registrations.services import dialogue as dialogue_services
 from sessions.models import AgendaItem
+from sessions.public_cache import PublicContentAdminMixin
 
 
 class SlotApplicationInline(ReadOnlyInline):
@@ -65,7 +66,7 @@ class DrawForm(forms.Form):
 
 
 @admin.register(Dialogue)
-class DialogueAdmin(AuditTrailMixin, SecretariatActions, admin.ModelAdmin):
+class DialogueAdmin(PublicContentAdminMixin, AuditTrailMixin, SecretariatActions, admin.ModelAdmin):
     list_display = [
         "session_code",
         "window",
@@ -285,7 +286,7 @@ class DialogueAdmin(AuditTrailMixin, SecretariatActions, admin.ModelAdmin):
 
 
 @admin.register(SlotApplication)
-class SlotApplicationAdmin(AuditTrailMixin, MoveActions, admin.ModelAdmin):
+class SlotApplicationAdmin(PublicContentAdminMixin, AuditTrailMixin, MoveActions, admin.ModelAdmin):
     list_display = [
         "position",
         "slot",

@@ -32,6 +32,7 @@ from registrations.models import (
 )
 from registrations.services import dialogue as dialogue_services
 from registrations.services import stakeholders
+from sessions.public_cache import PublicContentAdminMixin
 
 
 class StakeholdersAdmin(SecretariatActions, admin.ModelAdmin):
@@ -93,7 +94,7 @@ class ListChoiceForm(forms.Form):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(AuditTrailMixin, AccountLinkingAdmin, StakeholdersAdmin):
+class OrganizationAdmin(PublicContentAdminMixin, AuditTrailMixin, AccountLinkingAdmin, StakeholdersAdmin):
     formfield_overrides = {URLField: {"assume_scheme": "https"}}  # Django 6's default, chosen now
     list_display = ["name", "acronym", "kind", "ecosoc_status", "country", "region", "accreditation", "accredited_at"]
     list_filter = ["accreditation", "ecosoc_status", "kind", "country__regional_group"]

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from audit import trail
 from registrations import draw, permissions
 from registrations.models import FLOOR_KINDS, ApplicationEvent, Dialogue, Organization, SlotApplication
+from sessions.public_cache import public_pages_changed
 
 Status = SlotApplication.Status
 LISTED = (Status.CONFIRMED, Status.WAITLISTED)
@@ -167,6 +168,8 @@ def application_submit(
     try:
         with transaction.atomic():
             locked = _locked(dialogue)
+            if locked.is_published:  # pending applications are not shown: a burst leaves the cache alone
+                public_pages_changed(session=locked.session_id)
             problem = locked.applications_message(now=now)
             if problem:
                 raise ValidationError(problem)
@@ -197,6 +200,7 @@ def application_withdraw(*, application: SlotApplication, by) -> SlotApplication
         raise PermissionDenied("Only the organization's focal points withdraw its application.")
     with transaction.atomic():
         locked = _locked(application.dialogue)
+        public_pages_changed(session=locked.session_id)
         current = _application(locked, application)
         if not current.can_withdraw:
             raise ValidationError(
@@ -215,6 +219,7 @@ def application_confirm(*, application: SlotApplication, by) -> SlotApplication:
     permissions.require_secretariat(by)
     with transaction.atomic():
         locked = _locked(application.dialogue)
+        public_pages_changed(session=locked.session_id)
         current = _application(locked, application)
         _refuse_unless(current, Status.CONFIRMED)
         if locked.applications.filter(status=Status.CONFIRMED).count() >= locked.slot_count:
@@ -235,6 +240,7 @@ def application_waitlist(*, application: SlotApplication, by) -> SlotApplication
     permissions.require_secretariat(by)
     with transaction.atomic():
         locked = _locked(application.dialogue)
+        public_pages_changed(session=locked.session_id)
         current = _application(locked, application)
         _refuse_unless(current, Status.WAITLISTED)
         was = current.status
@@ -250,6 +256,7 @@ def application_decline(*, application: SlotApplication, by, reason: str = "") -
     permissions.require_secretariat(by)
     with transaction.atomic():
         locked = _locked(application.dialogue)
+        public_pages_changed(session=locked.session_id)
         current = _application(locked, application)
         _refuse_unless(current, Status.DECLINED)
         _free(locked, current, to=Status.DECLINED, by=by, reason=(reason or "").strip())
@@ -262,6 +269,7 @@ def application_move(*, application: SlotApplication, to_position: int, by) -> N
     permissions.require_secretariat(by)
     with transaction.atomic():
         locked = _locked(application.dialogue)
+        public_pages_changed(session=locked.session_id)
         current = _application(locked, application)
         if current.status not in LISTED:
             raise ValidationError(f"{current.organization} is {current.get_status_display().lower()}.")
@@ -356,6 +364,7 @@ def _draw(locked: Dialogue, *, by, seed: str, now: datetime) -> list[SlotApplica
         after={"seed": seed, "order": [a.pk for a in order], "slots": locked.slot_count},
         at=now,
     )
+    public_pages_changed(session=locked.session_id)
     return order
 
 
@@ -371,6 +380,7 @@ def dialogue_publish(*, dialogue: Dialogue, by, published: bool = True) -> Dialo
     permissions.require_secretariat(by)
     with transaction.atomic():
         locked = _locked(dialogue)
+        public_pages_changed(session=locked.session_id)
         if published and locked.allocation == Dialogue.Allocation.DRAW and not locked.drawn_at:
             raise ValidationError("Make the draw before publishing the list.")
         before = locked.is_published

@@ -1,12 +1,15 @@
 """Pages of stakeholders (their organization, representatives, speaking slots), of Member States' focal points
 (the non-objection lists) and the public list of the informal dialogue's speakers."""
 
+from functools import cache
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +18,7 @@ from registrations.forms import ObjectionForm, OrganizationForm, RepresentationF
 from registrations.models import Profile, Representation, SlotApplication
 from registrations.services import dialogue as dialogue_services
 from registrations.services import stakeholders
+from sessions import public_cache
 from sessions.calendar import timezone_label
 from sessions.participation import ways_in
 
@@ -218,16 +222,22 @@ def objection(request, entry_pk):
 
 
 def dialogue_speakers(request, slug):
-    """The published list of the informal dialogue's speakers (public)."""
-    session = selectors.public_session(slug=slug)
-    dialogue = selectors.published_dialogue(session=session)
+    """The published list of the informal dialogue's speakers (public; cached per language, see
+    sessions.public_cache: one query when cached)."""
+    now = timezone.now()
+    page = public_cache.session_page(slug=slug, now=now)
+    session = cache(lambda: selectors.public_session(slug=slug))
+    dialogue = cache(lambda: selectors.published_dialogue(session=session()))
     context = {
-        "session": session,
-        "dialogue": dialogue,
-        "timezone_label": timezone_label(session) if dialogue else "",
+        "page": page,
+        "session": SimpleLazyObject(session),
+        "dialogue": SimpleLazyObject(dialogue),
+        "timezone_label": SimpleLazyObject(lambda: timezone_label(session()) if dialogue() else ""),
         # Before the list is published, the page says how to apply and by when.
-        "ways_in": []
-        if dialogue
-        else [w for w in ways_in([session], now=timezone.now())[session.pk] if w.key == "dialogue"],
+        "ways_in": SimpleLazyObject(
+            lambda: (
+                [] if dialogue() else [w for w in ways_in([session()], now=now)[session().pk] if w.key == "dialogue"]
+            )
+        ),
     }
     return render(request, "registrations/stakeholders/dialogue_speakers.html", context)
