@@ -163,6 +163,7 @@ def delegation_sizes(*, missions: int, members: int, smallest: int = 3, largest:
     tail of small ones, as at a COP (sizes fall geometrically by rank; the ratio is found by bisection). The
     largest is 4% of all (4,000 of 100,000), so smaller crowds keep the same shape."""
     largest = min(largest, max(smallest, members // 25, 2 * -(-members // missions)))
+    largest = min(largest, members - smallest * (missions - 1))  # one delegation may hold all who are left
     if not smallest * (missions - 1) + largest <= members <= largest * missions:
         raise ValueError(f"{members} members cannot be split into {missions} delegations of {smallest}–{largest}")
 

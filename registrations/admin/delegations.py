@@ -2,7 +2,8 @@
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -83,8 +84,18 @@ class DelegationRegistrationAdmin(AuditTrailMixin, SecretariatActions, admin.Mod
     change_form_template = "admin/registrations/delegationregistration/change_form.html"
     service_arg = "registration"
 
+    show_full_result_count = False  # one count of the filtered rows per page, not a second one of the whole table
+
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(member_total=Count("members", distinct=True))
+        # A subquery per shown row, not a join of every member grouped per registration (100,000 rows at a COP).
+        members = (
+            DelegationMember.objects.filter(registration=OuterRef("pk"))
+            .order_by()
+            .values("registration")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(member_total=Coalesce(Subquery(members), 0))
 
     def has_add_permission(self, request):
         return False  # focal points register; the secretariat processes
@@ -185,3 +196,38 @@ class DelegationRegistrationAdmin(AuditTrailMixin, SecretariatActions, admin.Mod
     def _apply(self, request, registrations, decision, reason):
         verb = {"approve": "Approved", "return": "Returned", "reject": "Rejected"}[decision]
         each(self, request, registrations, services.DECISIONS[decision], verb, reason=reason)
+
+
+@admin.register(DelegationMember)
+class DelegationMemberAdmin(admin.ModelAdmin):
+    """Every member of every delegation, a page at a time: finding one person among a COP's 100,000. Read only:
+    members are the focal points' to change, through their registration."""
+
+    list_display = ["family_name", "given_name", "honorific", "function", "mission", "session_code", "status", "email"]
+    list_filter = ["registration__session", "registration__status", "is_head", "attendance"]
+    search_fields = ["family_name", "given_name", "email"]
+    list_select_related = ["registration__mission", "registration__session"]
+    # The order of an index (registration, head first, order, id): a page is read from it, not sorted from the table.
+    ordering = ["registration", "-is_head", "order", "id"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Mission", ordering="registration__mission__name")
+    def mission(self, obj):
+        return obj.registration.mission.name
+
+    @admin.display(description="Session", ordering="registration__session__number")
+    def session_code(self, obj):
+        return obj.registration.session.code
+
+    @admin.display(description="Registration")
+    def status(self, obj):
+        return obj.registration.get_status_display()

@@ -133,6 +133,8 @@ class DelegationMember(models.Model):
 
     class Meta:
         ordering = ["-is_head", "order", "id"]
+        # A delegation's members in their order, and the admin's list of all members, read a page from it.
+        indexes = [models.Index(fields=["registration", "-is_head", "order", "id"], name="member_registration_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["registration"], condition=Q(is_head=True), name="registration_one_head_of_delegation"

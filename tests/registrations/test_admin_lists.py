@@ -1,0 +1,61 @@
+"""Admin lists at a COP's size: the same queries for 1 and for 50 rows, as the secretariat."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from invitations.demo_scale import Scale, scale_demo_load
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+LISTS = [
+    "/admin/registrations/delegationregistration/",
+    "/admin/registrations/delegationregistration/?status__exact=approved",
+    "/admin/registrations/delegationmember/",
+    "/admin/registrations/delegationmember/?q=a",
+    "/admin/registrations/organization/",
+    "/admin/registrations/representation/",
+    "/admin/registrations/slotapplication/",
+    "/admin/invitations/delivery/",
+]
+
+
+def _load(slug: str, rows: int, tmp_path) -> None:
+    scale = Scale(
+        slug=slug,
+        missions=rows,
+        members=6 * rows,
+        organizations=rows,
+        represented=rows,
+        applications=rows,
+        recipients=rows,
+    )
+    scale_demo_load(scale=scale, now=NOW, csv_dir=tmp_path)
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def test_admin_lists_run_the_same_queries_for_1_and_50_rows(client, secretariat_user, tmp_path):
+    client.force_login(secretariat_user)
+    _load("one", 1, tmp_path)
+    with_one = {url: _queries(client, url) for url in LISTS}
+    _load("fifty", 49, tmp_path)
+    with_fifty = {url: _queries(client, url) for url in LISTS}
+    assert with_fifty == with_one
+
+
+def test_the_members_list_shows_a_page_of_members_with_their_mission(client, secretariat_user, tmp_path):
+    client.force_login(secretariat_user)
+    _load("one", 1, tmp_path)
+    page = client.get("/admin/registrations/delegationmember/").content.decode()
+    assert page.count('class="field-family_name"') == 6
+    assert "Head of delegation" in page
+    assert "Permanent Mission of Afghanistan to the United Nations" in page
