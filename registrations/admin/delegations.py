@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -24,9 +25,21 @@ from registrations.models import (
     RegistrationEvent,
 )
 
+MEMBERS_SHOWN = 50
+
+
+class FirstMembersFormSet(BaseInlineFormSet):
+    """The first members only: a delegation of 4,000 would otherwise make a page of 4,000 rows. All of them are in
+    the members list, linked from the registration ("members_link")."""
+
+    def get_queryset(self):
+        return super().get_queryset()[:MEMBERS_SHOWN]
+
 
 class MemberInline(ReadOnlyInline):
     model = DelegationMember
+    formset = FirstMembersFormSet
+    verbose_name_plural = f"delegation members (the first {MEMBERS_SHOWN})"
     fields = ["is_head", "honorific", "given_name", "family_name", "function", "email", "attendance"]
     readonly_fields = fields
 
@@ -78,6 +91,7 @@ class DelegationRegistrationAdmin(AuditTrailMixin, SecretariatActions, admin.Mod
         "decided_at",
         "decided_by",
         "letters_link",
+        "members_link",
     ]
     readonly_fields = fields
     change_list_template = "admin/registrations/delegationregistration/change_list.html"
@@ -133,6 +147,11 @@ class DelegationRegistrationAdmin(AuditTrailMixin, SecretariatActions, admin.Mod
             return "After approval"
         url = reverse("registrations:letters", kwargs={"pk": obj.pk})
         return format_html('<a href="{}">Confirmation letters (PDF)</a>', url)
+
+    @admin.display(description="Members")
+    def members_link(self, obj):
+        url = reverse("admin:registrations_delegationmember_changelist") + f"?registration__id__exact={obj.pk}"
+        return format_html('<a href="{}">All {} members</a>', url, obj.members.count())
 
     # Counts per status, over the filtered list.
     def changelist_view(self, request, extra_context=None):

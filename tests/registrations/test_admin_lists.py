@@ -59,3 +59,21 @@ def test_the_members_list_shows_a_page_of_members_with_their_mission(client, sec
     assert page.count('class="field-family_name"') == 6
     assert "Head of delegation" in page
     assert "Permanent Mission of Afghanistan to the United Nations" in page
+
+
+def test_a_large_delegation_shows_its_first_50_members_and_links_all(client, secretariat_user, tmp_path):
+    from registrations.models import DelegationRegistration
+
+    client.force_login(secretariat_user)
+    scale_demo_load(
+        scale=Scale(slug="big", missions=1, members=120, organizations=1, represented=1, applications=1, recipients=1),
+        now=NOW,
+        csv_dir=tmp_path,
+    )
+    registration = DelegationRegistration.objects.get(session__slug="big")
+    page = client.get(f"/admin/registrations/delegationregistration/{registration.pk}/change/").content.decode()
+    assert page.count('<td class="field-family_name">') == 50
+    link = f"/admin/registrations/delegationmember/?registration__id__exact={registration.pk}"
+    assert f'<a href="{link}">All 120 members</a>' in page
+    members = client.get(link).content.decode()
+    assert members.count('class="field-family_name"') == 100  # a page of the list
