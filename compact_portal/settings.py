@@ -205,11 +205,18 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = 600_000  # KiB
 # own, so they never wait behind a dispatch's letters, only for one worker process to be free.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = [Queue("celery", routing_key="celery"), Queue("sweeper", routing_key="sweeper")]
-CELERY_TASK_ROUTES = {"invitations.sweep_stuck_deliveries": {"queue": "sweeper"}}
+CELERY_TASK_ROUTES = {
+    "invitations.sweep_stuck_deliveries": {"queue": "sweeper"},
+    "outbox.sweep": {"queue": "sweeper"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "invitations-sweep-stuck-deliveries": {
         "task": "invitations.sweep_stuck_deliveries",
+        "schedule": timedelta(seconds=config.env.float("SWEEP_INTERVAL_SECONDS", default=15)),
+    },
+    "outbox-sweep": {
+        "task": "outbox.sweep",
         "schedule": timedelta(seconds=config.env.float("SWEEP_INTERVAL_SECONDS", default=15)),
     },
     "registrations-close-due-non-objection-lists": {

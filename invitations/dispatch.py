@@ -12,10 +12,7 @@ The database is the source of truth; the broker only carries wake-ups. See READM
 """
 
 import logging
-import smtplib
-import socket
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -30,6 +27,7 @@ from compact_portal import permissions
 from invitations import audiences, rendering
 from invitations.models import Delivery, Dispatch, Letter
 from outbox import workers
+from outbox.sending import SmtpFailure, classify_smtp_error, retry_delay
 
 logger = logging.getLogger(__name__)
 
@@ -158,34 +156,6 @@ def dispatch_resend_failed(*, dispatch: Dispatch, by) -> int:
 
 
 # --- Sending one delivery --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SmtpFailure:
-    transient: bool
-    reply: str
-
-
-def classify_smtp_error(error: Exception) -> SmtpFailure:
-    """4xx replies and connection trouble are worth retrying; 5xx replies are final."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        code, reply = next(iter(error.recipients.values()))
-        return SmtpFailure(transient=400 <= code < 500, reply=_reply(code, reply))
-    if isinstance(error, smtplib.SMTPResponseException):
-        return SmtpFailure(transient=400 <= error.smtp_code < 500, reply=_reply(error.smtp_code, error.smtp_error))
-    if isinstance(error, smtplib.SMTPServerDisconnected | socket.timeout | ConnectionError | OSError):
-        return SmtpFailure(transient=True, reply=f"{type(error).__name__}: {error}")
-    return SmtpFailure(transient=False, reply=f"{type(error).__name__}: {error}")
-
-
-def _reply(code: int, message: bytes | str) -> str:
-    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
-    return f"{code} {text}".strip()
-
-
-def retry_delay(attempts: int) -> float:
-    """Seconds before attempt `attempts + 1`: base, 2 x base, 4 x base ... capped."""
-    return min(settings.INVITATIONS_RETRY_MAX_SECONDS, settings.INVITATIONS_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
 
 
 def delivery_claim(*, delivery_id: int, now=None) -> bool:

@@ -10,6 +10,10 @@ class OutboxConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from compact_portal import roles
         from outbox import workers
 
         workers.connect_worker_signals()
+        # Both staff roles see every outgoing mail and may send a failed one again; nobody edits or deletes one.
+        grants = {"outgoingmail": roles.VIEW, "codename:resend_outgoingmail": ()}
+        roles.grant_after_migrate(self, {roles.SECRETARIAT: grants, roles.CO_FACILITATORS: grants})

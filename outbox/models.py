@@ -16,3 +16,48 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OutgoingMail(models.Model):
+    """One e-mail the portal sends (notifications; letters keep their deliveries), stored as it will travel. The
+    row, not the broker, decides whether it is sent: claimed with one atomic status change, sent once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        RETRYING = "retrying", "Retrying"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=60, db_index=True, help_text="What the message is about, e.g. registration.")
+    subject = models.CharField(max_length=500)
+    from_email = models.CharField(max_length=300)
+    to = models.JSONField(default=list)
+    reply_to = models.JSONField(default=list, blank=True)
+    body = models.TextField()
+    # [{"filename", "mimetype", "content" (base64)}]
+    attachments = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    message_id = models.CharField(max_length=200, blank=True)
+    last_error = models.TextField(blank=True, help_text="The server's reply to the last failed attempt.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True, help_text="Last time a task was put on the broker.")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=255, blank=True, help_text="The worker process (host:pid) sending it.")
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "outgoing mail"
+        verbose_name_plural = "outgoing mail"
+        permissions = [("resend_outgoingmail", "Can send a failed outgoing mail again")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False), name="outgoingmail_sent_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} to {', '.join(self.to)}: {self.get_status_display()}"

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from outbox import sending
 from registrations import letters, selectors
 from registrations.models import (
     ApplicationEvent,
@@ -77,7 +78,7 @@ def _registration_event_send(*, event: RegistrationEvent) -> None:
         to=recipients,
         reply_to=[process.secretariat_email] if process.secretariat_email else None,
     )
-    message.send()
+    sending.mail_queue(message, kind="registration")
 
 
 def confirmation_letter_send(*, member: DelegationMember) -> None:
@@ -105,7 +106,7 @@ def _confirmation_letter_send(*, member: DelegationMember) -> None:
         reply_to=[process.secretariat_email] if process.secretariat_email else None,
     )
     message.attach(letters.letters_filename(registration=registration, member=member), pdf, "application/pdf")
-    message.send()
+    sending.mail_queue(message, kind="confirmation-letter")
 
 
 # --- Stakeholders ---------------------------------------------------------------------------------------------------
@@ -163,7 +164,7 @@ def _organization_event_send(*, event: OrganizationEvent) -> None:
         body=render_to_string("registrations/email/accreditation_event.txt", context),
         to=recipients,
     )
-    message.send()
+    sending.mail_queue(message, kind="accreditation")
 
 
 def representation_decision_send(*, representation: Representation) -> None:
@@ -194,7 +195,7 @@ def _representation_decision_send(*, representation: Representation) -> None:
         to=[representation.user.email],
         reply_to=[session.process.secretariat_email] if session.process.secretariat_email else None,
     )
-    message.send()
+    sending.mail_queue(message, kind="representation")
 
 
 def slot_ics(application: SlotApplication) -> bytes:
@@ -269,7 +270,7 @@ def _application_event_send(*, event: ApplicationEvent) -> None:
     )
     if times and event.to_status == SlotApplication.Status.CONFIRMED:
         message.attach(slot_ics_filename(application), slot_ics(application), "text/calendar")
-    message.send()
+    sending.mail_queue(message, kind="dialogue-application")
 
 
 # --- Focal points ---------------------------------------------------------------------------------------------------
@@ -292,11 +293,12 @@ def focal_point_decision_send(*, request) -> None:
             subject = _("%(state)s: you are a focal point of the delegation")
         else:
             subject = _("%(state)s: your request to be a focal point is declined")
-        EmailMessage(
+        message = EmailMessage(
             subject=subject % {"state": state},
             body=render_to_string("registrations/email/focal_point_decision.txt", context),
             to=[request.user.email],
-        ).send()
+        )
+        sending.mail_queue(message, kind="focal-point-decision")
 
 
 def focal_point_added_send(*, request) -> None:
@@ -314,9 +316,10 @@ def focal_point_added_send(*, request) -> None:
             "via_letter": request.via_letter,
             "url": portal_url(reverse("registrations:home")),
         }
-        EmailMessage(
+        message = EmailMessage(
             subject=_("%(state)s: a new focal point")
             % {"state": request.mission.state.name(translation.get_language())},
             body=render_to_string("registrations/email/focal_point_added.txt", context),
             to=recipients,
-        ).send()
+        )
+        sending.mail_queue(message, kind="focal-point-added")

@@ -221,7 +221,8 @@ def test_submission_email_is_sent_after_the_commit(
         services.registration_submit(registration=registration, by=focal_mex)
     assert mailoutbox == []  # nothing before the commit
     assert len(callbacks) == 1
-    callbacks[0]()
+    with django_capture_on_commit_callbacks(execute=True):  # the notification's outgoing mail, after its commit
+        callbacks[0]()
     assert [(m.to, m.subject) for m in mailoutbox] == [
         ([focal_mex.email], f"{open_session.code}, delegation of Mexico: registration received")
     ]
@@ -306,7 +307,7 @@ def test_notification_task_delivered_twice_sends_once(
 
 
 def test_notification_claim_is_released_when_sending_fails(
-    open_session, mission_mex, focal_mex, make_registration, monkeypatch, mailoutbox
+    open_session, mission_mex, focal_mex, make_registration, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
     from registrations import notifications
 
@@ -323,5 +324,6 @@ def test_notification_claim_is_released_when_sending_fails(
     event.refresh_from_db()
     assert event.notified_at is None
     monkeypatch.undo()
-    assert services.registration_event_notify(event_id=event.pk) is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.registration_event_notify(event_id=event.pk) is True
     assert len(mailoutbox) == 1

@@ -364,7 +364,12 @@ def test_no_e_mail_to_the_representative_when_the_decision_is_rolled_back_or_ref
 
 
 def test_a_decision_changed_before_its_e_mail_went_is_not_sent(
-    make_dialogue, make_organization, django_user_model, secretariat_user, mailoutbox
+    make_dialogue,
+    make_organization,
+    django_user_model,
+    secretariat_user,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
     dialogue = make_dialogue()
     person = django_user_model.objects.create_user("rep@example.org", "rep@example.org", "pw")
@@ -374,7 +379,8 @@ def test_a_decision_changed_before_its_e_mail_went_is_not_sent(
     stakeholders.representation_decide(representation=representation, by=secretariat_user, confirm=True)
     stakeholders.representation_decide(representation=representation, by=secretariat_user, confirm=False)
     assert tasks.notify_representation_decision(representation.pk, "confirmed") is False
-    assert tasks.notify_representation_decision(representation.pk, "declined") is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.notify_representation_decision(representation.pk, "declined") is True
     assert [m.subject.endswith("is declined") for m in mailoutbox] == [True]
 
 
@@ -408,8 +414,9 @@ def test_a_focal_point_toggling_a_confirmation_400_times_sends_one_e_mail_of_the
                 representation=representation, by=organization.focal_point, confirm=toggle % 2 == 0
             )
     assert len(queued) == 400
-    for task in queued:
-        task()
+    with django_capture_on_commit_callbacks(execute=True):
+        for task in queued:
+            task()
     assert [message.subject.rsplit(" ", 1)[-1] for message in mailoutbox] == ["declined"]
     representation.refresh_from_db()
     assert (representation.status, representation.notified_status) == ("declined", "declined")
@@ -447,5 +454,6 @@ def test_a_representation_notice_waits_the_settle_delay_and_its_task_run_twice_s
     representation.refresh_from_db()
     assert queued == [((representation.pk, "confirmed", representation.decided_at.isoformat()), 45)]
     (args, _countdown) = queued[0]
-    assert [tasks.notify_representation_decision(*args) for _ in range(2)] == [True, False]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert [tasks.notify_representation_decision(*args) for _ in range(2)] == [True, False]
     assert [message.to for message in mailoutbox] == [["rep@example.org"]]

@@ -1,0 +1,113 @@
+"""The outbox: one row per outgoing mail, one task that claims, sends and records it (real SMTP server, aiosmtpd)."""
+
+import time
+
+import pytest
+from django.core.mail import EmailMessage
+from django.urls import reverse
+
+from outbox import sending
+from outbox.models import OutgoingMail
+from outbox.tasks import send_mail
+
+
+def queue(django_capture_on_commit_callbacks, monkeypatch, **fields) -> OutgoingMail:
+    enqueued = []
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids, **queue: enqueued.extend(ids) or len(ids))
+    message = EmailMessage(
+        subject=fields.get("subject", "ITS6: registration received"),
+        body="Dear focal point,\n\nReceived.",
+        to=fields.get("to", ["pm.mex@missions.example.org"]),
+        reply_to=["gcm-secretariat@example.org"],
+    )
+    message.attach("slot.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+    with django_capture_on_commit_callbacks(execute=True):
+        mail = sending.mail_queue(message, kind="registration")
+    assert enqueued == [mail.pk]  # put on the broker after the commit
+    monkeypatch.undo()
+    return mail
+
+
+@pytest.mark.django_db
+def test_a_mail_is_sent_once_when_its_task_runs_twice_with_a_deterministic_message_id(
+    smtp_server, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    mail = queue(django_capture_on_commit_callbacks, monkeypatch)
+    assert [sending.mail_send(mail_id=mail.pk) for _ in range(2)] == ["sent", "claimed-elsewhere"]
+    [message] = smtp_server.messages
+    mail.refresh_from_db()
+    assert (mail.status, mail.attempts, mail.message_id) == (
+        "sent",
+        1,
+        f"<outbox{mail.pk}@{settings.MESSAGE_ID_DOMAIN}>",
+    )
+    assert (message["To"], message["Subject"], message["Reply-To"], message["Message-ID"]) == (
+        "pm.mex@missions.example.org",
+        "ITS6: registration received",
+        "gcm-secretariat@example.org",
+        mail.message_id,
+    )
+    [calendar] = [part for part in message.walk() if part.get_filename()]
+    assert (calendar.get_filename(), calendar.get_content_type()) == ("slot.ics", "text/calendar")
+
+
+@pytest.mark.django_db
+def test_a_4xx_reply_retries_with_backoff_and_a_5xx_reply_fails_with_the_reply_kept(
+    smtp_server, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    settings.INVITATIONS_RETRY_BASE_SECONDS = 30
+    greylisted = queue(django_capture_on_commit_callbacks, monkeypatch, to=["grey@example.org"])
+    refused = queue(django_capture_on_commit_callbacks, monkeypatch, to=["nobody@example.org"])
+    smtp_server.replies["grey@example.org"] = ["451 4.7.1 Greylisted"]
+    smtp_server.replies["nobody@example.org"] = ["550 5.1.1 No such user"]
+    retries = []
+    monkeypatch.setattr(send_mail, "apply_async", lambda args, countdown: retries.append((args, countdown)))
+    assert sending.mail_send(mail_id=greylisted.pk) == "retrying"
+    assert sending.mail_send(mail_id=refused.pk) == "failed"
+    assert retries == [((greylisted.pk,), 30)]
+    assert sorted(OutgoingMail.objects.values_list("to", "status", "attempts", "last_error")) == [
+        (["grey@example.org"], "retrying", 1, "451 4.7.1 Greylisted"),
+        (["nobody@example.org"], "failed", 1, "550 5.1.1 No such user"),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_outgoing_mail_list_shows_a_refused_mail_with_its_reply_and_it_can_be_sent_again(
+    smtp_server, django_capture_on_commit_callbacks, monkeypatch, client, secretariat_user, cofacilitator_user
+):
+    mail = queue(django_capture_on_commit_callbacks, monkeypatch, to=["nobody@example.org"])
+    smtp_server.replies["nobody@example.org"] = ["550 5.1.1 No such user"]
+    assert sending.mail_send(mail_id=mail.pk) == "failed"
+    changelist = reverse("admin:outbox_outgoingmail_changelist")
+    for user in (secretariat_user, cofacilitator_user):
+        client.force_login(user)
+        page = client.get(changelist).content.decode()
+        assert "550 5.1.1 No such user" in page and "nobody@example.org" in page
+        assert client.get(reverse("admin:outbox_outgoingmail_change", args=[mail.pk])).status_code == 200
+    assert client.post(reverse("admin:outbox_outgoingmail_delete", args=[mail.pk])).status_code == 403
+
+    enqueued = []
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids, **queue: enqueued.extend(ids) or len(ids))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(changelist, {"action": "resend", "_selected_action": [mail.pk]}, follow=True)
+    assert "1 queued again." in response.content.decode()
+    assert enqueued == [mail.pk]
+    assert sending.mail_send(mail_id=mail.pk) == "sent"
+    mail.refresh_from_db()
+    assert (mail.status, mail.attempts, mail.last_error) == ("sent", 2, "")
+    assert [message["To"] for message in smtp_server.messages] == ["nobody@example.org"]
+
+
+@pytest.mark.celery_worker
+@pytest.mark.timeout(120)
+def test_a_mail_task_delivered_twice_to_a_real_worker_sends_once(smtp_server, celery_worker, monkeypatch):
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids, **queue: 0)  # we put the messages on ourselves
+    mail = sending.mail_queue(EmailMessage(subject="Twice", body="Once.", to=["once@example.org"]), kind="test")
+    send_mail.delay(mail.pk)
+    send_mail.delay(mail.pk)
+    deadline = time.monotonic() + 60
+    while OutgoingMail.objects.get(pk=mail.pk).status != "sent" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1)  # let the duplicate run too
+    mail.refresh_from_db()
+    assert (mail.status, mail.attempts, [m["To"] for m in smtp_server.messages]) == ("sent", 1, ["once@example.org"])
