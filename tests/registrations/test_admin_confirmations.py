@@ -78,3 +78,17 @@ def test_publishing_a_list_of_speakers_from_the_list_asks_first(
     _act(secretariat_client, "dialogue", "publish", [dialogue], confirmed="yes")
     dialogue.refresh_from_db()
     assert dialogue.is_published
+
+
+def test_the_decision_page_says_what_each_decision_does_and_to_how_many(
+    secretariat_client, open_session, mission_mex, mission_che, make_focal_point, make_registration
+):
+    registrations = [
+        make_registration(session=open_session, mission=m, focal_point=make_focal_point(m), status="submitted")
+        for m in (mission_mex, mission_che)
+    ]
+    ids = ",".join(str(r.pk) for r in registrations)
+    page = secretariat_client.get(reverse("admin:registrations_delegationregistration_decide"), {"ids": ids})
+    text = " ".join(page.content.decode().split())
+    assert "<li><strong>Approve</strong>: each of the 2 delegations is approved;" in text
+    assert "<p><strong>An approval or a rejection cannot be undone.</strong></p>" in text
