@@ -12,7 +12,6 @@ from registrations.models import (
     Inscription,
     Organization,
     SlotApplication,
-    State,
 )
 from registrations.services import MemberData
 from registrations.uploads import MAX_NOTE_VERBALE_LABEL, validate_note_verbale
@@ -241,14 +240,13 @@ class OrganizationForm(MarksRequired, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # State names in the page's language, in that language's order (Arabic, Chinese: the reference data's).
+        # State names in the page's language, in its alphabetical order ("Égypte" with the E's, not after "Zambie":
+        # a database's ORDER BY sorts by code point).
         language = translation.get_language() or "en"
-        code = language.lower().split("-")[0]
-        order = f"name_{code}" if code in {"fr", "ar", "zh", "ru", "es"} else "name_en"
-        self.fields["country"].queryset = State.objects.order_by(order, "name_en")
-        self.fields["country"].label_from_instance = lambda state: state.name(language)
-        self.fields["country"].empty_label = _("— international (no country) —")
-        self.fields["country"].widget = NameSelect(choices=self.fields["country"].choices)
+        field = self.fields["country"]
+        states = sorted(field.queryset, key=lambda state: state.alphabetical_key(language))
+        field.choices = [("", _("— international (no country) —"))] + [(s.pk, s.name(language)) for s in states]
+        field.widget = NameSelect(choices=field.choices)
 
 
 class RepresentationForm(MarksRequired, forms.Form):

@@ -32,7 +32,7 @@ class FocalPointRequestForm(MarksRequired, forms.Form):
             "state"
         )
         language = translation.get_language() or "en"
-        ordered = sorted(missions, key=lambda mission: mission.state.name(language).casefold())
+        ordered = sorted(missions, key=lambda mission: mission.state.alphabetical_key(language))
         field = self.fields["mission"]
         field.queryset = missions
         # The list in the page's language, in its alphabetical order (the query's order is the English names').

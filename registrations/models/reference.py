@@ -1,5 +1,7 @@
 """Reference data: regional groups, States and their Permanent Missions."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
@@ -63,6 +65,21 @@ class State(models.Model):
         if code in {"fr", "ar", "zh", "ru", "es"}:
             return getattr(self, f"name_{code}") or self.name_en
         return self.name_en
+
+    def alphabetical_key(self, language: str = "en") -> str:
+        """Where the name in `language` falls in that language's alphabetical list."""
+        return alphabetical_key(self.name(language))
+
+
+def alphabetical_key(name: str) -> str:
+    """A key that files a name as a reader of Latin script expects: "Égypte" with the E's (not after "Zimbabwe"),
+    "Libéria" before "Libye". Accents are dropped from Latin letters only: Russian "Й" stays a letter of its own."""
+    letters = []
+    for character in unicodedata.normalize("NFD", name):
+        if unicodedata.combining(character) and letters and unicodedata.name(letters[-1], "").startswith("LATIN"):
+            continue
+        letters.append(character)
+    return unicodedata.normalize("NFC", "".join(letters)).casefold()
 
 
 def validate_email_lines(value: str) -> None:

@@ -127,6 +127,28 @@ def test_organization_form_lists_states_in_the_pages_language(reference_data):
     assert labels.index("Afrique du Sud") < labels.index("Allemagne")
 
 
+def test_organization_form_files_accented_state_names_with_their_letter(reference_data):
+    # A database sorts by code point: "Égypte" came after "Zimbabwe", "Libéria" after "Libye".
+    with translation.override("fr"):
+        labels = [label for value, label in OrganizationForm().fields["country"].choices if value]
+    e_names = [label for label in labels if label[0] in "EÉ"]
+    assert e_names == [
+        "Égypte",
+        "El Salvador",
+        "Émirats arabes unis",
+        "Équateur",
+        "Érythrée",
+        "Espagne",
+        "Estonie",
+        "Eswatini",
+        "État de Palestine",
+        "États-Unis d'Amérique",
+        "Éthiopie",
+    ]
+    assert labels[labels.index("Libéria") + 1] == "Libye"
+    assert labels[-1] == "Zimbabwe"
+
+
 def test_allauth_forms_mark_required_fields_and_put_the_checkbox_label_beside_it(client):
     signup = client.get("/en/accounts/signup/").content.decode()
     assert "Fields marked with an asterisk are required." in signup

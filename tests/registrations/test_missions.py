@@ -132,6 +132,28 @@ def test_request_page_lists_states_in_the_page_language_and_sends_the_request(
     )
 
 
+def test_request_page_files_accented_state_names_with_their_letter(reference_data, make_account, client):
+    # A plain sort by code point put "Égypte" after "Zimbabwe" and "Libéria" after "Libye".
+    client.force_login(make_account("someone@example.org"))
+    response = client.get("/fr/delegation/focal-point/")
+    options = [label for _pk, label in response.context["form"].fields["mission"].choices][1:]
+    assert [label for label in options if label[0] in "EÉ"] == [
+        "Égypte",
+        "El Salvador",
+        "Émirats arabes unis",
+        "Équateur",
+        "Érythrée",
+        "Espagne",
+        "Estonie",
+        "Eswatini",
+        "État de Palestine",
+        "États-Unis d'Amérique",
+        "Éthiopie",
+    ]
+    assert options[options.index("Libéria") + 1] == "Libye"
+    assert options[-1] == "Zimbabwe"
+
+
 # --- The letter's link ----------------------------------------------------------------------------------------------
 
 
