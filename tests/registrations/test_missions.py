@@ -310,3 +310,42 @@ def test_only_focal_points_answer(open_session, mission_mex, focal_che):
 def test_registration_start_still_works_for_focal_points(open_session, mission_mex, focal_mex):
     registration = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)
     assert registration.status == "draft"
+
+
+# --- The secretariat's desk in the admin ----------------------------------------------------------------------------
+
+
+def test_secretariat_approves_and_declines_requests_in_the_admin_with_counts(
+    client, mission_mex, mission_che, make_account, secretariat_user
+):
+    first = missions.focal_point_request_create(
+        user=make_account("one@example.org"), mission=mission_mex, function="First Secretary"
+    )
+    second = missions.focal_point_request_create(
+        user=make_account("two@example.org"), mission=mission_che, function="Intern"
+    )
+    client.force_login(secretariat_user)
+    changelist = "/admin/registrations/focalpointrequest/"
+    response = client.get(changelist)
+    assert response.context["title"] == "Focal-point requests: 2 pending · 0 approved · 0 declined"
+    response = client.post(changelist, {"action": "approve", "_selected_action": [first.pk]})
+    assert response.status_code == 302
+    assert Profile.objects.get(user__email="one@example.org").mission == mission_mex
+    response = client.post(changelist, {"action": "decline", "_selected_action": [second.pk]})
+    assert response.url == f"/admin/registrations/focalpointrequest/decline/?ids={second.pk}"
+    client.post("/admin/registrations/focalpointrequest/decline/", {"ids": str(second.pk), "reason": "Unknown."})
+    second.refresh_from_db()
+    assert (second.status, second.reason) == ("declined", "Unknown.")
+    response = client.get(changelist)
+    assert response.context["title"] == "Focal-point requests: 0 pending · 1 approved · 1 declined"
+
+
+def test_cofacilitators_do_not_decide_requests(client, mission_mex, make_account, cofacilitator_user):
+    request = missions.focal_point_request_create(
+        user=make_account("one@example.org"), mission=mission_mex, function="First Secretary"
+    )
+    client.force_login(cofacilitator_user)
+    client.post("/admin/registrations/focalpointrequest/", {"action": "approve", "_selected_action": [request.pk]})
+    request.refresh_from_db()
+    assert request.status == "pending"
+    assert not Profile.objects.exists()
