@@ -33,7 +33,10 @@ class FirstMembersFormSet(BaseInlineFormSet):
     the members list, linked from the registration ("members_link")."""
 
     def get_queryset(self):
-        return super().get_queryset()[:MEMBERS_SHOWN]
+        # A list, read once: the forms index it one by one, and a sliced queryset would query for each.
+        if not hasattr(self, "_first_members"):
+            self._first_members = list(super().get_queryset()[:MEMBERS_SHOWN])
+        return self._first_members
 
 
 class MemberInline(ReadOnlyInline):

@@ -71,9 +71,18 @@ def test_a_large_delegation_shows_its_first_50_members_and_links_all(client, sec
         csv_dir=tmp_path,
     )
     registration = DelegationRegistration.objects.get(session__slug="big")
-    page = client.get(f"/admin/registrations/delegationregistration/{registration.pk}/change/").content.decode()
+    change = f"/admin/registrations/delegationregistration/{registration.pk}/change/"
+    page = client.get(change).content.decode()
+    queries = _queries(client, change)
     assert page.count('<td class="field-family_name">') == 50
     link = f"/admin/registrations/delegationmember/?registration__id__exact={registration.pk}"
     assert f'<a href="{link}">All 120 members</a>' in page
     members = client.get(link).content.decode()
     assert members.count('class="field-family_name"') == 100  # a page of the list
+    scale_demo_load(
+        scale=Scale(slug="small", missions=1, members=3, organizations=1, represented=1, applications=1, recipients=1),
+        now=NOW,
+        csv_dir=tmp_path,
+    )
+    small = DelegationRegistration.objects.get(session__slug="small")
+    assert _queries(client, f"/admin/registrations/delegationregistration/{small.pk}/change/") == queries
