@@ -161,7 +161,18 @@ def published_participants(session_ids) -> dict[int, GeneratedDocument]:
     return {document.session_id: document for document in documents}
 
 
-@shared_task(name="registrations.generate_document", acks_late=True)
+# Longer than the portal's default task limits (minutes, for a letter): every approved member's letters of a
+# COP-sized session (100,000) take one worker about 1 h 45 min. A message Redis delivers again after its visibility
+# timeout finds the row claimed and does nothing.
+DOCUMENT_SOFT_TIME_LIMIT = 3 * 3600
+
+
+@shared_task(
+    name="registrations.generate_document",
+    acks_late=True,
+    soft_time_limit=DOCUMENT_SOFT_TIME_LIMIT,
+    time_limit=DOCUMENT_SOFT_TIME_LIMIT + 300,
+)
 def generate_document(document_id: int) -> bool:
     return document_generate(document_id=document_id)
 
