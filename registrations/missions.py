@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import trail
+from outbox.notify import enqueue_on_commit, notify_once
 from registrations import permissions, selectors
 from registrations.links import RegistrationLink
 from registrations.models import DelegationRegistration, FocalPointRequest, MissionAnswer, PermanentMission, Profile
@@ -42,12 +43,6 @@ REGISTERED_STATUSES = frozenset(
         DelegationRegistration.Status.REJECTED,
     }
 )
-
-
-def _enqueue(task_name: str, *args) -> None:
-    from registrations import tasks
-
-    getattr(tasks, task_name).delay_on_commit(*args)
 
 
 def _affiliation_problem(*, user, mission: PermanentMission) -> str | None:
@@ -144,8 +139,8 @@ def focal_point_request_approve(*, request: FocalPointRequest, by) -> FocalPoint
         locked.decided_at, locked.decided_by = timezone.now(), by
         locked.full_clean()
         locked.save()
-        _enqueue("notify_focal_point_decision", locked.pk)
-        _enqueue("notify_focal_point_colleagues", locked.pk)
+        enqueue_on_commit("registrations.notify_focal_point_decision", locked.pk)
+        enqueue_on_commit("registrations.notify_focal_point_colleagues", locked.pk)
     request.refresh_from_db()
     return request
 
@@ -170,7 +165,7 @@ def focal_point_request_decline(*, request: FocalPointRequest, by, reason: str) 
             after={"status": Status.DECLINED},
             reason=reason,
         )
-        _enqueue("notify_focal_point_decision", locked.pk)
+        enqueue_on_commit("registrations.notify_focal_point_decision", locked.pk)
     request.refresh_from_db()
     return request
 
@@ -222,7 +217,7 @@ def registration_link_follow(*, link: RegistrationLink, user, language: str = "e
             )
             request.full_clean()
             request.save()
-            _enqueue("notify_focal_point_colleagues", request.pk)
+            enqueue_on_commit("registrations.notify_focal_point_colleagues", request.pk)
         linked_now = True
     from registrations import services
 
@@ -271,33 +266,23 @@ def focal_point_decision_notify(*, request_id: int) -> bool:
     """E-mails the requester the decision. Sends at most once per request."""
     from registrations import notifications
 
-    claimed = FocalPointRequest.objects.filter(
-        pk=request_id, decision_notified_at__isnull=True, status__in=[Status.APPROVED, Status.DECLINED]
-    ).update(decision_notified_at=timezone.now())
-    if not claimed:
-        return False
-    try:
-        request = FocalPointRequest.objects.select_related("user", "mission__state").get(pk=request_id)
-        notifications.focal_point_decision_send(request=request)
-    except Exception:
-        FocalPointRequest.objects.filter(pk=request_id).update(decision_notified_at=None)
-        raise
-    return True
+    requests = FocalPointRequest.objects.select_related("user", "mission__state")
+    return notify_once(
+        requests.filter(status__in=[Status.APPROVED, Status.DECLINED]),
+        pk=request_id,
+        field="decision_notified_at",
+        send=lambda: notifications.focal_point_decision_send(request=requests.get(pk=request_id)),
+    )
 
 
 def focal_point_colleagues_notify(*, request_id: int) -> bool:
     """E-mails the mission's other focal points that it has a new one. Sends at most once per approval."""
     from registrations import notifications
 
-    claimed = FocalPointRequest.objects.filter(
-        pk=request_id, colleagues_notified_at__isnull=True, status=Status.APPROVED
-    ).update(colleagues_notified_at=timezone.now())
-    if not claimed:
-        return False
-    try:
-        request = FocalPointRequest.objects.select_related("user", "mission__state").get(pk=request_id)
-        notifications.focal_point_added_send(request=request)
-    except Exception:
-        FocalPointRequest.objects.filter(pk=request_id).update(colleagues_notified_at=None)
-        raise
-    return True
+    requests = FocalPointRequest.objects.select_related("user", "mission__state")
+    return notify_once(
+        requests.filter(status=Status.APPROVED),
+        pk=request_id,
+        field="colleagues_notified_at",
+        send=lambda: notifications.focal_point_added_send(request=requests.get(pk=request_id)),
+    )

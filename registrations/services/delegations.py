@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import trail
+from outbox.notify import enqueue_on_commit, notify_once
 from registrations import permissions, selectors
 from registrations.models import (
     REGISTRATION_TRANSITIONS,
@@ -166,14 +167,8 @@ def _transition(registration: DelegationRegistration, *, to: str, by, reason: st
         after={"status": to},
         reason=reason,
     )
-    _enqueue("notify_registration_event", event.pk)
+    enqueue_on_commit("registrations.notify_registration_event", event.pk)
     return event
-
-
-def _enqueue(task_name: str, *args) -> None:
-    from registrations import tasks
-
-    getattr(tasks, task_name).delay_on_commit(*args)
 
 
 def registration_submit(*, registration: DelegationRegistration, by) -> DelegationRegistration:
@@ -217,7 +212,7 @@ def _decide(*, registration: DelegationRegistration, by, to: str, reason: str) -
         locked.save()
         if to == Status.APPROVED:
             for member_id in locked.members.exclude(email="").values_list("pk", flat=True):
-                _enqueue("email_confirmation_letter", member_id)
+                enqueue_on_commit("registrations.email_confirmation_letter", member_id)
     registration.refresh_from_db()
     return registration
 
@@ -250,33 +245,22 @@ def registration_event_notify(*, event_id: int) -> bool:
     """E-mails the mission's focal points about one change of status. Sends at most once per event."""
     from registrations import notifications
 
-    claimed = RegistrationEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(notified_at=timezone.now())
-    if not claimed:
-        return False
-    try:
-        event = RegistrationEvent.objects.select_related(
-            "registration__session__process", "registration__mission__state"
-        ).get(pk=event_id)
-        notifications.registration_event_send(event=event)
-    except Exception:
-        RegistrationEvent.objects.filter(pk=event_id).update(notified_at=None)  # let the retry send it
-        raise
-    return True
+    events = RegistrationEvent.objects.select_related("registration__session__process", "registration__mission__state")
+    return notify_once(
+        events,
+        pk=event_id,
+        field="notified_at",
+        send=lambda: notifications.registration_event_send(event=events.get(pk=event_id)),
+    )
 
 
 def confirmation_letter_email(*, member_id: int) -> bool:
     """E-mails one member of an approved delegation the confirmation letter. Sends at most once per member."""
     from registrations import notifications
 
-    claimed = DelegationMember.objects.filter(
-        pk=member_id, letter_emailed_at__isnull=True, registration__status=Status.APPROVED
-    ).update(letter_emailed_at=timezone.now())
-    if not claimed:
-        return False
-    try:
-        member = selectors.member_with_registration(pk=member_id)
-        notifications.confirmation_letter_send(member=member)
-    except Exception:
-        DelegationMember.objects.filter(pk=member_id).update(letter_emailed_at=None)
-        raise
-    return True
+    return notify_once(
+        DelegationMember.objects.filter(registration__status=Status.APPROVED),
+        pk=member_id,
+        field="letter_emailed_at",
+        send=lambda: notifications.confirmation_letter_send(member=selectors.member_with_registration(pk=member_id)),
+    )

@@ -27,18 +27,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import trail
+from outbox.notify import enqueue_on_commit, notify_once
 from registrations import draw, permissions
 from registrations.models import FLOOR_KINDS, ApplicationEvent, Dialogue, Organization, SlotApplication
 from sessions.public_cache import public_pages_changed
 
 Status = SlotApplication.Status
 LISTED = (Status.CONFIRMED, Status.WAITLISTED)
-
-
-def _enqueue(task_name: str, *args) -> None:
-    from registrations import tasks
-
-    getattr(tasks, task_name).delay_on_commit(*args)
 
 
 def _locked(dialogue: Dialogue) -> Dialogue:
@@ -62,7 +57,7 @@ def _event(application: SlotApplication, *, from_status: str, by, reason: str = 
         after={"status": application.status, "position": application.position},
         reason=reason,
     )
-    _enqueue("notify_application_event", event.pk)
+    enqueue_on_commit("registrations.notify_application_event", event.pk)
     return event
 
 
@@ -405,18 +400,15 @@ def application_event_notify(*, event_id: int) -> bool:
     """E-mails the organization (and the speaker) about one change of its application. Sends at most once."""
     from registrations import notifications
 
-    claimed = ApplicationEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(notified_at=timezone.now())
-    if not claimed:
-        return False
-    try:
-        event = ApplicationEvent.objects.select_related(
-            "application__organization",
-            "application__dialogue__session__venue",
-            "application__dialogue__session__process",
-            "application__dialogue__item",
-        ).get(pk=event_id)
-        notifications.application_event_send(event=event)
-    except Exception:
-        ApplicationEvent.objects.filter(pk=event_id).update(notified_at=None)
-        raise
-    return True
+    events = ApplicationEvent.objects.select_related(
+        "application__organization",
+        "application__dialogue__session__venue",
+        "application__dialogue__session__process",
+        "application__dialogue__item",
+    )
+    return notify_once(
+        events,
+        pk=event_id,
+        field="notified_at",
+        send=lambda: notifications.application_event_send(event=events.get(pk=event_id)),
+    )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from audit import trail
+from outbox.notify import enqueue_on_commit, notify_once
 from registrations import permissions
 from registrations.models import (
     Dialogue,
@@ -42,12 +43,6 @@ Accreditation = Organization.Accreditation
 DEFAULT_REPRESENTATIVES = 2
 # A reason the portal writes itself (the secretariat's own reasons are shown as typed).
 OBJECTED_REASON = gettext_noop("A Member State objected to the organization's participation.")
-
-
-def _enqueue(task_name: str, *args) -> None:
-    from registrations import tasks
-
-    getattr(tasks, task_name).delay_on_commit(*args)
 
 
 def _locked_organization(organization: Organization) -> Organization:
@@ -73,7 +68,7 @@ def _decide(organization: Organization, *, to: str, by, reason: str = "", now: d
         reason=reason,
         at=now,
     )
-    _enqueue("notify_organization_event", event.pk)
+    enqueue_on_commit("registrations.notify_organization_event", event.pk)
 
 
 # --- Organizations --------------------------------------------------------------------------------------------------
@@ -368,26 +363,25 @@ def organization_event_notify(*, event_id: int) -> bool:
     """E-mails the organization about one decision on its accreditation. Sends at most once per event."""
     from registrations import notifications
 
-    claimed = OrganizationEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(notified_at=timezone.now())
-    if not claimed:
-        return False
-    try:
-        event = OrganizationEvent.objects.select_related("organization").get(pk=event_id)
-        notifications.organization_event_send(event=event)
-    except Exception:
-        OrganizationEvent.objects.filter(pk=event_id).update(notified_at=None)
-        raise
-    return True
+    events = OrganizationEvent.objects.select_related("organization")
+    return notify_once(
+        events,
+        pk=event_id,
+        field="notified_at",
+        send=lambda: notifications.organization_event_send(event=events.get(pk=event_id)),
+    )
 
 
 def _enqueue_representation_notice(representation: Representation) -> None:
     """After the commit, with a countdown: each decision's task carries its decision time, and only the task of the
     decision still standing when it runs sends (representation_decision_notify)."""
-    from registrations import tasks
-
-    args = (representation.pk, representation.status, representation.decided_at.isoformat())
-    countdown = settings.REPRESENTATION_NOTICE_SETTLE_SECONDS
-    transaction.on_commit(lambda: tasks.notify_representation_decision.apply_async(args, countdown=countdown))
+    enqueue_on_commit(
+        "registrations.notify_representation_decision",
+        representation.pk,
+        representation.status,
+        representation.decided_at.isoformat(),
+        countdown=settings.REPRESENTATION_NOTICE_SETTLE_SECONDS,
+    )
 
 
 def representation_decision_notify(*, representation_id: int, status: str, decided_at: str | None = None) -> bool:
