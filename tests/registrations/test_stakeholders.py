@@ -190,13 +190,14 @@ def test_the_secretariat_closes_a_list_now_from_the_admin(client, make_organizat
     client.force_login(secretariat_user)
     change = client.get(reverse("admin:registrations_nonobjectionlist_change", args=[nolist.pk])).content.decode()
     assert "Mexico" in change and "Not relevant." in change  # the secretariat reads the reasons
+    organization.refresh_from_db()
+    before = organization.accreditation
     changelist = reverse("admin:registrations_nonobjectionlist_changelist")
     action = {"action": "close_now", "_selected_action": [nolist.pk]}
     confirmation = client.post(changelist, action).content.decode()
     assert "“List” closes now: 0 organizations accredited (no objection), 1 not accredited (objection)." in (
         confirmation
     )
-    before = organization.accreditation
     organization.refresh_from_db()
     assert organization.accreditation == before  # nothing happens before the confirmation
     response = client.post(changelist, {**action, "confirmed": "yes"}, follow=True)
