@@ -191,17 +191,15 @@ def board_csv_rows(rows: list[BoardRow]):
 
 
 def desk_rows(*, now, user) -> list:
-    """The board of each session still taking registrations; the secretariat also sees pending focal-point requests.
-    Two queries."""
+    """The board of each session still taking registrations (the secretariat's pending focal-point requests are
+    under "Awaiting a decision", registrations/desk.py). One query."""
     from django.urls import reverse
 
     from compact_portal import desk
-    from registrations import permissions
     from registrations.desk import session_label
-    from registrations.models import FocalPointRequest
 
     board_url = reverse("admin:registrations_missionanswer_changelist")
-    rows = [
+    return [
         desk.Row(
             label="Board of answers",
             session=session_label(number, title),
@@ -214,16 +212,6 @@ def desk_rows(*, now, user) -> list:
         .order_by("registration_deadline")
         .values_list("pk", "number", "title", "registration_deadline")
     ]
-    if permissions.is_secretariat(user):
-        pending = FocalPointRequest.objects.filter(status=FocalPointRequest.Status.PENDING).count()
-        rows.append(
-            desk.Row(
-                label="Focal-point requests to decide",
-                count=pending,
-                url=reverse("admin:registrations_focalpointrequest_changelist") + "?status__exact=pending",
-            )
-        )
-    return rows
 
 
 def desk_register() -> None:

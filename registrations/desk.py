@@ -15,6 +15,7 @@ from compact_portal.permissions import is_secretariat
 from registrations.models import (
     DelegationRegistration,
     Dialogue,
+    FocalPointRequest,
     NonObjectionList,
     Organization,
     Representation,
@@ -123,8 +124,28 @@ def objections(**_) -> list[desk.Row]:
     ]
 
 
+def focal_point_requests(**_) -> list[desk.Row]:
+    pending = FocalPointRequest.objects.filter(status=FocalPointRequest.Status.PENDING).count()
+    if not pending:
+        return []
+    return [
+        desk.Row(
+            label="Focal-point requests",
+            count=pending,
+            note="accounts asking to act for a mission",
+            url=admin_list("registrations_focalpointrequest_changelist", status__exact="pending"),
+        )
+    ]
+
+
 def awaiting(*, now, user) -> list[desk.Row]:
-    return submitted_registrations() + requested_representations() + accreditation_requests() + objections()
+    return (
+        submitted_registrations()
+        + focal_point_requests()
+        + requested_representations()
+        + accreditation_requests()
+        + objections()
+    )
 
 
 # --- Closing soon ---------------------------------------------------------------------------------------------------

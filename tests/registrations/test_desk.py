@@ -107,6 +107,37 @@ def test_accreditation_requests_and_objections_await_the_secretariat(
     assert rows[0].note == ("1 in consultative status with ECOSOC (confirm), 1 without (put on a non-objection list)")
 
 
+def test_pending_focal_point_requests_await_the_secretariat_not_the_cofacilitators(
+    mission_mex, mission_che, django_user_model, secretariat_user, cofacilitator_user
+):
+    # They were listed under "Missions' answers", below the fold, and not counted in "Awaiting a decision".
+    from registrations import missions
+
+    for email, mission in [("a@mission-mex.example.org", mission_mex), ("b@mission-che.example.org", mission_che)]:
+        user = django_user_model.objects.create_user(email, email, "a-long-test-password")
+        missions.focal_point_request_create(user=user, mission=mission, function="Attaché", language="en")
+    declined = missions.focal_point_request_create(
+        user=django_user_model.objects.create_user("c@example.org", "c@example.org", "a-long-test-password"),
+        mission=mission_mex,
+        function="Intern",
+        language="en",
+    )
+    missions.focal_point_request_decline(request=declined, by=secretariat_user, reason="Not on the mission's staff.")
+
+    rows = _rows(secretariat_user, desk.AWAITING)
+    assert [(row.label, row.count, row.note, row.url) for row in rows] == [
+        (
+            "Focal-point requests",
+            2,
+            "accounts asking to act for a mission",
+            reverse("admin:registrations_focalpointrequest_changelist") + "?status__exact=pending",
+        )
+    ]
+    answers = [row.label for entry in desk.desk_for(secretariat_user) if entry.key == "answers" for row in entry.rows]
+    assert "Focal-point requests to decide" not in answers
+    assert desk.AWAITING not in [entry.key for entry in desk.desk_for(cofacilitator_user)]
+
+
 def test_deadlines_close_in_date_order_and_draws_fall_due_after_the_deadline(
     make_session, make_dialogue, make_organization, apply_for, secretariat_user
 ):
