@@ -5,6 +5,7 @@ guards the sending. The row that asked for it (an event, a member, a request) re
 field claimed with one atomic UPDATE, so a task delivered twice makes one mail."""
 
 from collections.abc import Callable
+from importlib import import_module
 
 from celery import current_app
 from django.db import transaction
@@ -15,6 +16,9 @@ from django.utils import timezone
 def enqueue_on_commit(task_name: str, *args, countdown: float | None = None) -> None:
     """Puts the task named `task_name` (e.g. "registrations.notify_registration_event") on the broker after the
     current transaction commits, to run `countdown` seconds later if given; nothing if it rolls back."""
+    # Task names are "<app>.<function>" and live in <app>/tasks.py; a web process has not necessarily imported it
+    # (the worker's autodiscovery runs at its start only).
+    import_module(f"{task_name.partition('.')[0]}.tasks")
     task = current_app.tasks[task_name]
     if countdown is None:
         task.delay_on_commit(*args)

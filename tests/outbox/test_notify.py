@@ -1,5 +1,8 @@
 """notify_once: the one claim/send/release of every notification."""
 
+import subprocess
+import sys
+
 import pytest
 
 from outbox.models import OutgoingMail
@@ -35,3 +38,22 @@ def test_a_notification_is_made_once_and_an_error_gives_the_claim_back_for_the_r
         is False
     )
     assert made == [1]
+
+
+def test_enqueue_on_commit_finds_a_task_whose_module_no_one_imported_yet():
+    # A fresh process, as a web process is: registrations/tasks.py is not imported until a task of it is queued.
+    code = """
+import django
+django.setup()
+import sys
+from celery import current_app
+from django.db import transaction
+from outbox.notify import enqueue_on_commit
+assert "registrations.tasks" not in sys.modules
+with transaction.atomic():
+    enqueue_on_commit("registrations.close_due_non_objection_lists")  # after the commit: none here, rolled back
+    transaction.set_rollback(True)
+print("registrations.close_due_non_objection_lists" in current_app.tasks)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert (result.returncode, result.stdout.strip()) == (0, "True"), result.stderr
