@@ -182,7 +182,11 @@ class LinkOutcome:
 
 
 def has_verified_address(*, user, email: str) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=email.strip(), verified=True).exists()
+    # Compared here, not with email__iexact: PostgreSQL's UPPER() folds lookalikes ('ı' and 'ſ' to 'I' and 'S'), so
+    # a verified address at an attacker's IDN domain would pass for the letter's. Python's lower() folds none of them.
+    wanted = email.strip().lower()
+    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return any(address.strip().lower() == wanted for address in verified)
 
 
 def link_followed_record(*, link: RegistrationLink, now=None) -> None:

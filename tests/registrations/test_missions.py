@@ -232,6 +232,21 @@ def test_an_unverified_address_is_not_enough(open_session, mission_mex, make_acc
     assert not Profile.objects.exists()
 
 
+def test_a_lookalike_address_that_only_the_database_folds_to_the_letters_is_not_enough(
+    open_session, mission_mex, make_account
+):
+    # PostgreSQL's UPPER() folds the Turkish dotless 'ı' to 'I' (and the long 's' to 'S'): under email__iexact an
+    # attacker's verified address at a lookalike IDN domain would pass for the letter's address.
+    for lookalike in ["pm.mex@m\u0131ssions.example.org", "pm.mex@mi\u017fsions.example.org"]:
+        user = make_account(lookalike)
+        outcome = missions.registration_link_follow(
+            link=_link(open_session, mission_mex, "pm.mex@missions.example.org"), user=user
+        )
+        assert outcome == missions.LinkOutcome()
+    assert not Profile.objects.exists()
+    assert not DelegationRegistration.objects.exists()
+
+
 def test_another_address_gets_a_prefilled_request_never_the_registration(
     open_session, mission_mex, make_account, client
 ):
