@@ -11,11 +11,17 @@ Why a module rather than calling WeasyPrint where a PDF is needed:
   the network, data: URLs, any other scheme) is refused, and WeasyPrint renders the document without it.
 
 The language (/Lang) comes from `<html lang>`, the title from `<title>`.
+
+Bounds: `render_time_limit` stops a render that runs too long (a SIGALRM in the main thread of a Celery worker
+process or a gunicorn worker), and `render_document` refuses a document that lays out to more than `max_pages`.
 """
 
 import mimetypes
 import os
-from collections.abc import Iterable
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,9 +46,15 @@ class ProjectFilesFetcher(URLFetcher):
     A refusal raises URLFetchingError, which WeasyPrint reports as a failed fetch before rendering on.
     """
 
-    def __init__(self, roots: Iterable[Path]) -> None:
+    def __init__(self, roots: Iterable[Path] | Callable[[], Iterable[Path]]) -> None:
+        """`roots`: the folders, or a function that gives them (read at each fetch: settings may change)."""
         super().__init__()
-        self.roots = tuple(Path(root).resolve() for root in roots)
+        self._roots = roots
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        roots = self._roots() if callable(self._roots) else self._roots
+        return tuple(Path(root).resolve() for root in roots)
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         path = self._allowed_path(url)
@@ -60,6 +72,16 @@ class ProjectFilesFetcher(URLFetcher):
         if not any(path.is_relative_to(root) for root in self.roots):
             raise URLFetchingError(f"Refused URL (outside static and media folders): {url}")
         return path
+
+
+def _project_folders() -> list[Path]:
+    """Static and media files, and the signature images in private storage (never served by URL: letters may
+    draw them, nothing else may reach them)."""
+    return [
+        Path(settings.STATICFILES_DIRS[0]),
+        Path(settings.MEDIA_ROOT),
+        Path(settings.PRIVATE_MEDIA_ROOT) / "signatures",
+    ]
 
 
 @dataclass(frozen=True)
@@ -80,7 +102,7 @@ def _process_resources() -> _Resources:
     global _resources
     if _resources is None or _resources.pid != os.getpid():
         static_dir = Path(settings.STATICFILES_DIRS[0]).resolve()
-        url_fetcher = ProjectFilesFetcher([static_dir, Path(settings.MEDIA_ROOT)])
+        url_fetcher = ProjectFilesFetcher(_project_folders)
         font_config = FontConfiguration()
         _resources = _Resources(
             pid=os.getpid(),
@@ -98,16 +120,71 @@ def _process_resources() -> _Resources:
     return _resources
 
 
+class RenderTimeout(Exception):
+    """A render ran past its time limit."""
+
+
+class DocumentTooLong(Exception):
+    """A document laid out to more pages than allowed."""
+
+
+@contextmanager
+def render_time_limit(seconds: float | None):
+    """Raises RenderTimeout in the block after `seconds`. Only the main thread can take a signal: elsewhere (a
+    threaded development server) the block runs unbounded, and the letter's body limit bounds it instead."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise RenderTimeout(f"The document took more than {seconds:g} s to render and was stopped.")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@dataclass
+class RenderedDocument:
+    """A laid-out document: its page count is known before the PDF is written."""
+
+    document: Any
+    page_count: int
+
+    def write(self) -> bytes:
+        return self.document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def _options(resources: _Resources) -> dict[str, Any]:
+    return {
+        "font_config": resources.font_config,
+        "stylesheets": resources.stylesheets,
+        "cache": resources.image_cache,
+        "pdf_variant": PDF_VARIANT,
+    }
+
+
 def html_to_pdf(html: str) -> bytes:
     """Render an HTML document to a tagged PDF, with this process's fonts, print stylesheets and fetcher."""
     resources = _process_resources()
     document = HTML(string=html, base_url=resources.base_url, url_fetcher=resources.url_fetcher)
-    return document.write_pdf(
-        font_config=resources.font_config,
-        stylesheets=resources.stylesheets,
-        cache=resources.image_cache,
-        pdf_variant=PDF_VARIANT,
+    return document.write_pdf(**_options(resources))
+
+
+def render_document(*, template_name: str, context: dict[str, Any], max_pages: int | None = None) -> RenderedDocument:
+    """Lays out a template (as render_pdf) without writing it yet; DocumentTooLong past `max_pages`."""
+    resources = _process_resources()
+    html = HTML(
+        string=render_to_string(template_name, context), base_url=resources.base_url, url_fetcher=resources.url_fetcher
     )
+    document = html.render(**_options(resources))
+    if max_pages is not None and len(document.pages) > max_pages:
+        raise DocumentTooLong(f"The document runs to {len(document.pages)} pages; at most {max_pages} are allowed.")
+    return RenderedDocument(document, len(document.pages))
 
 
 def render_pdf(*, template_name: str, context: dict[str, Any]) -> bytes:

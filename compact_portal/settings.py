@@ -244,6 +244,10 @@ INVITATIONS_MAX_ATTEMPTS = config.env.int("INVITATIONS_MAX_ATTEMPTS", default=8)
 INVITATIONS_SENDING_TIMEOUT_SECONDS = config.env.float(
     "INVITATIONS_SENDING_TIMEOUT_SECONDS", default=2 * CELERY_DEFAULT_TASK_TIME_LIMIT
 )
+# A letter renders in well under a second; one that takes longer than this fails its delivery with that reason
+# (in the worker) or shows an error (in the admin's preview) instead of holding the process.
+LETTER_RENDER_TIME_LIMIT_SECONDS = config.env.float("LETTER_RENDER_TIME_LIMIT_SECONDS", default=20)
+LETTER_PREVIEW_TIME_LIMIT_SECONDS = config.env.float("LETTER_PREVIEW_TIME_LIMIT_SECONDS", default=10)
 # An uploaded list of recipients (CSV) may have at most this many rows; longer lists are refused, to be split.
 INVITATIONS_CSV_MAX_ROWS = config.env.int("INVITATIONS_CSV_MAX_ROWS", default=25_000)
 # A queued delivery whose task has not run after this long is put on the broker again (the broker was down).

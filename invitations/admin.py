@@ -7,6 +7,7 @@ deliveries are written only by invitations.dispatch, never by hand here.
 from datetime import UTC
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,13 +24,14 @@ from django.views.decorators.http import require_POST
 
 from compact_portal import permissions
 from compact_portal.csv_export import csv_response
+from compact_portal.pdf import DocumentTooLong, RenderTimeout
 from invitations import selectors, services
 from invitations.audiences import CsvRecipientsError
 from invitations.dispatch import dispatch_create, dispatch_progress, dispatch_resend_failed
-from invitations.forms import AudienceForm, LetterAdminForm, PreviewForm, SendForm
-from invitations.models import Delivery, Dispatch, Letter, Signatory
+from invitations.forms import AudienceForm, LetterAdminForm, PreviewForm, SendForm, SignatureForm
+from invitations.models import LANGUAGE_NAMES, Delivery, Dispatch, Letter, LetterVersion, Signatory
 from invitations.placeholders import fill, session_values
-from invitations.rendering import letter_pdf, mission_values, pdf_filename, sample_values
+from invitations.rendering import letter_rendered, mission_values, pdf_filename, sample_values
 from sessions.models import ThematicSession
 
 # How many of an audience's recipients the confirmation page lists (it counts them all).
@@ -79,17 +81,65 @@ def subject_for_display(letter: Letter) -> str:
     return fill(letter.subject, session_values(letter.session, language=letter.language), html=False)
 
 
+def version_checks(letter: Letter) -> list[dict]:
+    """Each version rendered with sample values: its page count, whether it had to be set smaller to fit one
+    page, or the error that stopped it. For the preview page's warnings."""
+    checks = []
+    for language in letter.languages:
+        check = {"language": language, "label": LANGUAGE_NAMES.get(language, language)}
+        try:
+            rendered = letter_rendered(
+                letter, values=sample_values(letter), language=language,
+                time_limit=settings.LETTER_PREVIEW_TIME_LIMIT_SECONDS,
+            )  # fmt: skip
+        except (RenderTimeout, DocumentTooLong) as error:
+            check["error"] = str(error)
+        else:
+            check |= {"pages": rendered.page_count, "fit_step": rendered.fit_step}
+        checks.append(check)
+    return checks
+
+
 # --- Letters ----------------------------------------------------------------------------------------------------------
 
 
+class LetterVersionInline(admin.StackedInline):
+    """The letter in the other official languages: each mission gets the version in its language of
+    correspondence, or the main text where there is none."""
+
+    model = LetterVersion
+    extra = 0
+    fields = ["language", "place_date", "subject", "salutation", "body", "closing", "addressee", "signatory_titles"]
+    verbose_name = "version in another language"
+    verbose_name_plural = "versions in other languages"
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 100})}}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["body"].widget.attrs["rows"] = 18
+        return formset
+
+
 class SignatoryInline(admin.StackedInline):
-    """Stacked: titles and letterheads run to several lines (Switzerland's letterhead is in four languages)."""
+    """Stacked: titles and letterheads run to several lines (Switzerland's letterhead is in four languages).
+    The signature image is not here: co-facilitators set it on the letter's "Signatures" page."""
 
     model = Signatory
     extra = 0
-    fields = ["order", "name", "title", "letterhead"]
+    fields = ["order", "name", "title", "letterhead", "emblem", "signature_state"]
+    readonly_fields = ["signature_state"]
     ordering = ["order", "id"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 5, "cols": 60})}}
+
+    @admin.display(description="Signature")
+    def signature_state(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        change = obj.signature_changes.select_related("by").first()
+        if not obj.signature:
+            return "No signature image: the letter is sent with the names only."
+        who = (change.by.get_full_name() or change.by.email) if change and change.by else "an operator"
+        return f"Set by {who} on {change.at:%d %B %Y %H:%M} UTC." if change else "Set."
 
 
 @admin.register(Letter)
@@ -101,12 +151,27 @@ class LetterAdmin(admin.ModelAdmin):
     list_select_related = ["session"]
     search_fields = ["subject", "body", "session__title"]
     filter_horizontal = ["attachments"]
-    inlines = [SignatoryInline]
+    inlines = [LetterVersionInline, SignatoryInline]
     fieldsets = [
         (None, {"fields": ["session", "kind", "language"]}),
         ("Letter", {"fields": ["place_date", "subject", "salutation", "body", "closing", "addressee"]}),
         ("Attachments", {"fields": ["attachments"], "description": "Session documents sent with each letter."}),
     ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        letter = self.get_object(request, unquote(object_id))
+        if letter is not None and request.method == "GET":
+            revisions = list(letter.revisions.filter(deliveries__isnull=False).distinct().order_by("number"))
+            if revisions:
+                sent = ", ".join(f"{r.number} ({r.language})" for r in revisions)
+                self.message_user(
+                    request,
+                    f"This letter has been sent. What was sent is frozen (revision{'s' if len(revisions) > 1 else ''} "
+                    f"{sent}): deliveries still queued, retried or re-sent carry that text. Saving changes here "
+                    "makes a new revision, used only by later dispatches.",
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -123,6 +188,7 @@ class LetterAdmin(admin.ModelAdmin):
             path("<path:object_id>/preview/", view(self.preview_view), name="invitations_letter_preview"),
             path("<path:object_id>/preview/pdf/", view(self.preview_pdf_view), name="invitations_letter_preview_pdf"),
             path("<path:object_id>/send/", view(self.send_view), name="invitations_letter_send"),
+            path("<path:object_id>/signatures/", view(self.signatures_view), name="invitations_letter_signatures"),
             *super().get_urls(),
         ]
 
@@ -147,26 +213,77 @@ class LetterAdmin(admin.ModelAdmin):
     # Preview: anyone who may view the letter.
     def preview_view(self, request, object_id):
         letter = self._letter(request, object_id)
-        form = PreviewForm()
-        context = self._context(request, letter, title=f"Preview {letter}", form=form)
+        form = PreviewForm(letter=letter)
+        context = self._context(
+            request, letter, title=f"Preview {letter}", form=form, version_checks=version_checks(letter)
+        )
         return TemplateResponse(request, "admin/invitations/letter/preview.html", context)
 
     def preview_pdf_view(self, request, object_id):
         letter = self._letter(request, object_id)
-        form = PreviewForm(request.GET)
+        form = PreviewForm(request.GET, letter=letter)
         if not form.is_valid():
             context = self._context(request, letter, title=f"Preview {letter}", form=form)
             return TemplateResponse(request, "admin/invitations/letter/preview.html", context, status=400)
         mission = form.cleaned_data["mission"]
+        language = form.cleaned_data["language"] or None
         if mission is None:
+            language = letter.language_for(language or letter.language)
             values, code = sample_values(letter), "sample"
         else:
-            values, code = mission_values(mission, language=letter.language), mission.state.iso3
-        response = HttpResponse(letter_pdf(letter, values=values), content_type="application/pdf")
+            language = letter.language_for(language or mission.correspondence_language)
+            values, code = mission_values(mission, language=language), mission.state.iso3
+        try:
+            rendered = letter_rendered(
+                letter, values=values, language=language, time_limit=settings.LETTER_PREVIEW_TIME_LIMIT_SECONDS
+            )
+        except (RenderTimeout, DocumentTooLong) as error:
+            form.add_error(None, f"The letter could not be previewed: {error} Shorten the body.")
+            context = self._context(request, letter, title=f"Preview {letter}", form=form)
+            return TemplateResponse(request, "admin/invitations/letter/preview.html", context, status=422)
+        response = HttpResponse(rendered.pdf, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=False, filename=pdf_filename(letter, recipient_code=code)
         )
         return response
+
+    # Signatures: co-facilitators upload them; everyone who may view the letter sees whether they are set.
+    def signatures_view(self, request, object_id):
+        letter = self._letter(request, object_id)
+        may_sign = permissions.is_cofacilitator(request.user)
+        signatories = list(letter.signatories.order_by("order", "id"))
+        forms_by_id = {}
+        if request.method == "POST":
+            if not may_sign:
+                raise PermissionDenied
+            signatory = next((s for s in signatories if str(s.pk) == request.POST.get("signatory")), None)
+            if signatory is None:
+                raise Http404("No such signatory.")
+            form = SignatureForm(request.POST, request.FILES)
+            if form.is_valid():
+                image = None if request.POST.get("remove") else form.cleaned_data["image"]
+                if image is None and not request.POST.get("remove"):
+                    form.add_error("image", "Choose the signature image.")
+                else:
+                    try:
+                        services.signatory_set_signature(signatory=signatory, image=image, by=request.user)
+                    except ValidationError as error:
+                        form.add_error("image", error)
+                    else:
+                        done = "removed" if image is None else "set"
+                        self.message_user(request, f"{signatory.name}'s signature {done}.", messages.SUCCESS)
+                        return redirect("admin:invitations_letter_signatures", letter.pk)
+            forms_by_id[signatory.pk] = form
+        rows = [
+            {
+                "signatory": signatory,
+                "form": forms_by_id.get(signatory.pk),
+                "changes": signatory.signature_changes.select_related("by")[:10],
+            }
+            for signatory in signatories
+        ]
+        context = self._context(request, letter, title=f"Signatures of {letter}", rows=rows, may_sign=may_sign)
+        return TemplateResponse(request, "admin/invitations/letter/signatures.html", context)
 
     # Sending: choose the audience, confirm with the count, send once.
     def send_view(self, request, object_id):
@@ -217,6 +334,7 @@ class LetterAdmin(admin.ModelAdmin):
                         title=f"Send {letter}",
                         audience_label=Dispatch.Audience(audience).label,
                         summary=summary,
+                        by_language=summary.by_language(),
                         # The first rows only: a 20,000-address list is summarised, not listed.
                         recipient_rows=[
                             (recipient, pdf_filename(letter, recipient_code=recipient.code))

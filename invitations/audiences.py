@@ -26,6 +26,7 @@ class Recipient:
     code: str  # for the PDF's file name
     values: dict[str, str]
     mission_id: int | None = None
+    language: str = ""  # the version this recipient gets; "" for the letter's main language
 
 
 @dataclass
@@ -65,13 +66,13 @@ def _audience_recipients(*, letter: Letter, audience: str, csv_text: str | None)
             raise ValidationError("Upload the list of recipients (CSV) for this audience.")
         return AudienceList(recipients=recipients_from_csv(csv_text))
     if audience == Dispatch.Audience.STAKEHOLDERS:
-        return _stakeholders()
+        return _stakeholders(letter)
     if audience == Dispatch.Audience.DELEGATES:
         return _delegates(letter)
     if audience == Dispatch.Audience.MISSIONS_WITHOUT_ANSWER:
         return _missions(letter, missions_without_answer(letter.session))
     if audience == Dispatch.Audience.STAKEHOLDERS_WITHOUT_APPLICATION:
-        return _stakeholders(without_application_to=letter.session)
+        return _stakeholders(letter, without_application_to=letter.session)
     if audience not in _MEMBERSHIPS:
         raise ValidationError(f"Unknown audience {audience!r}.")
     missions = PermanentMission.objects.filter(
@@ -94,17 +95,24 @@ def missions_without_answer(session) -> QuerySet[PermanentMission]:
 
 
 def _missions(letter: Letter, missions: QuerySet[PermanentMission]) -> AudienceList:
-    result = AudienceList()
+    result, language_for = AudienceList(), _chooser(letter)
     for mission in missions.select_related("state").order_by("state__name_en"):
         addresses = mission.email_list
         if not addresses:
             result.without_email.append(mission.name)
-        values = mission_values(mission, language=letter.language)
+        # The version in the mission's language of correspondence, or the letter's main language.
+        language = language_for(mission.correspondence_language)
+        values = mission_values(mission, language=language)
         for email in addresses:
             link = registration_link_value(letter=letter, mission=mission, email=email)
             result.recipients.append(
                 Recipient(
-                    name=mission.name, email=email, code=mission.state.iso3, values=values | link, mission_id=mission.pk
+                    name=mission.name,
+                    email=email,
+                    code=mission.state.iso3,
+                    values=values | link,
+                    mission_id=mission.pk,
+                    language=language,
                 )
             )
     return result
@@ -114,12 +122,22 @@ def registration_link_value(*, letter: Letter, mission: PermanentMission, email:
     """This delivery's own "Register your delegation" link (registrations/links.py), kept with its values so that
     every retry prints the same link."""
     url = registration_link_url(
-        session_id=letter.session_id, mission_id=mission.pk, email=email, language=letter.language
+        session_id=letter.session_id, mission_id=mission.pk, email=email, language=mission.correspondence_language
     )
     return {"registration_url": url}
 
 
-def _stakeholders(*, without_application_to=None) -> AudienceList:
+def _chooser(letter: Letter):
+    """letter.language_for, with the letter's languages read once (one query per audience, not per recipient)."""
+    languages = set(letter.languages)
+
+    def language(wanted: str) -> str:
+        return wanted if wanted in languages else letter.language
+
+    return language
+
+
+def _stakeholders(letter: Letter, *, without_application_to=None) -> AudienceList:
     """Accredited organizations; with `without_application_to` (a session), those that have not applied (or have
     withdrawn) for its informal dialogue."""
     applied = set()
@@ -129,17 +147,24 @@ def _stakeholders(*, without_application_to=None) -> AudienceList:
             .exclude(status=SlotApplication.Status.WITHDRAWN)
             .values_list("organization_id", flat=True)
         )
-    result = AudienceList()
+    result, language_for = AudienceList(), _chooser(letter)
     for contact in approved_organizations():
         organization = contact.organization
         if organization.pk in applied:
             continue
+        language = language_for(organization.language)
         if not contact.emails:
             result.without_email.append(organization.name)
         code = _file_code(organization.acronym or organization.name, fallback=f"organization{organization.pk}")
         for email in contact.emails:
             result.recipients.append(
-                Recipient(name=organization.name, email=email, code=code, values={"recipient_name": organization.name})
+                Recipient(
+                    name=organization.name,
+                    email=email,
+                    code=code,
+                    values={"recipient_name": organization.name},
+                    language=language,
+                )
             )
     return result
 
@@ -153,14 +178,15 @@ def _delegates(letter: Letter) -> AudienceList:
         .select_related("registration__mission__state")
         .order_by("registration__mission__state__name_en", "order", "pk")
     )
-    result = AudienceList()
+    result, language_for = AudienceList(), _chooser(letter)
     for member in members:
         mission = member.registration.mission
         name = f"{member.display_name}, {mission.name}"
         if not member.email:
             result.without_email.append(name)
             continue
-        values = mission_values(mission, language=letter.language) | {"recipient_name": member.display_name}
+        language = language_for(mission.correspondence_language)
+        values = mission_values(mission, language=language) | {"recipient_name": member.display_name}
         result.recipients.append(
             Recipient(
                 name=name,
@@ -168,6 +194,7 @@ def _delegates(letter: Letter) -> AudienceList:
                 code=f"{mission.state.iso3}-{member.pk}",
                 values=values,
                 mission_id=mission.pk,
+                language=language,
             )
         )
     return result

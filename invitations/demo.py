@@ -1,9 +1,18 @@
-"""The seed letter (shared reference 000_4aefcd8dca333f53.txt) as the demo's sixth-session invitation, in English
-and in French. Idempotent: each letter is found by session, kind and language and rewritten."""
+"""The seed letter (shared reference 000_4aefcd8dca333f53.txt) as the demo's sixth-session invitation: one letter
+in English with its French and Spanish versions, the two signatories' emblems and signatures. Idempotent: the
+letter is found by session and kind and rewritten.
 
+The images are drawn here, not taken from anywhere: a plain seal for Mexico (not its coat of arms) and the
+Swiss cross on red, and a pen-like stroke for each signature. Each says in its <title> that it is a demo image.
+"""
+
+import math
+
+from django.core.files.base import ContentFile
 from django.db import transaction
 
-from invitations.models import Letter, Signatory
+from invitations import services
+from invitations.models import Letter, LetterVersion, Signatory
 from sessions.models import ThematicSession
 
 SWISS_CONFEDERATION = (
@@ -50,7 +59,8 @@ delegations to reach out in case of questions or concerns.""",
     },
     "fr": {
         "place_date": "New York, le 11 septembre 2017",
-        "subject": "Invitation : {{ session_ordinal }} session thématique informelle, {{ session_dates }}, Genève",
+        "subject": "Invitation : {{ session_ordinal }} session thématique informelle, {{ session_dates }}, "
+        "{{ venue_city }}",
         "salutation": "Excellence,",
         "body": """\
 Nous avons le plaisir de vous écrire en notre qualité de cofacilitateurs chargés de conduire les consultations et \
@@ -58,9 +68,9 @@ négociations intergouvernementales sur les questions relatives au pacte mondial
 et régulières, la conférence intergouvernementale, ainsi que leur processus préparatoire.
 
 La {{ session_ordinal }} session thématique informelle, intitulée « *{{ session_title }}* », se tiendra les \
-{{ session_dates }} dans la {{ venue_room }} de l’Office des Nations Unies à Genève. Nous invitons tous les États \
-Membres et observateurs à cette réunion et nous réjouissons de discussions intéressantes et constructives. Votre \
-engagement est essentiel à l’issue positive de ce processus.
+{{ session_dates }} dans la salle de conférence XIX de l’Office des Nations Unies à Genève. Nous invitons tous \
+les États Membres et États observateurs à cette réunion et nous réjouissons à la perspective de débats intéressants \
+et constructifs. Votre engagement est essentiel à l’issue positive de ce processus.
 
 En vue de la {{ session_ordinal }} session thématique informelle, nous avons l’honneur de vous transmettre une note \
 de procédure présentant le format et l’ordre du jour provisoire de la réunion de deux jours. Avec cette réunion, la \
@@ -69,40 +79,153 @@ préparatoire.
 
 En marge de la session, nous avons le plaisir d’inviter les parties prenantes à un dialogue informel le \
 {{ dialogue_date }} de {{ dialogue_start }} à {{ dialogue_end }}, conformément au paragraphe 8 de la résolution \
-71/280. Tous les États Membres et observateurs sont également invités à y assister.
+71/280. Tous les États Membres et États observateurs sont également invités à y assister.
 
-Les informations sur le processus préparatoire sont régulièrement mises à jour sur le site Web consacré : \
+Les informations relatives au processus préparatoire sont régulièrement mises à jour sur le site Web consacré : \
 <https://refugeesmigrants.un.org/migration-compact>.
 
 Enfin, soyez assurés que les cofacilitateurs restent entièrement à votre disposition ; nous encourageons donc les \
 délégations à prendre contact avec nous pour toute question ou préoccupation.""",
         "closing": "Veuillez agréer, Excellence, les assurances de notre très haute considération.",
         "addressee": "Missions permanentes\nauprès de l’Organisation des Nations Unies\nNEW YORK",
-        "signatories": [
-            ("Juan José Gómez-Camacho",
-             "Ambassadeur et Représentant permanent\ndu Mexique auprès de l’Organisation des Nations Unies",
-             "MISSION PERMANENTE DU MEXIQUE\nAUPRÈS DES NATIONS UNIES"),
-            ("Jürg Lauber",
-             "Ambassadeur et Représentant permanent\nde la Suisse auprès de l’Organisation des Nations Unies",
-             f"{SWISS_CONFEDERATION}\n\nMission permanente de la Suisse auprès des Nations Unies"),
-        ],
+        "signatory_titles": "Ambassadeur et Représentant permanent\n"
+        "du Mexique auprès de l’Organisation des Nations Unies\n\n"
+        "Ambassadeur et Représentant permanent\nde la Suisse auprès de l’Organisation des Nations Unies",
+    },
+    "es": {
+        "place_date": "Nueva York, 11 de septiembre de 2017",
+        "subject": "Invitación: {{ session_ordinal }} sesión temática oficiosa, {{ session_dates }}, {{ venue_city }}",
+        "salutation": "Excelencia:",
+        "body": """\
+Nos complace dirigirnos a usted en nuestra calidad de cofacilitadores encargados de dirigir las consultas y \
+negociaciones intergubernamentales sobre las cuestiones relativas al pacto mundial para una migración segura, \
+ordenada y regular, la conferencia intergubernamental y su proceso preparatorio.
+
+La {{ session_ordinal }} sesión temática oficiosa, titulada “*{{ session_title }}*”, se celebrará los días \
+{{ session_dates }} en la Sala de Conferencias XIX de la Oficina de las Naciones Unidas en Ginebra. Invitamos \
+cordialmente a todos los Estados Miembros y Estados observadores a esta reunión y esperamos mantener debates \
+interesantes y constructivos. Su participación es clave para asegurar el resultado positivo de este proceso.
+
+Con miras a la {{ session_ordinal }} sesión temática oficiosa, tenemos el honor de transmitirle una nota de \
+procedimiento con información sobre el formato y el programa provisional de la reunión de dos días. Con esta \
+reunión concluye la serie de sesiones temáticas oficiosas, antes de entrar en la siguiente fase del proceso \
+preparatorio.
+
+Además de la sesión, nos complace invitar a los interesados a un diálogo oficioso el {{ dialogue_date }}, de \
+{{ dialogue_start }} a {{ dialogue_end }}, de conformidad con el párrafo 8 de la resolución 71/280. Se invita \
+asimismo a todos los Estados Miembros y Estados observadores a asistir.
+
+La información sobre el proceso preparatorio se actualiza constantemente en el sitio web dedicado: \
+<https://refugeesmigrants.un.org/migration-compact>.
+
+Por último, les aseguramos que los cofacilitadores están plenamente a su disposición, por lo que alentamos a las \
+delegaciones a ponerse en contacto con nosotros en caso de preguntas o inquietudes.""",
+        "closing": "Aprovechamos la oportunidad para reiterar a Vuestra Excelencia las seguridades de nuestra más alta "
+        "consideración.",
+        "addressee": "Misiones Permanentes\nante las Naciones Unidas\nNUEVA YORK",
+        "signatory_titles": "Embajador y Representante Permanente\nde México ante las Naciones Unidas"
+        "\n\nEmbajador y Representante Permanente\nde Suiza ante las Naciones Unidas",
     },
 }  # fmt: skip
+MAIN_LANGUAGE = "en"
+
+
+def _svg(title: str, width: int, height: int, body: str) -> bytes:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}"><title>{title}</title>{body}</svg>'
+    ).encode()
+
+
+def demo_seal_svg() -> bytes:
+    """A plain round seal in Mexico's colours (a demo image, not the coat of arms)."""
+    rays = "".join(
+        f'<line x1="{50 + 30 * math.cos(a):.1f}" y1="{50 + 30 * math.sin(a):.1f}" '
+        f'x2="{50 + 36 * math.cos(a):.1f}" y2="{50 + 36 * math.sin(a):.1f}" stroke="#7a5c2e" stroke-width="1.5"/>'
+        for a in (i * math.pi / 12 for i in range(24))
+    )
+    return _svg(
+        "Demo seal (not an official emblem)",
+        100,
+        100,
+        '<circle cx="50" cy="50" r="47" fill="none" stroke="#006847" stroke-width="4"/>'
+        '<circle cx="50" cy="50" r="40" fill="none" stroke="#ce1126" stroke-width="2"/>'
+        f"{rays}"
+        '<circle cx="50" cy="50" r="22" fill="#7a5c2e"/>'
+        '<path d="M38 54 Q50 34 62 54 Q50 46 38 54 Z" fill="#fff"/>',
+    )
+
+
+def demo_swiss_cross_svg() -> bytes:
+    """The Swiss cross: a white cross on red (drawn here; a demo image)."""
+    return _svg(
+        "Demo emblem: white cross on red",
+        100,
+        100,
+        '<rect width="100" height="100" rx="6" fill="#d52b1e"/>'
+        '<rect x="40" y="20" width="20" height="60" fill="#fff"/>'
+        '<rect x="20" y="40" width="60" height="20" fill="#fff"/>',
+    )
+
+
+def demo_signature_svg(seed: int) -> bytes:
+    """A pen-like stroke, different per seed (a demo image, nobody's signature)."""
+    points, x = [], 8.0
+    for i in range(9):
+        y = 30 + 14 * math.sin(i * 1.3 + seed) * (1 if i % 2 else -0.6)
+        points.append(f"{x:.1f} {y:.1f}")
+        x += 19 + 4 * math.cos(i + seed)
+    path = (
+        "M"
+        + points[0]
+        + "".join(
+            f" Q{float(p.split()[0]) - 9:.1f} {float(p.split()[1]) - 18 * (-1) ** i:.1f} {p}"
+            for i, p in enumerate(points[1:])
+        )
+    )
+    return _svg(
+        "Demo signature (not a real signature)",
+        200,
+        60,
+        f'<path d="{path}" fill="none" stroke="#1b2a6b" stroke-width="2.2" stroke-linecap="round" '
+        'stroke-linejoin="round"/><path d="M20 50 C70 44 120 52 180 46" fill="none" stroke="#1b2a6b" '
+        'stroke-width="1.4" stroke-linecap="round"/>',
+    )
 
 
 @transaction.atomic
 def demo_letters_load(*, session: ThematicSession) -> list[Letter]:
-    letters = []
-    for language, data in LETTERS.items():
-        fields = {key: value for key, value in data.items() if key != "signatories"}
-        letter = Letter.objects.filter(session=session, kind=Letter.Kind.INVITATION, language=language).first()
-        letter = letter or Letter(session=session, kind=Letter.Kind.INVITATION, language=language)
-        for key, value in fields.items():
+    """The sixth session's invitation: English, with French and Spanish versions. Returns [the letter]."""
+    data = LETTERS[MAIN_LANGUAGE]
+    letters = Letter.objects.filter(session=session, kind=Letter.Kind.INVITATION)
+    letter = letters.filter(language=MAIN_LANGUAGE).first() or Letter(
+        session=session, kind=Letter.Kind.INVITATION, language=MAIN_LANGUAGE
+    )
+    # Earlier demos made a separate French letter; it is a version now (kept if it was sent: deliveries need it).
+    letters.exclude(language=MAIN_LANGUAGE).filter(deliveries__isnull=True).delete()
+    if letter.pk and letter.deliveries.exists():
+        return [letter]  # sent: its text is what was sent (the deliveries' revisions keep it anyway)
+    for key, value in data.items():
+        if key != "signatories":
             setattr(letter, key, value)
-        letter.full_clean()
-        letter.save()
-        letter.signatories.all().delete()
-        for order, (name, title, letterhead) in enumerate(data["signatories"]):
-            Signatory.objects.create(letter=letter, order=order, name=name, title=title, letterhead=letterhead)
-        letters.append(letter)
-    return letters
+    letter.full_clean()
+    letter.save()
+    for language, fields in LETTERS.items():
+        if language == MAIN_LANGUAGE:
+            continue
+        version = LetterVersion.objects.filter(letter=letter, language=language).first()
+        version = version or LetterVersion(letter=letter, language=language)
+        for key, value in fields.items():
+            setattr(version, key, value)
+        version.full_clean()
+        version.save()
+    letter.signatories.all().delete()
+    emblems = [("seal.svg", demo_seal_svg()), ("swiss-cross.svg", demo_swiss_cross_svg())]
+    for order, (name, title, letterhead) in enumerate(data["signatories"]):
+        signatory = Signatory(letter=letter, order=order, name=name, title=title, letterhead=letterhead)
+        signatory.emblem.save(emblems[order][0], ContentFile(emblems[order][1]), save=False)
+        signatory.full_clean()
+        signatory.save()
+        signature = ContentFile(demo_signature_svg(order), name="signature.svg")
+        services.signatory_set_signature(signatory=signatory, image=signature, by=None)
+    return [letter]

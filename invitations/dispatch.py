@@ -26,6 +26,7 @@ from audit import trail
 from compact_portal import permissions
 from invitations import audiences, rendering
 from invitations.models import Delivery, Dispatch, Letter
+from invitations.services import letter_revision_for
 from outbox import workers
 from outbox.sending import SmtpFailure, classify_smtp_error, retry_delay
 
@@ -59,6 +60,12 @@ def dispatch_create(
             dispatch.full_clean()
             dispatch.save()
             now, already = timezone.now(), _addresses_with(letter)
+            fresh = [recipient for recipient in recipients if recipient.email not in already]
+            # Each delivery is pinned to the frozen text of its language: later edits never reach it.
+            revisions = {
+                language: letter_revision_for(letter=letter, language=language)
+                for language in {recipient.language or letter.language for recipient in fresh}
+            }
             # Conflicts are skipped, never raised: the unique constraints on the lower-cased address are the last
             # word on who has each address, and an address another send wrote first is counted as already sent.
             Delivery.objects.bulk_create(
@@ -66,6 +73,7 @@ def dispatch_create(
                     Delivery(
                         dispatch=dispatch,
                         letter=letter,
+                        revision=revisions[recipient.language or letter.language],
                         mission_id=recipient.mission_id,
                         email=recipient.email,
                         recipient_name=recipient.name,
@@ -73,8 +81,7 @@ def dispatch_create(
                         values=recipient.values,
                         enqueued_at=now,
                     )
-                    for recipient in recipients
-                    if recipient.email not in already
+                    for recipient in fresh
                 ),
                 ignore_conflicts=True,
             )
@@ -186,10 +193,12 @@ def delivery_send(*, delivery_id: int) -> str:
     failed. Never raises for an SMTP problem: the row records it."""
     if not delivery_claim(delivery_id=delivery_id):
         return "claimed-elsewhere"
-    delivery = Delivery.objects.select_related("letter__session__process", "letter__session__venue").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("letter__session__process", "letter__session__venue", "revision").get(
+        pk=delivery_id
+    )
     try:
         message = rendering.delivery_email(delivery)
-    except Exception as error:
+    except Exception as error:  # RenderTimeout and DocumentTooLong say why; a retry would fail the same way
         logger.exception("delivery %s: the letter could not be rendered", delivery_id)
         return _record_failure(
             delivery, SmtpFailure(transient=False, reply=f"The letter could not be rendered: {error}")

@@ -5,7 +5,7 @@ import uuid
 from django import forms
 from django.utils.html import format_html, format_html_join
 
-from invitations.models import Dispatch, Letter
+from invitations.models import LANGUAGE_NAMES, Dispatch, Letter
 from invitations.placeholders import RECIPIENT_PLACEHOLDERS, SESSION_PLACEHOLDERS
 from registrations.models import PermanentMission
 from sessions.models import SessionDocument
@@ -87,6 +87,17 @@ class PreviewForm(forms.Form):
         empty_label="A sample: each placeholder shows its name",
         help_text="A Permanent Mission in New York. The PDF is the one it would receive.",
     )
+    language = forms.ChoiceField(
+        label="Version",
+        required=False,
+        help_text="Empty: the version the mission would receive (its language of correspondence, or the main text).",
+    )
+
+    def __init__(self, *args, letter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", "The mission's")] + [
+            (code, LANGUAGE_NAMES.get(code, code)) for code in letter.languages
+        ]
 
 
 class AudienceForm(forms.Form):
@@ -130,3 +141,7 @@ class SendForm(forms.Form):
     @classmethod
     def for_confirmation(cls, *, audience: str, csv_text: str | None):
         return cls(initial={"audience": audience, "csv_text": csv_text or "", "key": uuid.uuid4()})
+
+
+class SignatureForm(forms.Form):
+    image = forms.FileField(required=False)

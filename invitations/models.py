@@ -1,5 +1,15 @@
-"""Letters, their signatories and attachments; dispatches of a letter to an audience, one delivery per address."""
+"""Letters, their language versions, signatories and attachments; the frozen revisions that deliveries are pinned to;
+dispatches of a letter to an audience, one delivery per address.
 
+A letter is written in its main language (`Letter.language`, also the fallback for missions whose language has no
+version) and may have a version in each other official language (`LetterVersion`). What a delivery sends is never
+the editable letter: a dispatch freezes each language's text, signatories and images into a `LetterRevision`
+(content-addressed: the same text makes the same revision), and the delivery renders that revision, so a retry or a
+re-send renders what was sent first, whatever was edited since.
+"""
+
+import hashlib
+import json
 import uuid
 
 from django.conf import settings
@@ -8,9 +18,37 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
+from invitations.images import validate_emblem, validate_signature_image
 from invitations.placeholders import unknown_placeholders
 from registrations.models import PermanentMission
+from registrations.storage import private_storage
 from sessions.models import SessionDocument, ThematicSession
+
+# A body of ~20,000 characters is four or five pages: far more than any letter. A 1.8 MB body once rendered 645 pages
+# in 91 s (issue 10); the limit is checked when the letter is saved, with a message that says so.
+BODY_MAX_CHARS = 20_000
+# The official languages by their English names: the admin is in English.
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "zh-hans": "Chinese", "en": "English", "fr": "French", "ru": "Russian", "es": "Spanish",
+}  # fmt: skip
+TEXT_FIELDS = ("place_date", "subject", "salutation", "body", "closing", "addressee")
+
+
+def validate_body_length(value: str) -> None:
+    if len(value or "") > BODY_MAX_CHARS:
+        raise ValidationError(
+            f"The body has {len(value):,} characters; a letter's body may have at most {BODY_MAX_CHARS:,}. "
+            "Send a long text as an attached session document."
+        )
+
+
+def _placeholder_errors(obj) -> dict[str, str]:
+    return {
+        field: f"Unknown placeholder{'s' if len(names) > 1 else ''}: {', '.join(names)}. "
+        f"Use one of the placeholders listed under the body."
+        for field in TEXT_FIELDS
+        if (names := unknown_placeholders(getattr(obj, field)))
+    }
 
 
 class Letter(models.Model):
@@ -21,13 +59,20 @@ class Letter(models.Model):
 
     session = models.ForeignKey(ThematicSession, on_delete=models.PROTECT, related_name="letters")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INVITATION)
-    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    language = models.CharField(
+        "main language",
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The language of the text below; missions whose language has no version get this one.",
+    )
     place_date = models.CharField("place and date line", max_length=200, help_text="e.g. New York, 11 September 2017")
     subject = models.CharField(max_length=300, help_text="Subject of the e-mail that carries the letter.")
     salutation = models.CharField(max_length=100, default="Excellency,")
     body = models.TextField(
+        validators=[validate_body_length],
         help_text="Paragraphs separated by a blank line. *Emphasis*, **bold**, links and lists are allowed; "
-        "placeholders such as {{ mission_name }} or {{ session_title }} are filled in for each recipient."
+        "placeholders such as {{ mission_name }} or {{ session_title }} are filled in for each recipient.",
     )
     closing = models.CharField(
         "complimentary close",
@@ -51,14 +96,72 @@ class Letter(models.Model):
         return f"{self.session.code} {self.get_kind_display().lower()} ({self.language})"
 
     def clean(self):
-        errors = {
-            field: f"Unknown placeholder{'s' if len(names) > 1 else ''}: {', '.join(names)}. "
-            f"Use one of the placeholders listed under the body."
-            for field in ("subject", "body", "place_date", "salutation", "closing", "addressee")
-            if (names := unknown_placeholders(getattr(self, field)))
-        }
+        if errors := _placeholder_errors(self):
+            raise ValidationError(errors)
+
+    @property
+    def languages(self) -> list[str]:
+        """The main language first, then the versions' languages."""
+        others = [v.language for v in self.versions.all() if v.language != self.language] if self.pk else []
+        return [self.language, *others]
+
+    def version_for(self, language: str):
+        """The text in `language`: the main text (the letter itself) or a LetterVersion; None if there is none."""
+        if language == self.language:
+            return self
+        if self.pk is None:
+            return None
+        return next((v for v in self.versions.all() if v.language == language), None)
+
+    def language_for(self, wanted: str) -> str:
+        """The language a recipient who reads `wanted` gets: that version if it exists, else the main language."""
+        return wanted if self.version_for(wanted) is not None else self.language
+
+
+class LetterVersion(models.Model):
+    """The letter in another official language: the same fields as the letter's main text, and the signatories'
+    title lines in this language (their letterheads are the missions' own and do not change)."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="versions")
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    place_date = models.CharField("place and date line", max_length=200)
+    subject = models.CharField(max_length=300)
+    salutation = models.CharField(max_length=100)
+    body = models.TextField(validators=[validate_body_length])
+    closing = models.CharField("complimentary close", max_length=300)
+    addressee = models.TextField("addressee lines")
+    signatory_titles = models.TextField(
+        blank=True,
+        help_text="Each signatory's title lines in this language, in the signatories' order, separated by a blank "
+        "line. Empty: the titles of the main text.",
+    )
+
+    class Meta:
+        ordering = ["letter", "language"]
+        constraints = [models.UniqueConstraint(fields=["letter", "language"], name="letter_version_once_per_language")]
+
+    def __str__(self):
+        return f"{self.letter} in {self.language}"
+
+    def clean(self):
+        errors = _placeholder_errors(self)
+        if self.letter_id and self.language == self.letter.language:
+            errors["language"] = "The letter's main text is already in this language."
         if errors:
             raise ValidationError(errors)
+
+    def titles(self) -> list[str]:
+        return [block.strip() for block in self.signatory_titles.split("\n\n") if block.strip()]
+
+
+def emblem_path(instance, filename):
+    return f"letters/emblems/{uuid.uuid4().hex}/{filename.rsplit('/', 1)[-1]}"
+
+
+def signature_path(instance, filename):
+    # A new name per upload: a revision made before a change keeps rendering the signature it was sent with.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"signatures/{uuid.uuid4().hex}.{extension}"
 
 
 class Signatory(models.Model):
@@ -71,6 +174,23 @@ class Signatory(models.Model):
     letterhead = models.TextField(
         blank=True, help_text="The mission's heading lines, one per line (may be multilingual)."
     )
+    emblem = models.FileField(
+        upload_to=emblem_path,
+        blank=True,
+        max_length=200,
+        validators=[validate_emblem],
+        help_text="The mission's emblem or coat of arms, above the heading lines: PNG or SVG, at most 512 KB.",
+    )
+    # Private: never served by URL, read only when a letter is rendered. Changed only through
+    # services.signatory_set_signature, which records who changed it and when (SignatureChange).
+    signature = models.FileField(
+        storage=private_storage,
+        upload_to=signature_path,
+        blank=True,
+        max_length=200,
+        validators=[validate_signature_image],
+        help_text="The signature as an image (PNG, at most 512 KB), uploaded by a co-facilitator.",
+    )
 
     class Meta:
         ordering = ["order", "id"]
@@ -78,6 +198,58 @@ class Signatory(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SignatureChange(models.Model):
+    """Who set or removed a signatory's signature image, and when."""
+
+    signatory = models.ForeignKey(Signatory, on_delete=models.CASCADE, related_name="signature_changes")
+    # Empty when an operator set it from the command line (the demo loader).
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=10, choices=[("set", "Set"), ("removed", "Removed")])
+    file_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.signatory}: signature {self.action} by {self.by or 'an operator'} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class LetterRevision(models.Model):
+    """One language's text of a letter as it was sent, frozen: deliveries render it, never the editable letter.
+
+    `content` holds everything the PDF and the e-mail need (fields, signatories with their image files,
+    attachment ids); `digest` is its hash, so dispatching an unchanged letter again reuses the revision.
+    Rows are written once (save refuses changes) and image files are never overwritten (each upload gets a new
+    name), so a retry months later renders the same letter."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="revisions")
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["letter", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "number"], name="letter_revision_number_once"),
+            models.UniqueConstraint(fields=["letter", "digest"], name="letter_revision_content_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.letter}, revision {self.number} ({self.language})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("A letter's revision is frozen: it cannot be changed once made.")
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def digest_of(content: dict) -> str:
+        return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 class Dispatch(models.Model):
@@ -126,6 +298,11 @@ class Delivery(models.Model):
 
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="deliveries")
     letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="deliveries")
+    # The frozen text this delivery sends, in the recipient's language; null only for deliveries made before
+    # revisions existed (they render the letter's main text).
+    revision = models.ForeignKey(
+        LetterRevision, on_delete=models.PROTECT, null=True, blank=True, related_name="deliveries"
+    )
     mission = models.ForeignKey(PermanentMission, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     email = models.EmailField()
     recipient_name = models.CharField(max_length=300)

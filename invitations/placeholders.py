@@ -6,7 +6,7 @@ into HTML. An unknown name is an error when the letter is saved, not a blank in 
 """
 
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 
 from django.utils import formats, translation
 from django.utils.html import escape
@@ -24,7 +24,7 @@ RECIPIENT_PLACEHOLDERS = {
     "head_title": "e.g. Ambassador and Permanent Representative",
 }
 SESSION_PLACEHOLDERS = {
-    "session_title": "The session's title.",
+    "session_title": "The session's title, in the letter's language where the session has it.",
     "session_number": "e.g. 6",
     "session_ordinal": "e.g. sixth",
     "session_dates": "e.g. 12-13 October 2017",
@@ -33,7 +33,8 @@ SESSION_PLACEHOLDERS = {
     "dialogue_start": "e.g. 9:00 am",
     "dialogue_end": "e.g. 9:50 am",
     "venue_building": "e.g. Palais des Nations",
-    "venue_city": "e.g. Geneva",
+    "venue_city": "e.g. Geneva (Genève in French)",
+    "venue_utc_offset": "The venue's time zone on the session's first day, e.g. UTC+2: times are the venue's.",
     "process_name": "The process, e.g. Global compact for safe, orderly and regular migration",
     "mandate": "e.g. A/RES/71/280",
     "website": "The process's website.",
@@ -44,6 +45,7 @@ _ORDINALS = {
     "en": ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"],
     "fr": ["première", "deuxième", "troisième", "quatrième", "cinquième", "sixième", "septième", "huitième",
            "neuvième", "dixième"],
+    "es": ["primera", "segunda", "tercera", "cuarta", "quinta", "sexta", "séptima", "octava", "novena", "décima"],
 }  # fmt: skip
 
 
@@ -72,12 +74,13 @@ def session_values(session: ThematicSession, *, language: str) -> dict[str, str]
     )
     with translation.override(language):
         dialogue_values = {
-            "dialogue_date": formats.date_format(dialogue.day, "j F Y") if dialogue else "",
+            "dialogue_date": long_date(dialogue.day, language=language) if dialogue else "",
             "dialogue_start": clock_time(dialogue.start_time, language=language) if dialogue else "",
             "dialogue_end": clock_time(dialogue.end_time, language=language) if dialogue else "",
         }
+        venue_city = venue.local_duty_station
     return dialogue_values | {
-        "session_title": session.title,
+        "session_title": session.localized("title", language),
         "session_number": str(session.number),
         "session_ordinal": ordinals[session.number - 1]
         if ordinals and session.number <= len(ordinals)
@@ -85,26 +88,48 @@ def session_values(session: ThematicSession, *, language: str) -> dict[str, str]
         "session_dates": date_range(session.start_date, session.end_date, language=language),
         "venue_room": venue.room,
         "venue_building": venue.building,
-        "venue_city": venue.duty_station,
+        "venue_city": venue_city,
+        "venue_utc_offset": utc_offset(session),
         "process_name": process.name,
         "mandate": process.mandate,
         "website": process.website,
     }
 
 
+def utc_offset(session: ThematicSession) -> str:
+    """e.g. 'UTC+2' for Geneva in October: the offset of the venue's zone at noon on the first day."""
+    noon = datetime.combine(session.start_date, time(12), tzinfo=session.venue.zone)
+    minutes = int(noon.utcoffset().total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+# How a day is written in a letter: "13 octobre 2017", "13 de octubre de 2017"; the locale's date otherwise.
+_LONG_DATE = {"en": "j F Y", "fr": "j F Y", "es": r"j \d\e F \d\e Y"}
+
+
+def long_date(day: date, *, language: str) -> str:
+    with translation.override(language):
+        return formats.date_format(day, _LONG_DATE.get(language.split("-")[0], "DATE_FORMAT"))
+
+
 def date_range(start: date, end: date, *, language: str) -> str:
-    """'12-13 October 2017' in English, '12 et 13 octobre 2017' in French; the locale's dates otherwise."""
+    """'12-13 October 2017' in English, '12 et 13 octobre 2017' in French, '12 y 13 de octubre de 2017' in
+    Spanish; the locale's dates otherwise."""
     with translation.override(language):
         if start == end:
-            return formats.date_format(start, "j F Y")
+            return long_date(start, language=language)
         base = language.split("-")[0]
-        if (start.year, start.month) == (end.year, end.month) and base in {"en", "fr"}:
-            month_year = formats.date_format(end, "F Y")
+        if (start.year, start.month) == (end.year, end.month) and base in {"en", "fr", "es"}:
             if base == "en":
-                return f"{start.day}-{end.day} {month_year}"
+                return f"{start.day}-{end.day} {formats.date_format(end, 'F Y')}"
+            if base == "es":
+                joiner = " y " if (end - start).days == 1 else " al "
+                return f"{start.day}{joiner}{long_date(end, language=language)}"
             joiner = " et " if (end - start).days == 1 else "-"
-            return f"{start.day}{joiner}{end.day} {month_year}"
-        return f"{formats.date_format(start, 'j F Y')} – {formats.date_format(end, 'j F Y')}"
+            return f"{start.day}{joiner}{end.day} {formats.date_format(end, 'F Y')}"
+        return f"{long_date(start, language=language)} – {long_date(end, language=language)}"
 
 
 def clock_time(value: time, *, language: str) -> str:

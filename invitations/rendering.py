@@ -1,6 +1,8 @@
 """A letter for one recipient: its placeholder values, the plain context of the PDF template, the PDF, the e-mail."""
 
+from dataclasses import dataclass
 from html import unescape
+from pathlib import Path
 
 import segno
 from django.conf import settings
@@ -11,13 +13,23 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from compact_portal.markup import markdown_to_html
-from compact_portal.pdf import render_pdf
+from compact_portal.pdf import render_document, render_time_limit
 from invitations import placeholders
-from invitations.models import Delivery, Letter
+from invitations.models import TEXT_FIELDS, Delivery, Letter
 from registrations.models import PermanentMission
+from sessions.models import SessionDocument
 
 LETTER_TEMPLATE = "invitations/letter.html"
 RTL_LANGUAGES = {"ar"}
+FIT_STEPS = 2  # .fit-1, .fit-2 in letter.css
+LETTER_MAX_PAGES = 8  # a bounded body is at most ~5 pages; more means something is wrong: stop laying out
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    pdf: bytes
+    page_count: int
+    fit_step: int  # 0: the normal size; 1, 2: set smaller to fit one page
 
 
 def mission_values(mission: PermanentMission, *, language: str) -> dict[str, str]:
@@ -36,9 +48,35 @@ def sample_values(letter: Letter) -> dict[str, str]:
     return {name: f"[{name}]" for name in placeholders.RECIPIENT_PLACEHOLDERS}
 
 
-def _filler(letter: Letter, values: dict[str, str]):
+def letter_content(letter: Letter, *, language: str | None = None) -> dict:
+    """Everything a delivery in `language` renders, as plain JSON values: what a LetterRevision freezes.
+
+    `language` falls back to the letter's main language when the letter has no version in it."""
+    language = letter.language_for(language or letter.language)
+    version = letter.version_for(language)
+    signatories = list(letter.signatories.all()) if letter.pk else []
+    titles = version.titles() if version is not letter else []
+    return {
+        "language": language,
+        **{field: getattr(version, field) for field in TEXT_FIELDS},
+        "signatories": [
+            {
+                "name": signatory.name,
+                "title": titles[index] if index < len(titles) else signatory.title,
+                "letterhead": signatory.letterhead,
+                "emblem": signatory.emblem.name or "",
+                "signature": signatory.signature.name or "",
+            }
+            for index, signatory in enumerate(signatories)
+        ],
+        # Only ids: a document is not frozen with the letter (documents are replaced by uploading a new one).
+        "attachments": sorted(letter.attachments.values_list("pk", flat=True)) if letter.pk else [],
+    }
+
+
+def _filler(session, language: str, values: dict[str, str]):
     """A function that fills a field's placeholders with the session's and the recipient's values."""
-    values = placeholders.session_values(letter.session, language=letter.language) | values
+    values = placeholders.session_values(session, language=language) | values
 
     def text(value: str, *, html: bool = False) -> str:
         return placeholders.fill(value, values, html=html)
@@ -46,24 +84,44 @@ def _filler(letter: Letter, values: dict[str, str]):
     return text
 
 
-def letter_context(letter: Letter, *, values: dict[str, str]) -> dict:
-    """The plain values templates/invitations/letter.html receives; no model object reaches the template."""
-    text = _filler(letter, values)
+def is_signed(content: dict) -> bool:
+    """True when every signatory's signature image is there: only then do the letter and e-mail say "signed"."""
+    return bool(content["signatories"]) and all(s["signature"] for s in content["signatories"])
 
-    signatories = list(letter.signatories.all())
+
+def _file_url(root, name: str) -> str:
+    return (Path(root) / name).resolve().as_uri() if name else ""
+
+
+def content_context(content: dict, *, session, values: dict[str, str], fit_step: int = 0) -> dict:
+    """The plain values templates/invitations/letter.html receives; no model object reaches the template."""
+    language = content["language"]
+    text = _filler(session, language, values)
+    signatories = content["signatories"]
     return {
-        "language": letter.language,
-        "direction": "rtl" if letter.language.split("-")[0] in RTL_LANGUAGES else "ltr",
-        "title": " — ".join(filter(None, [text(letter.subject), values.get("recipient_name", "")])),
-        "letterheads": [{"lines": signatory.letterhead.splitlines()} for signatory in signatories],
-        "place_date": text(letter.place_date),
-        "salutation": values.get("salutation") or text(letter.salutation),
-        "body_html": mark_safe(text(markdown_to_html(letter.body), html=True)),  # noqa: S308 - sanitised, values escaped
-        "closing": text(letter.closing),
-        "signatories": [{"name": s.name, "title_lines": s.title.splitlines()} for s in signatories],
-        "addressee_lines": text(letter.addressee).splitlines(),
+        "language": language,
+        "direction": "rtl" if language.split("-")[0] in RTL_LANGUAGES else "ltr",
+        "title": " — ".join(filter(None, [text(content["subject"]), values.get("recipient_name", "")])),
+        "letterheads": [
+            {"lines": s["letterhead"].splitlines(), "emblem": _file_url(settings.MEDIA_ROOT, s["emblem"])}
+            for s in signatories
+        ],
+        "place_date": text(content["place_date"]),
+        "salutation": values.get("salutation") or text(content["salutation"]),
+        "body_html": mark_safe(text(markdown_to_html(content["body"]), html=True)),  # noqa: S308 - sanitised, values escaped
+        "closing": text(content["closing"]),
+        "signatories": [
+            {
+                "name": s["name"],
+                "title_lines": s["title"].splitlines(),
+                "signature": _file_url(settings.PRIVATE_MEDIA_ROOT, s["signature"]),
+            }
+            for s in signatories
+        ],
+        "addressee_lines": text(content["addressee"]).splitlines(),
         "recipient_line": values.get("recipient_name", ""),
-    } | registration_link_context(letter, values=values)
+        "fit_step": fit_step,
+    } | registration_link_context(language, values=values)
 
 
 def link_qr_svg(url: str, *, title: str) -> str:
@@ -71,13 +129,13 @@ def link_qr_svg(url: str, *, title: str) -> str:
     return segno.make(url, error="l").svg_inline(scale=1, omitsize=True, title=title, svgclass="qr")
 
 
-def registration_link_context(letter: Letter, *, values: dict[str, str]) -> dict:
+def registration_link_context(language: str, *, values: dict[str, str]) -> dict:
     """The mission's own way in, printed at the foot of its letter: the signed link of this delivery (its value
     `registration_url`, written by audiences.py) as text and as a QR code. Empty for recipients without one."""
     url = values.get("registration_url", "")
     if not url:
         return {"registration_url": ""}
-    with translation.override(letter.language):
+    with translation.override(language):
         label = gettext("Register your delegation")
         hint = gettext("Open this link, or scan the code, to register your delegation or to say it will not attend.")
     return {
@@ -88,13 +146,38 @@ def registration_link_context(letter: Letter, *, values: dict[str, str]) -> dict
     }
 
 
-def letter_pdf(letter: Letter, *, values: dict[str, str]) -> bytes:
-    return render_pdf(template_name=LETTER_TEMPLATE, context=letter_context(letter, values=values))
+def letter_context(letter: Letter, *, values: dict[str, str], language: str | None = None) -> dict:
+    return content_context(letter_content(letter, language=language), session=letter.session, values=values)
 
 
-def letter_plain_text(letter: Letter, *, values: dict[str, str]) -> str:
+def content_pdf(content: dict, *, session, values: dict[str, str], time_limit: float | None = None) -> RenderedPdf:
+    """The letter as a PDF, on one page if its text can be made to fit: each step sets the body a little smaller
+    and tighter (letter.css, .fit-1 and .fit-2, down to 10 pt), and the first rendering on one page is kept.
+    A letter that does not fit at the smallest step runs on to a second page at the normal size."""
+    with render_time_limit(time_limit if time_limit is not None else settings.LETTER_RENDER_TIME_LIMIT_SECONDS):
+        first = None
+        for step in range(FIT_STEPS + 1):
+            context = content_context(content, session=session, values=values, fit_step=step)
+            rendered = render_document(template_name=LETTER_TEMPLATE, context=context, max_pages=LETTER_MAX_PAGES)
+            first = first or rendered
+            if rendered.page_count == 1:
+                return RenderedPdf(rendered.write(), 1, step)
+            if rendered.page_count > 2:
+                break  # far from one page: no step would bring it back
+        return RenderedPdf(first.write(), first.page_count, 0)
+
+
+def letter_rendered(letter: Letter, *, values: dict[str, str], language: str | None = None, **kwargs) -> RenderedPdf:
+    return content_pdf(letter_content(letter, language=language), session=letter.session, values=values, **kwargs)
+
+
+def letter_pdf(letter: Letter, *, values: dict[str, str], language: str | None = None) -> bytes:
+    return letter_rendered(letter, values=values, language=language).pdf
+
+
+def content_plain_text(content: dict, *, session, values: dict[str, str]) -> str:
     """The e-mail's text part: the letter as plain paragraphs, for clients that show no attachment."""
-    context = letter_context(letter, values=values)
+    context = content_context(content, session=session, values=values)
     paragraphs = [unescape(strip_tags(p)).strip() for p in str(context["body_html"]).split("</p>")]
     lines = [context["place_date"], "", context["salutation"], ""]
     for paragraph in filter(None, paragraphs):
@@ -104,8 +187,17 @@ def letter_plain_text(letter: Letter, *, values: dict[str, str]) -> str:
         lines += [signatory["name"], *signatory["title_lines"], ""]
     if context["registration_url"]:
         lines += [f"{context['registration_label']}: {context['registration_url']}", context["registration_hint"], ""]
-    lines += ["The signed letter is attached as a PDF."]
+    with translation.override(content["language"]):
+        lines += [
+            gettext("The signed letter is attached as a PDF.")
+            if is_signed(content)
+            else gettext("The letter is attached as a PDF, with the signatories' names and without signatures.")
+        ]
     return "\n".join(lines)
+
+
+def letter_plain_text(letter: Letter, *, values: dict[str, str], language: str | None = None) -> str:
+    return content_plain_text(letter_content(letter, language=language), session=letter.session, values=values)
 
 
 def pdf_filename(letter: Letter, *, recipient_code: str) -> str:
@@ -119,13 +211,22 @@ def message_id(delivery: Delivery) -> str:
     return f"<{code}.letter{delivery.letter_id}.delivery{delivery.pk}@{settings.MESSAGE_ID_DOMAIN}>"
 
 
+def delivery_content(delivery: Delivery) -> dict:
+    """The frozen text the delivery was made with; the letter's main text for deliveries older than revisions."""
+    if delivery.revision_id:
+        return delivery.revision.content
+    return letter_content(delivery.letter)
+
+
 def delivery_email(delivery: Delivery) -> EmailMessage:
     letter = delivery.letter
+    session = letter.session
     values = delivery.values
-    process = letter.session.process
+    content = delivery_content(delivery)
+    process = session.process
     message = EmailMessage(
-        subject=_filler(letter, values)(letter.subject),
-        body=letter_plain_text(letter, values=values),
+        subject=_filler(session, content["language"], values)(content["subject"]),
+        body=content_plain_text(content, session=session, values=values),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.email],
         reply_to=[process.secretariat_email] if process.secretariat_email else None,
@@ -133,10 +234,10 @@ def delivery_email(delivery: Delivery) -> EmailMessage:
     )
     message.attach(
         pdf_filename(letter, recipient_code=delivery.recipient_code),
-        letter_pdf(letter, values=values),
+        content_pdf(content, session=session, values=values).pdf,
         "application/pdf",
     )
-    for document in letter.attachments.all():
+    for document in SessionDocument.objects.filter(pk__in=content["attachments"]):
         with document.file.open("rb") as handle:
             message.attach(document.file.name.rsplit("/", 1)[-1], handle.read())
     return message

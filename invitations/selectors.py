@@ -2,19 +2,21 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from invitations.models import Letter
 
 
-def letter_for(*, session_slug: str, kind: str = Letter.Kind.INVITATION, language: str = "en") -> Letter:
-    """The session's letter of this kind and language; raises Letter.DoesNotExist with a message that says which."""
-    letter = (
-        Letter.objects.filter(session__slug=session_slug, kind=kind, language=language)
-        .select_related("session__process", "session__venue")
-        .order_by("-updated_at")
-        .first()
-    )
+def letter_for(*, session_slug: str, kind: str = Letter.Kind.INVITATION, language: str | None = None) -> Letter:
+    """The session's letter of this kind written in `language` (its main text or a version; any language if
+    None); raises Letter.DoesNotExist with a message that says which."""
+    letters = Letter.objects.filter(session__slug=session_slug, kind=kind)
+    if language is not None:
+        letters = letters.filter(Q(language=language) | Q(versions__language=language))
+    letter = letters.select_related("session__process", "session__venue").order_by("-updated_at").first()
     if letter is None:
-        raise Letter.DoesNotExist(f"session {session_slug!r} has no {kind} letter in language {language!r}")
+        in_language = f" in language {language!r}" if language else ""
+        raise Letter.DoesNotExist(f"session {session_slug!r} has no {kind} letter{in_language}")
     return letter
 
 
@@ -28,6 +30,16 @@ class SendSummary:
     recipients: list  # audiences.Recipient, the addresses that will get the letter
     already_sent: int  # addresses left out: they have this letter already
     without_email: list[str]  # recipients left out for want of an address
+    main_language: str = "en"
+
+    def by_language(self) -> list[tuple[str, int]]:
+        """[("English", 150), ("French", 25), …]: how many addresses get each version, the largest first."""
+        from collections import Counter
+
+        from invitations.models import LANGUAGE_NAMES
+
+        counts = Counter(recipient.language or self.main_language for recipient in self.recipients)
+        return [(LANGUAGE_NAMES.get(code, code), n) for code, n in counts.most_common()]
 
 
 def send_summary(*, letter: Letter, audience: str, csv_text: str | None = None) -> SendSummary:
@@ -42,6 +54,7 @@ def send_summary(*, letter: Letter, audience: str, csv_text: str | None = None) 
         recipients=fresh,
         already_sent=len(audience_list.recipients) - len(fresh),
         without_email=audience_list.without_email,
+        main_language=letter.language,
     )
 
 

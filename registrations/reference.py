@@ -109,9 +109,31 @@ def reference_data_load(*, path: Path = STATES_CSV) -> dict[str, int]:
         )
     )
     new_missions = [
-        PermanentMission(state=state, duty_station=PermanentMission.DutyStation.NEW_YORK, name=mission_name(state))
+        PermanentMission(
+            state=state,
+            duty_station=PermanentMission.DutyStation.NEW_YORK,
+            name=mission_name(state),
+            correspondence_language=official_language(state.iso3),
+        )
         for state in states
         if state.pk not in with_mission
     ]
     PermanentMission.objects.bulk_create(new_missions)
     return {"states": len(new_states), "missions": len(new_missions)}
+
+
+# The State's official language where it is one of the UN's six (the first where several are), for the missions'
+# language of correspondence; English for every other State. The secretariat corrects a mission in the admin.
+_OFFICIAL_LANGUAGES = {
+    "ar": "ARE BHR DZA EGY IRQ JOR KWT LBN LBY MAR MRT OMN PSE QAT SAU SDN SOM SYR TUN YEM",
+    "es": "ARG BOL CHL COL CRI CUB DOM ECU ESP GNQ GTM HND MEX NIC PAN PER PRY SLV URY VEN",
+    "fr": "BDI BEL BEN BFA CAF CHE CIV CMR COD COG COM DJI FRA GAB GIN HTI LUX MCO MDG MLI NER SEN TCD TGO",
+    "ru": "BLR KAZ KGZ RUS",
+    "zh-hans": "CHN",
+}
+OFFICIAL_LANGUAGE = {iso3: language for language, codes in _OFFICIAL_LANGUAGES.items() for iso3 in codes.split()}
+
+
+def official_language(iso3: str) -> str:
+    """e.g. FRA fr, MEX es, DEU en: the mission's language of correspondence unless the secretariat sets another."""
+    return OFFICIAL_LANGUAGE.get(iso3, "en")

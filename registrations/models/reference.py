@@ -2,6 +2,7 @@
 
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
@@ -106,6 +107,13 @@ class PermanentMission(models.Model):
     head_name = models.CharField(max_length=200, blank=True)
     head_title = models.CharField(max_length=200, blank=True, help_text="e.g. Ambassador and Permanent Representative.")
     emails = models.TextField(blank=True, validators=[validate_email_lines], help_text="One address per line.")
+    correspondence_language = models.CharField(
+        "language of correspondence",
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The official language letters are sent to this mission in, where the letter has a version in it.",
+    )
 
     class Meta:
         ordering = ["state__name_en", "duty_station"]

@@ -91,7 +91,8 @@ def pdf_text(document: bytes, page: int | None = None) -> str:
 def text_blocks(text: str, expected: list[str]) -> list[str]:
     """Regroups pdftotext's lines into blocks as long as the expected ones, in order; left-over lines follow.
 
-    Lines are joined with a space, or with nothing after a line-final hyphen. A block that starts or ends
+    Lines are joined with a space, or with nothing after a line-final hyphen (a word hyphenated at the line's end
+    ends in U+2010, WeasyPrint's hyphen; "co-" of "co-facilitators" in U+002D). A block that starts or ends
     mid-line, text out of order or extra text all show up as a difference from `expected`.
     """
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -100,7 +101,10 @@ def text_blocks(text: str, expected: list[str]) -> list[str]:
         joined = ""
         while lines and len(joined) < len(block):
             line = lines.pop(0)
-            joined = f"{joined}{line}" if joined.endswith("-") or not joined else f"{joined} {line}"
+            if joined.endswith("\u2010"):
+                joined = f"{joined[:-1]}{line}"
+            else:
+                joined = f"{joined}{line}" if joined.endswith("-") or not joined else f"{joined} {line}"
         blocks.append(joined)
     return blocks + lines
 
@@ -160,6 +164,30 @@ def write_png(path: Path) -> Path:
 # --- The letter ------------------------------------------------------------------------------------------------
 
 
+SIGNATURES_AND_ADDRESSEE = [
+    ["Juan José Gómez-Camacho", "Ambassador and Permanent Representative of", "Mexico to the United Nations"],
+    ["Jürg Lauber", "Ambassador and Permanent Representative of", "Switzerland to the United Nations"],
+    ["Permanent Missions", "to the United Nations", "NEW YORK"],
+]
+
+
+def foot_blocks(lines: list[str]) -> list[list[str]]:
+    """The lines after the complimentary close, as the blocks of SIGNATURES_AND_ADDRESSEE they start (and any
+    line that starts none). pdftotext orders the two signature columns and the addressee at the page's start
+    edge by position, not by the document's structure (the PDF's tags give that order), so their order is not
+    asserted: each block must be whole and contiguous."""
+    blocks, lines = [], list(lines)
+    starts = {block[0]: block for block in SIGNATURES_AND_ADDRESSEE}
+    while lines:
+        block = starts.get(lines[0])
+        if block and lines[: len(block)] == block:
+            blocks.append(lines[: len(block)])
+            lines = lines[len(block) :]
+        else:
+            blocks.append([lines.pop(0)])
+    return blocks
+
+
 def test_demo_letter_reads_as_the_seed_letter_in_order():
     document = pdf.render_pdf(template_name=LETTER, context=letter_context())
 
@@ -175,17 +203,10 @@ def test_demo_letter_reads_as_the_seed_letter_in_order():
         "Excellency,",
         *[as_printed(paragraph) for paragraph in SEED_BODY],
         "Please accept, Excellency, the assurances of our highest consideration.",
-        "Juan José Gómez-Camacho",
-        "Ambassador and Permanent Representative of",
-        "Mexico to the United Nations",
-        "Jürg Lauber",
-        "Ambassador and Permanent Representative of",
-        "Switzerland to the United Nations",
-        "Permanent Missions",
-        "to the United Nations",
-        "NEW YORK",
     ]
-    assert text_blocks(pdf_text(document), expected) == expected
+    blocks = text_blocks(pdf_text(document), expected)
+    assert blocks[: len(expected)] == expected
+    assert sorted(foot_blocks(blocks[len(expected) :])) == sorted(SIGNATURES_AND_ADDRESSEE)
     assert len(PdfReader(io.BytesIO(document)).pages) == 1
 
 
@@ -198,8 +219,9 @@ def test_demo_letter_sets_the_session_title_in_italics_and_the_addressee_in_bold
 def test_recipient_line_is_printed_under_the_addressee_lines():
     document = pdf.render_pdf(template_name=LETTER, context=letter_context(recipient_line="Permanent Mission of Chile"))
 
-    after_signatures = pdf_text(document).split("Switzerland to the United Nations\n")[-1]
-    assert [line for line in after_signatures.splitlines() if line] == [
+    lines = [line for line in pdf_text(document).splitlines() if line]
+    addressee = lines.index("Permanent Missions")
+    assert lines[addressee : addressee + 4] == [
         "Permanent Missions",
         "to the United Nations",
         "NEW YORK",

@@ -152,7 +152,30 @@ def _letter_post(session, **overrides):
         "addressee": "Permanent Missions\nto the United Nations\nNEW YORK",
         "signatories-TOTAL_FORMS": 0,
         "signatories-INITIAL_FORMS": 0,
+        "versions-TOTAL_FORMS": 0,
+        "versions-INITIAL_FORMS": 0,
     }
+    return data | overrides
+
+
+def _change_post(letter, **overrides) -> dict:
+    """The change form of a saved letter as the page shows it (its versions and signatories included)."""
+    data = _letter_post(letter.session, kind=letter.kind, language=letter.language)
+    data |= {field: getattr(letter, field) for field in ("place_date", "subject", "salutation", "body", "closing")}
+    data |= {"addressee": letter.addressee, "attachments": [d.pk for d in letter.attachments.all()]}
+    versions = list(letter.versions.order_by("pk"))
+    data |= {"versions-TOTAL_FORMS": len(versions), "versions-INITIAL_FORMS": len(versions)}
+    for index, version in enumerate(versions):
+        for field in ("id", "language", "place_date", "subject", "salutation", "body", "closing", "addressee"):
+            data[f"versions-{index}-{field}"] = getattr(version, field)
+        data[f"versions-{index}-signatory_titles"] = version.signatory_titles
+        data[f"versions-{index}-letter"] = letter.pk
+    signatories = list(letter.signatories.order_by("order"))
+    data |= {"signatories-TOTAL_FORMS": len(signatories), "signatories-INITIAL_FORMS": len(signatories)}
+    for index, signatory in enumerate(signatories):
+        for field in ("id", "order", "name", "title", "letterhead"):
+            data[f"signatories-{index}-{field}"] = getattr(signatory, field)
+        data[f"signatories-{index}-letter"] = letter.pk
     return data | overrides
 
 
@@ -191,6 +214,68 @@ def test_an_unknown_placeholder_is_refused_when_saving(client, secretariat_user,
     assert not Letter.objects.filter(kind="reminder").exists()
 
 
+def test_a_body_over_the_limit_is_refused_with_the_limit_named(client, secretariat_user, demo_session):
+    client.force_login(secretariat_user)
+    body = "Word " * 4001  # 20,004 characters: the form strips the trailing space
+    response = client.post(_url("letter_add"), _letter_post(demo_session, body=body))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "body": [
+            "The body has 20,004 characters; a letter's body may have at most 20,000. "
+            "Send a long text as an attached session document."
+        ]
+    }
+
+
+def test_a_sent_letter_edited_by_the_secretariat_sends_its_original_text_to_queued_and_resent_deliveries(
+    client, secretariat_user, cofacilitator_user, letter, enqueued, smtp_server
+):
+    dispatch = dispatching.dispatch_create(letter=letter, audience="member-states", by=cofacilitator_user)
+    queued = dispatch.deliveries.get(recipient_code="DEU")
+    failed = dispatch.deliveries.get(recipient_code="IND")
+    Delivery.objects.filter(pk=failed.pk).update(status="failed", attempts=8, last_error="550 5.1.1 No such user")
+    original_closing = letter.closing
+
+    client.force_login(secretariat_user)
+    page = client.get(_url("letter_change", letter.pk))
+    assert "This letter has been sent." in page.content.decode()
+    response = client.post(
+        _url("letter_change", letter.pk), _change_post(letter, closing="EDITED AFTER SENDING: yours truly.")
+    )
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.closing == "EDITED AFTER SENDING: yours truly."
+
+    assert dispatching.dispatch_resend_failed(dispatch=dispatch, by=cofacilitator_user) == 1
+    assert [dispatching.delivery_send(delivery_id=d.pk) for d in (queued, failed)] == ["sent", "sent"]
+    for address in ("pm.deu@missions.example.org", "pm.ind@missions.example.org"):
+        [message] = smtp_server.to(address)
+        text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_content()
+        [pdf] = [part.get_payload(decode=True) for part in message.walk() if part.get_filename()]
+        assert original_closing in text
+        assert "EDITED AFTER SENDING" not in text
+        assert "EDITED AFTER SENDING" not in _pdf_text(pdf)
+        assert original_closing in _pdf_text(pdf)
+    # The edit is a new revision, for later dispatches only.
+    later = dispatching.dispatch_create(
+        letter=letter, audience="csv", by=cofacilitator_user, csv_text="name,email\nLater,later@example.org\n"
+    )
+    assert later.deliveries.get().revision.content["closing"] == "EDITED AFTER SENDING: yours truly."
+    assert queued.revision.content["closing"] == original_closing
+
+
+def test_a_revision_cannot_be_changed():
+    from django.core.exceptions import ValidationError
+
+    from invitations.models import LetterRevision
+
+    revision = LetterRevision.objects.select_related("letter").first()
+    assert revision is None  # none without a dispatch; a saved one refuses save():
+    revision = LetterRevision(pk=1, content={}, digest="x", number=1, language="en")
+    with pytest.raises(ValidationError, match="frozen"):
+        revision.save()
+
+
 # --- Preview ----------------------------------------------------------------------------------------------------------
 
 
@@ -211,6 +296,45 @@ def test_preview_without_a_recipient_shows_the_placeholder_names(client, secreta
     response = client.get(_url("letter_preview_pdf", letter.pk), {"mission": ""})
     assert response["Content-Disposition"] == 'inline; filename="ITS6-invitation-sample.pdf"'
     assert "[recipient_name]" in _pdf_text(response.content)
+
+
+def test_preview_page_checks_each_version_fits_one_page(client, secretariat_user, letter):
+    client.force_login(secretariat_user)
+    response = client.get(_url("letter_preview", letter.pk))
+    checks = {check["language"]: check["pages"] for check in response.context["version_checks"]}
+    assert checks == {"en": 1, "fr": 1, "es": 1}
+    letter.versions.filter(language="fr").update(body="Un paragraphe assez long pour déborder. " * 300)
+    response = client.get(_url("letter_preview", letter.pk))
+    page = response.content.decode()
+    assert "French: runs to 4 pages, even set at the smallest size." in page
+    assert "English: one page" in page
+
+
+def test_preview_of_a_version_and_of_the_missions_language(client, secretariat_user, letter):
+    mexico = PermanentMission.objects.get(state__iso3="MEX", duty_station="new_york")
+    client.force_login(secretariat_user)
+    spanish = client.get(_url("letter_preview_pdf", letter.pk), {"mission": mexico.pk})
+    french = client.get(_url("letter_preview_pdf", letter.pk), {"mission": mexico.pk, "language": "fr"})
+    assert PdfReader(io.BytesIO(spanish.content)).trailer["/Root"]["/Lang"] == "es"
+    assert PdfReader(io.BytesIO(french.content)).trailer["/Root"]["/Lang"] == "fr"
+
+
+def test_a_preview_past_its_time_limit_is_an_error_page_not_a_held_process(
+    client, secretariat_user, letter, monkeypatch
+):
+    from compact_portal import pdf as pdf_module
+
+    def too_slow(**kwargs):
+        raise pdf_module.RenderTimeout("The document took more than 10 s to render and was stopped.")
+
+    monkeypatch.setattr("invitations.rendering.render_document", too_slow)
+    client.force_login(secretariat_user)
+    response = client.get(_url("letter_preview_pdf", letter.pk), {"mission": ""})
+    assert response.status_code == 422
+    assert (
+        "The letter could not be previewed: The document took more than 10 s to render and was stopped. "
+        "Shorten the body." in response.content.decode()
+    )
 
 
 def test_preview_page_offers_every_new_york_mission(client, secretariat_user, letter):
@@ -236,6 +360,7 @@ def test_confirmation_counts_the_addresses_and_names_those_without_one(client, c
     )
     page = response.content.decode()
     assert '<strong class="invitations-count" data-testid="send-count">192</strong> addresses' in page
+    assert response.context["by_language"] == [("English", 149), ("French", 24), ("Spanish", 19)]
     assert "<li>Permanent Mission of Argentina to the United Nations</li>" in page
     assert 'value="Send to 192 addresses"' in page
     assert Dispatch.objects.count() == 1  # only the observers' dispatch: reviewing sends nothing

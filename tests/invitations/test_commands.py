@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from pypdf import PdfReader
 
 from invitations.demo import demo_letters_load
 from invitations.models import Dispatch
@@ -20,6 +21,27 @@ def test_render_invitation_writes_the_pdf_a_mission_receives(demo_letters, tmp_p
     call_command("render_invitation", "gcm-its-6", "--recipient", "mex", "--language", "fr", "-o", str(output))
     assert output.read_bytes().startswith(b"%PDF-")
     assert capsys.readouterr().out.startswith(f"{output}: ITS6 invitation (fr) for Permanent Mission of Mexico")
+
+
+@pytest.mark.django_db
+def test_render_invitation_for_france_in_french_is_one_page_with_the_french_title(demo_letters, tmp_path):
+    output = tmp_path / "letter.pdf"
+    call_command("render_invitation", "gcm-its-6", "--recipient", "FRA", "--language", "fr", "-o", str(output))
+    reader = PdfReader(output)
+    text = " ".join(reader.pages[0].extract_text().replace("-\n", "").split())
+    assert len(reader.pages) == 1
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    assert "Migration irrégulière et voies de migration régulière" in text
+    assert "Irregular migration" not in text
+
+
+@pytest.mark.django_db
+def test_render_invitation_picks_the_missions_language_of_correspondence(demo_letters, tmp_path, capsys):
+    for iso3, language in [("FRA", "fr"), ("MEX", "es"), ("DEU", "en")]:
+        output = tmp_path / f"{iso3}.pdf"
+        call_command("render_invitation", "gcm-its-6", "--recipient", iso3, "-o", str(output))
+        assert PdfReader(output).trailer["/Root"]["/Lang"] == language
+        assert f"ITS6 invitation ({language})" in capsys.readouterr().out
 
 
 @pytest.mark.django_db

@@ -176,14 +176,14 @@ def test_sent_email_has_text_reply_to_and_the_pdf_named_after_session_and_missio
 ):
     monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
     dispatch = dispatching.dispatch_create(letter=letter, audience="all", by=cofacilitator_user)
-    delivery = dispatch.deliveries.get(recipient_code="MEX")
+    delivery = dispatch.deliveries.get(recipient_code="DEU")  # Germany corresponds in English
     dispatching.delivery_send(delivery_id=delivery.pk)
-    [message] = smtp_server.to("pm.mex@missions.example.org")
+    [message] = smtp_server.to("pm.deu@missions.example.org")
     assert message["Subject"] == "Invitation: sixth informal thematic session, 12-13 October 2017, Geneva"
     assert parseaddr(message["Reply-To"])[1] == "gcm-secretariat@example.org"
     assert message["Message-ID"] == delivery.__class__.objects.get(pk=delivery.pk).message_id
     [(filename, pdf)] = _attachments(message)
-    assert filename == "ITS6-invitation-MEX.pdf"
+    assert filename == "ITS6-invitation-DEU.pdf"
     assert pdf.startswith(b"%PDF-")
     text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_content().replace("\r\n", "\n")
     assert text.startswith("New York, 11 September 2017\n\nExcellency,\n\nWe are pleased to write to you")

@@ -52,11 +52,31 @@ def test_session_values_of_the_sixth_session(demo_session):
         "venue_room": "Conference Room XIX",
         "venue_building": "Palais des Nations",
         "venue_city": "Geneva",
+        "venue_utc_offset": "UTC+2",
         "process_name": "Global compact for safe, orderly and regular migration",
         "mandate": "A/RES/71/280",
         "website": "https://refugeesmigrants.un.org/migration-compact",
     }
     assert session_values(demo_session, language="fr")["session_ordinal"] == "sixième"
+
+
+@pytest.mark.django_db
+def test_session_values_in_french_and_spanish_use_the_sessions_translations(demo_session):
+    french = session_values(demo_session, language="fr")
+    spanish = session_values(demo_session, language="es")
+    assert french["session_title"] == demo_session.translations["fr"]["title"]
+    assert (french["session_dates"], french["venue_city"], french["dialogue_date"]) == (
+        "12 et 13 octobre 2017",
+        "Genève",
+        "13 octobre 2017",
+    )
+    assert spanish["session_title"] == demo_session.translations["es"]["title"]
+    assert (spanish["session_ordinal"], spanish["session_dates"], spanish["venue_city"], spanish["dialogue_date"]) == (
+        "sexta",
+        "12 y 13 de octubre de 2017",
+        "Ginebra",
+        "13 de octubre de 2017",
+    )
 
 
 @pytest.mark.django_db

@@ -1,10 +1,12 @@
 import http.server
+import io
 import re
 import subprocess
 import threading
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from invitations import rendering
 from invitations.demo import demo_letters_load
@@ -20,15 +22,15 @@ def pdftotext(pdf: bytes) -> str:
 
 
 def words(text: str) -> str:
-    """Text as a run of words: line breaks, Markdown marks (*, <>) and the page's layout do not count."""
-    return " ".join(re.sub(r"[*<>]", "", text).split())
+    """Text as a run of words: line breaks, words hyphenated at a line's end (WeasyPrint's hyphen is U+2010),
+    Markdown marks (*, <>) and the page's layout do not count."""
+    return " ".join(re.sub(r"[*<>]", "", text.replace("\u2010\n", "")).split())
 
 
 @pytest.fixture
-def letters(reference_data, demo_session):
+def letter(reference_data, demo_session):
     demo_missions_load()
-    english, french = demo_letters_load(session=demo_session)
-    return {"en": english, "fr": french}
+    return demo_letters_load(session=demo_session)[0]
 
 
 @pytest.fixture
@@ -37,11 +39,12 @@ def mexico(reference_data):
 
 
 @pytest.mark.django_db
-def test_the_demo_letter_reads_as_the_seed_letter_paragraph_for_paragraph(letters, mexico):
-    pdf = rendering.letter_pdf(letters["en"], values=rendering.mission_values(mexico, language="en"))
-    extracted = words(pdftotext(pdf))
+def test_the_demo_letter_reads_as_the_seed_letter_paragraph_for_paragraph(letter, mexico):
+    pdf = rendering.letter_pdf(letter, values=rendering.mission_values(mexico, language="en"))
+    # pdftotext drops a hyphen that ends a line ("two-" / "day" reads "twoday"): hyphens do not count here.
+    extracted = words(pdftotext(pdf)).replace("-", "")
     seed = SEED_LETTER.read_text(encoding="utf-8")
-    blocks = [words(block) for block in re.split(r"\n\s*\n", seed) if block.strip()]
+    blocks = [words(block).replace("-", "") for block in re.split(r"\n\s*\n", seed) if block.strip()]
     assert len(blocks) == 15
     position = 0
     for block in blocks:  # every block of the seed, in the seed's order
@@ -52,18 +55,41 @@ def test_the_demo_letter_reads_as_the_seed_letter_paragraph_for_paragraph(letter
 
 
 @pytest.mark.django_db
-def test_the_french_letter(letters, mexico):
-    pdf = rendering.letter_pdf(letters["fr"], values=rendering.mission_values(mexico, language="fr"))
-    text = words(pdftotext(pdf))
-    assert text.startswith("MISSION PERMANENTE DU MEXIQUE AUPRÈS DES NATIONS UNIES Schweizerische Eidgenossenschaft")
+def test_the_french_version_names_the_session_by_its_french_title_on_one_page(letter, mexico):
+    rendered = rendering.letter_rendered(letter, values=rendering.mission_values(mexico, language="fr"), language="fr")
+    text = words(pdftotext(rendered.pdf))
+    assert rendered.page_count == 1
+    assert PdfReader(io.BytesIO(rendered.pdf)).trailer["/Root"]["/Lang"] == "fr"
     for expected in [
         "New York, le 11 septembre 2017 Excellence,",
-        "La sixième session thématique informelle, intitulée « Irregular migration",
-        "se tiendra les 12 et 13 octobre 2017 dans la Conference Room XIX",
+        "La sixième session thématique informelle, intitulée « Migration irrégulière et voies de migration régulière,",
+        "se tiendra les 12 et 13 octobre 2017 dans la salle de conférence XIX",
         "un dialogue informel le 13 octobre 2017 de 9 h 00 à 9 h 50",
         "Veuillez agréer, Excellence, les assurances de notre très haute considération.",
+        "Ambassadeur et Représentant permanent du Mexique auprès de l’Organisation des Nations Unies",
     ]:
         assert expected in text, expected
+    assert "Irregular migration" not in text
+
+
+@pytest.mark.django_db
+def test_the_spanish_version(letter, mexico):
+    rendered = rendering.letter_rendered(letter, values=rendering.mission_values(mexico, language="es"), language="es")
+    text = words(pdftotext(rendered.pdf))
+    assert rendered.page_count == 1
+    for expected in [
+        "Nueva York, 11 de septiembre de 2017 Excelencia:",
+        "La sexta sesión temática oficiosa, titulada “Migración irregular y vías de migración regular,",
+        "Embajador y Representante Permanente de Suiza ante las Naciones Unidas",
+    ]:
+        assert expected in text, expected
+
+
+@pytest.mark.django_db
+def test_a_language_without_a_version_gets_the_main_text(letter, mexico):
+    content = rendering.letter_content(letter, language="ru")
+    assert content["language"] == "en"
+    assert content["body"] == letter.body
 
 
 class _RecordingHandler(http.server.BaseHTTPRequestHandler):
@@ -89,9 +115,8 @@ def web_server():
 
 
 @pytest.mark.django_db
-def test_html_and_urls_typed_into_a_letter_render_as_text_and_fetch_nothing(letters, mexico, web_server):
+def test_html_and_urls_typed_into_a_letter_render_as_text_and_fetch_nothing(letter, mexico, web_server):
     url, requests = web_server
-    letter = letters["en"]
     letter.body = (
         "<script>alert(1)</script>\n\n"
         '<img src="file:///etc/passwd">\n\n'
@@ -113,9 +138,9 @@ def test_html_and_urls_typed_into_a_letter_render_as_text_and_fetch_nothing(lett
 
 
 @pytest.mark.django_db
-def test_preview_values_show_each_placeholder_by_name(letters):
-    letters["en"].body = "To {{ mission_name }}, {{ head_honorific }} {{ head_name }}"
-    context = rendering.letter_context(letters["en"], values=rendering.sample_values(letters["en"]))
+def test_preview_values_show_each_placeholder_by_name(letter):
+    letter.body = "To {{ mission_name }}, {{ head_honorific }} {{ head_name }}"
+    context = rendering.letter_context(letter, values=rendering.sample_values(letter))
     assert str(context["body_html"]) == "<p>To [mission_name], [head_honorific] [head_name]</p>\n"
 
 

@@ -53,6 +53,18 @@ def test_all_member_states_get_exactly_one_message_each_with_their_own_pdf(
         assert filename == f"ITS6-invitation-{delivery.recipient_code}.pdf"
         assert delivery.recipient_name in " ".join(text.split()), delivery.recipient_name
         assert message["Message-ID"] == delivery.message_id
+    # Each mission in its language of correspondence, the main text (English) where the letter has no version.
+    for iso3, language, subject in [
+        ("FRA", "fr", "Invitation : sixième session thématique informelle, 12 et 13 octobre 2017, Genève"),
+        ("MEX", "es", "Invitación: sexta sesión temática oficiosa, 12 y 13 de octubre de 2017, Ginebra"),
+        ("DEU", "en", "Invitation: sixth informal thematic session, 12-13 October 2017, Geneva"),
+        ("CHN", "en", "Invitation: sixth informal thematic session, 12-13 October 2017, Geneva"),
+    ]:
+        [message] = smtp_server.to(f"pm.{iso3.lower()}@missions.example.org")
+        [data] = [part.get_payload(decode=True) for part in message.walk() if part.get_filename()]
+        assert PdfReader(io.BytesIO(data)).trailer["/Root"]["/Lang"] == language
+        # Django folds a long encoded subject after "Subject:": the parsed value starts with the fold's space.
+        assert message["Subject"].strip() == subject
 
 
 def test_a_task_delivered_twice_sends_once(letter, cofacilitator_user, smtp_server, celery_worker, monkeypatch):

@@ -14,7 +14,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("session_slug", help="e.g. gcm-its-6")
         parser.add_argument("--recipient", required=True, metavar="ISO3", help="The State whose mission receives it.")
-        parser.add_argument("--language", default="en", help="The letter's language (default en).")
+        parser.add_argument(
+            "--language",
+            help="The version to render (default: the mission's language of correspondence, or the letter's main "
+            "language where it has no version in it, as a dispatch would send it).",
+        )
         parser.add_argument("--kind", default=Letter.Kind.INVITATION, choices=Letter.Kind.values)
         parser.add_argument("-o", "--output", required=True, type=Path, help="The PDF file to write.")
 
@@ -30,6 +34,13 @@ class Command(BaseCommand):
         )
         if mission is None:
             raise CommandError(f"no New York mission for the State with ISO code {recipient!r}")
-        pdf = rendering.letter_pdf(letter, values=rendering.mission_values(mission, language=language))
-        output.write_bytes(pdf)
-        self.stdout.write(f"{output}: {letter} for {mission.name}, {len(pdf):,} bytes")
+        language = letter.language_for(language or mission.correspondence_language)
+        rendered = rendering.letter_rendered(
+            letter, values=rendering.mission_values(mission, language=language), language=language
+        )
+        output.write_bytes(rendered.pdf)
+        pages = f"{rendered.page_count} page{'s' if rendered.page_count != 1 else ''}"
+        self.stdout.write(
+            f"{output}: {letter.session.code} {letter.kind} ({language}) for {mission.name}, {pages}, "
+            f"{len(rendered.pdf):,} bytes"
+        )
