@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MEMBER_STATES = 193
 
 TARGET_PIPELINE = 1.15
+TARGET_FLOOR = 1.0
 TARGET_SCRIPTS = 2.0
 TARGET_DISPATCH = 1.3
 
@@ -277,6 +278,95 @@ def bench_pipeline(session, missions: list, *, letters: int, bare: Bare) -> tupl
     return ratio, letters / sum(pipeline), letters / sum(bare_times)
 
 
+# --- 1b. The floor: a minimal seed-like letter with bare WeasyPrint (issue 14) ------------------------------------
+
+YARDSTICK_CSS = """
+@page { size: A4; margin: 16mm 20mm 18mm; }
+body { font-family: "Noto Serif", "DejaVu Serif", serif; font-size: 11pt; line-height: 1.35; margin: 0; }
+p { margin: 0 0 0.8em; }
+.heads p { font: 9pt/1.3 "Noto Sans", sans-serif; text-align: center; }
+.heads .first { float: left; } .heads .second { float: right; }
+.date { clear: both; text-align: right; }
+.body { text-align: justify; }
+.sigs .sig { float: left; width: 48%; padding-top: 18mm; font-size: 10pt; }
+.foot { clear: both; font-weight: bold; padding-top: 8mm; }
+"""
+
+
+def yardstick_html(values: dict[str, str]) -> str:
+    """The yardstick of issue 14: the seed's paragraphs, the two letterheads side by side, the two signatures, in
+    plain HTML with a few lines of CSS: what any WeasyPrint user would write for this letter, no more."""
+    from html import escape
+
+    from compact_portal.markup import markdown_to_html
+    from invitations.demo import LETTERS, SWISS_CONFEDERATION
+
+    seed = LETTERS["en"]
+    body = seed["body"]
+    for name, value in {
+        "session_ordinal": "sixth",
+        "session_title": "Irregular migration and regular pathways, including decent work, labour mobility, "
+        "recognition of skills and qualifications and other relevant measures",
+        "session_dates": "12-13 October 2017",
+        "venue_room": "Conference Room XIX",
+        "venue_city": "Geneva",
+        "dialogue_date": "13 October 2017",
+        "dialogue_start": "9:00 am",
+        "dialogue_end": "9:50 am",
+    }.items():
+        body = body.replace("{{ " + name + " }}", value)
+    swiss = "<br>".join(escape(line) for line in SWISS_CONFEDERATION.splitlines())
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Invitation</title>
+<style>{YARDSTICK_CSS}</style></head><body>
+<div class="heads"><p class="first">PERMANENT MISSION OF MEXICO<br>TO THE UNITED NATIONS</p>
+<p class="second">{swiss}<br><br>Permanent Mission of Switzerland to the United Nations</p></div>
+<p class="date">New York, 11 September 2017</p><p>Excellency,</p>
+<div class="body">{markdown_to_html(body)}</div>
+<p>{escape(seed["closing"])}</p>
+<div class="sigs"><p class="sig">Juan José Gómez-Camacho<br>Ambassador and Permanent Representative of<br>Mexico to the
+United Nations</p><p class="sig">Jürg Lauber<br>Ambassador and Permanent Representative of<br>Switzerland to the United
+Nations</p></div>
+<p class="foot">Permanent Missions<br>to the United Nations<br>NEW YORK</p>
+<p>{escape(values["recipient_name"])}</p></body></html>"""
+
+
+def bench_floor(session, missions: list, *, letters: int) -> float:
+    """The pipeline's letter (tagged pdf/ua-1, hyphenated, emblems, signature images, one-page fitting) against the
+    yardstick letter rendered by bare WeasyPrint (`HTML(string=...).write_pdf()`, nothing kept). Returns the ratio."""
+    import weasyprint
+
+    from invitations.rendering import letter_pdf, mission_values
+
+    letter = letter_for(session, "en")
+    chosen = [missions[i % len(missions)] for i in range(letters)]
+    values = [mission_values(mission, language="en") for mission in chosen]
+    yardsticks = [yardstick_html(v) for v in values]
+
+    def bare(html: str) -> bytes:
+        return weasyprint.HTML(string=html).write_pdf()
+
+    timed(letter_pdf, letter, values=values[0])
+    timed(bare, yardsticks[0])
+    pipeline, floor = [], []
+    for i, (v, html) in enumerate(zip(values, yardsticks, strict=True)):
+        gc.collect()
+        if i % 2:
+            floor.append(timed(bare, html))
+            pipeline.append(timed(letter_pdf, letter, values=v))
+        else:
+            pipeline.append(timed(letter_pdf, letter, values=v))
+            floor.append(timed(bare, html))
+    ratio = sum(pipeline) / sum(floor)
+    say(f"1b. The floor: {letters} pipeline letters vs the yardstick letter with bare WeasyPrint")
+    say(
+        f"   pipeline mean {statistics.mean(pipeline) * 1000:.1f} ms "
+        f"(median {statistics.median(pipeline) * 1000:.1f}), "
+        f"yardstick mean {statistics.mean(floor) * 1000:.1f} ms (median {statistics.median(floor) * 1000:.1f})"
+    )
+    say(f"   ratio pipeline/yardstick: {ratio:.2f}x (target <= {TARGET_FLOOR}x)  {verdict(ratio, TARGET_FLOOR)}")
+    return ratio
+
+
 # --- 2. Scripts ------------------------------------------------------------------------------------------------------
 
 
@@ -481,6 +571,7 @@ def main() -> int:
     parser.add_argument("--letters", type=int, default=50, help="letters per side in part 1 (default 50)")
     parser.add_argument("--language-letters", type=int, default=20, help="letters per script in part 2 (default 20)")
     parser.add_argument("--skip-dispatch", action="store_true", help="skip part 3 (worker, SMTP sink, 193 letters)")
+    parser.add_argument("--only-floor", action="store_true", help="run only part 1b (pipeline vs the yardstick)")
     parser.add_argument("--redis", metavar="URL", help="use this Redis as the broker (a database no one else uses)")
     parser.add_argument(
         "--settings",
@@ -512,7 +603,12 @@ def main() -> int:
         say(f"setup: temporary portal in {var_dir} ({len(missions)} Member States) in {took:.1f} s")
         bare = bare_setup()
         say()
+        if args.only_floor:
+            bench_floor(session, missions, letters=args.letters)
+            return 0
         pipeline_ratio, pipeline_rate, bare_rate = bench_pipeline(session, missions, letters=args.letters, bare=bare)
+        say()
+        floor_ratio = bench_floor(session, missions, letters=args.letters)
         say()
         scripts = bench_languages(session, missions, letters=args.language_letters)
         dispatch = None
@@ -534,6 +630,10 @@ def main() -> int:
     say(
         f"pipeline vs bare WeasyPrint: {pipeline_rate:.1f} vs {bare_rate:.1f} letters/s -> {pipeline_ratio:.2f}x per "
         f"letter (target <= {TARGET_PIPELINE}x)  {verdict(pipeline_ratio, TARGET_PIPELINE)}"
+    )
+    say(
+        f"pipeline vs the yardstick letter (bare WeasyPrint): {floor_ratio:.2f}x (target <= {TARGET_FLOOR}x)  "
+        f"{verdict(floor_ratio, TARGET_FLOOR)}"
     )
     say(
         f"Arabic / Chinese vs English: {scripts['ar']:.2f}x / {scripts['zh-hans']:.2f}x (target <= {TARGET_SCRIPTS:g}x)"

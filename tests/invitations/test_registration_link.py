@@ -20,8 +20,8 @@ def letter(reference_data, demo_session, settings):
     demo_session.registration_deadline = timezone.now() + timedelta(days=10)
     demo_session.save()
     demo_missions_load()
-    english, _french = demo_letters_load(session=demo_session)
-    return english
+    [letter] = demo_letters_load(session=demo_session)
+    return letter
 
 
 @pytest.mark.django_db
@@ -60,13 +60,13 @@ def test_the_link_is_printed_in_the_pdf_with_a_qr_code_and_in_the_email_body(let
 
 
 @pytest.mark.django_db
-def test_a_french_letter_links_to_the_french_page(letter, demo_session):
-    _english, french = demo_letters_load(session=demo_session)
-    recipient = audience_recipients(letter=french, audience="member-states").recipients[0]
-    assert "/fr/delegation/letter/" in recipient.values["registration_url"]
-    assert (
-        rendering.letter_context(french, values=recipient.values)["registration_label"] == "Inscrire votre délégation"
+def test_a_french_letter_links_to_the_french_page(letter):
+    recipient = next(
+        r for r in audience_recipients(letter=letter, audience="member-states").recipients if r.code == "FRA"
     )
+    assert (recipient.language, "/fr/delegation/letter/" in recipient.values["registration_url"]) == ("fr", True)
+    context = rendering.letter_context(letter, values=recipient.values, language=recipient.language)
+    assert context["registration_label"] == "Inscrire votre délégation"
 
 
 @pytest.mark.django_db
