@@ -4,6 +4,7 @@ dispatches; signature images set by co-facilitators."""
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from compact_portal import permissions
 from invitations.images import validate_signature_image
 from invitations.models import Letter, LetterRevision, Signatory, SignatureChange
 from sessions.models import ThematicSession
@@ -78,7 +79,7 @@ def signatory_set_signature(*, signatory: Signatory, image, by) -> Signatory:
     Only co-facilitators (who may send letters) set signatures; `by` None is an operator at the command line (the
     demo loader). The old file is kept: revisions already sent
     refer to it by name, and a retry must render the signature the letter was sent with."""
-    if by is not None and not by.has_perm("invitations.send_letter"):
+    if by is not None and not permissions.is_cofacilitator(by):
         raise PermissionDenied("Only co-facilitators may set the signatories' signatures.")
     if image is None:
         signatory.signature = ""
