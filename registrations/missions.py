@@ -13,7 +13,7 @@ language the request was made in. E-mails are queued after the commit.
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -120,6 +120,12 @@ def _locked(request: FocalPointRequest) -> FocalPointRequest:
     return FocalPointRequest.objects.select_for_update().select_related("mission__state", "user").get(pk=request.pk)
 
 
+def _not_own(request: FocalPointRequest, *, by) -> None:
+    # Four eyes: a secretariat member's own request to act for a State is decided by a colleague.
+    if request.user_id == getattr(by, "pk", None):
+        raise PermissionDenied("Nobody decides their own focal-point request: a colleague of the secretariat does.")
+
+
 def _transition(request: FocalPointRequest, *, to: str) -> None:
     if to not in TRANSITIONS[request.status]:
         raise ValidationError(
@@ -134,6 +140,7 @@ def focal_point_request_approve(*, request: FocalPointRequest, by) -> FocalPoint
     permissions.require_secretariat(by, "Only the secretariat decides focal-point requests.")
     with transaction.atomic():
         locked = _locked(request)
+        _not_own(locked, by=by)
         _transition(locked, to=Status.APPROVED)
         _link_account(user=locked.user, mission=locked.mission, by=by, reason="Focal-point request approved.")
         locked.decided_at, locked.decided_by = timezone.now(), by
@@ -152,6 +159,7 @@ def focal_point_request_decline(*, request: FocalPointRequest, by, reason: str) 
         raise ValidationError("Give the reason: the requester reads it.")
     with transaction.atomic():
         locked = _locked(request)
+        _not_own(locked, by=by)
         _transition(locked, to=Status.DECLINED)
         locked.reason = reason
         locked.decided_at, locked.decided_by = timezone.now(), by

@@ -86,6 +86,33 @@ def test_only_the_secretariat_decides(mission_mex, make_account, cofacilitator_u
         missions.focal_point_request_approve(request=request, by=cofacilitator_user)
 
 
+def test_a_secretariat_member_does_not_decide_their_own_request(
+    mission_mex, secretariat_user, django_user_model, client
+):
+    own = missions.focal_point_request_create(user=secretariat_user, mission=mission_mex, function="Adviser")
+    for decide in (
+        lambda: missions.focal_point_request_approve(request=own, by=secretariat_user),
+        lambda: missions.focal_point_request_decline(request=own, by=secretariat_user, reason="Mine."),
+    ):
+        with pytest.raises(PermissionDenied):
+            decide()
+    # Nor through the admin's action.
+    client.force_login(secretariat_user)
+    response = client.post(
+        "/admin/registrations/focalpointrequest/",
+        {"action": "approve", "_selected_action": [own.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    own.refresh_from_db()
+    assert own.status == "pending"
+    assert not Profile.objects.filter(user=secretariat_user, is_focal_point=True).exists()
+    colleague = django_user_model.objects.create_user("sec2@example.org", "sec2@example.org", "pw", is_staff=True)
+    colleague.groups.set(secretariat_user.groups.all())
+    missions.focal_point_request_approve(request=own, by=colleague)
+    assert Profile.objects.get(user=secretariat_user).mission == mission_mex
+
+
 def test_a_designation_letter_that_is_not_a_pdf_is_refused(mission_mex, make_account):
     with pytest.raises(ValidationError) as error:
         missions.focal_point_request_create(
