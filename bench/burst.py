@@ -1,0 +1,241 @@
+"""A burst of dialogue applications: N accredited organizations' focal points apply for a speaking slot at the same
+moment from 100 concurrent clients (each: GET the form, POST it), against 2 gunicorn processes, PostgreSQL and
+Redis (DJANGO_DEBUG=0), 127.0.0.1 only; then counts what the database holds. Throughput against a trivial view
+(/i18n/setlang/, wrk, 50 connections) measured in the same run.
+
+    .venv/bin/python bench/burst.py                         # 5,000 applications, database wt_scale_bench_burst
+    .venv/bin/python bench/burst.py --applications 500 --clients 50
+
+Target: 0 errors, 0 lost (every application in the database once, arrivals numbered 1..N without a gap), and
+requests at >= 25% of the trivial view's throughput. Bounded: the burst stops after --timeout seconds.
+Not done here: the 2,000 delegation submissions with members and a note verbale (see bench/README.md).
+"""
+
+import argparse
+import http.client
+import json
+import os
+import queue
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from pages import _create_database, _environment, _wrk  # noqa: E402
+
+SLUG = "cop-burst-{}"  # one session per burst size: its organizations have not applied elsewhere
+
+
+def prepare(applications: int) -> dict:
+    """In a child process with the bench's environment: the session and its organizations (loaded once), no
+    application yet, and a signed-in session cookie per focal point."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compact_portal.settings")
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from invitations.demo_scale import Scale, scale_demo_load
+    from registrations.models import Dialogue, Profile, SlotApplication
+
+    slug = SLUG.format(applications)
+    scale = Scale(slug=slug, members=1_000, organizations=applications, represented=0, applications=0, recipients=0)
+    scale_demo_load(scale=scale)
+    dialogue = Dialogue.objects.get(session__slug=slug)
+    SlotApplication.objects.filter(dialogue=dialogue).delete()
+    Dialogue.objects.filter(pk=dialogue.pk).update(next_sequence=0)
+    theme = dialogue.session.agenda_items.filter(kind="panel").values_list("pk", flat=True).first()
+    profiles = (
+        Profile.objects.filter(is_focal_point=True, user__email__endswith=f"@{slug}.example.org")
+        .select_related("user")
+        .order_by("pk")[:applications]
+    )
+    cookies = []
+    for profile in profiles:
+        store = SessionStore()
+        store[SESSION_KEY] = str(profile.user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = profile.user.get_session_auth_hash()
+        store.create()
+        cookies.append(store.session_key)
+    return {"dialogue": dialogue.pk, "theme": theme, "cookies": cookies}
+
+
+def count(dialogue: int) -> dict:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compact_portal.settings")
+    django.setup()
+    from registrations.models import SlotApplication
+
+    rows = list(SlotApplication.objects.filter(dialogue_id=dialogue).values_list("organization_id", "sequence"))
+    return {
+        "rows": len(rows),
+        "organizations": len({organization for organization, _ in rows}),
+        "sequences_from_1_without_gap": sorted(sequence for _, sequence in rows) == list(range(1, len(rows) + 1)),
+    }
+
+
+def burst(*, port: int, plan: dict, clients: int, timeout: float) -> dict:
+    work = queue.Queue()
+    for cookie in plan["cookies"]:
+        work.put(cookie)
+    path = f"/en/stakeholders/dialogues/{plan['dialogue']}/apply/"
+    results, lock = [], threading.Lock()
+    deadline = time.monotonic() + timeout
+
+    def client():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while time.monotonic() < deadline:
+            try:
+                cookie = work.get_nowait()
+            except queue.Empty:
+                return
+            started = time.perf_counter()
+            outcome = "ok"
+            try:
+                connection.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
+                response = connection.getresponse()
+                page = response.read().decode()
+                csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "")
+                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+                if response.status != 200 or not csrf_cookie or not token:
+                    outcome = f"GET {response.status}"
+                else:
+                    body = urllib.parse.urlencode(
+                        {
+                            "csrfmiddlewaretoken": token.group(1),
+                            "speaker_name": "Amina Mensah",
+                            "speaker_function": "Director",
+                            "speaker_email": "",
+                            "theme": plan["theme"] or "",
+                            "summary": "What the parties can do for climate mobility this session.",
+                        }
+                    )
+                    headers = {
+                        "Cookie": f"sessionid={cookie}; csrftoken={csrf_cookie.group(1)}",
+                        "Content-Type": "application/x-www-form-urlencoded",
+                    }
+                    connection.request("POST", path, body=body, headers=headers)
+                    response = connection.getresponse()
+                    response.read()
+                    if response.status != 302:
+                        outcome = f"POST {response.status}"
+            except (OSError, http.client.HTTPException) as error:
+                outcome = type(error).__name__
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            with lock:
+                results.append((outcome, time.perf_counter() - started))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies = sorted(seconds for _, seconds in results)
+    errors = {}
+    for outcome, _ in results:
+        if outcome != "ok":
+            errors[outcome] = errors.get(outcome, 0) + 1
+    return {
+        "done": len(results),
+        "not_sent": work.qsize(),
+        "errors": errors,
+        "seconds": elapsed,
+        "p50": statistics.median(latencies) * 1000 if latencies else 0,
+        "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000 if latencies else 0,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/wt_scale_bench_burst")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/12")
+    parser.add_argument("--port", type=int, default=8648)
+    parser.add_argument("--applications", type=int, default=5_000)
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--child", choices=["prepare", "count"], help=argparse.SUPPRESS)
+    parser.add_argument("--dialogue", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "prepare":
+        print(json.dumps(prepare(args.applications)))
+        return
+    if args.child == "count":
+        print(json.dumps(count(args.dialogue)))
+        return
+
+    args.seconds, args.connections = 10, 50
+    env = _environment(args)
+    env["VAR_DIR"] = str(ROOT / "var" / "bench" / "burst")
+    Path(env["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+    env["ALLOWED_HOSTS"] = "127.0.0.1"
+    _create_database(args.database)
+    python = ROOT / ".venv" / "bin" / "python"
+    for command in (["migrate", "-v0"], ["demo", "--no-accounts"]):
+        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+
+    def child(*extra) -> dict:
+        output = subprocess.run(
+            [python, __file__, *extra], cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=900
+        ).stdout
+        return json.loads(output.strip().splitlines()[-1])
+
+    plan = child("--child", "prepare", "--applications", str(args.applications))
+    server = subprocess.Popen(
+        [ROOT / ".venv" / "bin" / "gunicorn", "compact_portal.wsgi", "-w", "2", "-b", f"127.0.0.1:{args.port}",
+         "--log-level", "warning", "--timeout", "120"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        import urllib.request
+
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/i18n/setlang/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        trivial = _wrk(base + "/i18n/setlang/", seconds=10, connections=50)
+        result = burst(port=args.port, plan=plan, clients=args.clients, timeout=args.timeout)
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+    stored = child("--child", "count", "--dialogue", str(plan["dialogue"]))
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    requests_per_second = 2 * result["done"] / result["seconds"]
+    print(f"{len(plan['cookies'])} applications from {args.clients} clients, 2 gunicorn processes, PostgreSQL, Redis;")
+    print(f"load average after: {load}")
+    print("| measure | result |")
+    print("|---|---|")
+    print(f"| trivial view, wrk 50 connections | {trivial['rps']:.0f} requests/s |")
+    print(
+        f"| applications (GET form + POST) | {result['done']} in {result['seconds']:.1f} s: "
+        f"{result['done'] / result['seconds']:.0f} applications/s, {requests_per_second:.0f} requests/s "
+        f"({requests_per_second / trivial['rps']:.0%} of the trivial view) |"
+    )
+    print(f"| latency per application (GET + POST) | p50 {result['p50']:.0f} ms, p95 {result['p95']:.0f} ms |")
+    print(f"| errors | {sum(result['errors'].values())} {result['errors'] or ''} (not sent: {result['not_sent']}) |")
+    lost = len(plan["cookies"]) - stored["rows"]
+    print(
+        f"| in the database | {stored['rows']} applications of {stored['organizations']} organizations, "
+        f"lost {lost}, arrivals 1..{stored['rows']} without a gap: {stored['sequences_from_1_without_gap']} |"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

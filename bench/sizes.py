@@ -1,0 +1,182 @@
+"""How cost grows with size: admin lists, the board, the participants page and the public pages of a session with
+1,000, 10,000 and 100,000 members (each in its own database, loaded once by invitations.demo_scale and kept), timed
+in-process with Django's test client as the secretariat, each against its time at 1,000 members in the same run.
+
+    .venv/bin/python bench/sizes.py                       # SQLite files under var/bench/
+    .venv/bin/python bench/sizes.py --postgres postgres://postgres@127.0.0.1:5432/bench_sizes   # one database per size
+    .venv/bin/python bench/sizes.py --sizes 1000 100000 --repeat 5
+
+Prints one row per page: queries and median milliseconds at each size, and the ratio of the largest to the smallest
+(target: within 1.5x). Traffic: none (in-process); stops by itself.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGES = [
+    # (name, URL template; {session} is the session's id, {slug} its slug)
+    ("admin: registrations", "/admin/registrations/delegationregistration/?session__id__exact={session}"),
+    ("admin: registrations (all)", "/admin/registrations/delegationregistration/"),
+    ("admin: members", "/admin/registrations/delegationmember/?registration__session__id__exact={session}"),
+    ("admin: members (all)", "/admin/registrations/delegationmember/"),
+    ("admin: members, search", "/admin/registrations/delegationmember/?q=Diallo"),
+    ("admin: organizations", "/admin/registrations/organization/"),
+    ("admin: representatives", "/admin/registrations/representation/?session__id__exact={session}"),
+    ("admin: applications", "/admin/registrations/slotapplication/"),
+    ("admin: deliveries", "/admin/invitations/delivery/"),
+    ("admin: a delegation of the largest size", "/admin/registrations/delegationregistration/{largest}/change/"),
+    ("board of answers", "/admin/registrations/missionanswer/?session={session}"),
+    ("participants list page", "/admin/registrations/generateddocument/participants/{slug}/"),
+    ("session page (cached; as staff)", "/en/sessions/{slug}/"),
+    ("dialogue's speakers (cached; as staff)", "/en/sessions/{slug}/dialogue/"),
+]
+
+
+def scale_for(members: int):
+    from invitations.demo_scale import Scale
+
+    return Scale(
+        slug=f"cop-{members}",
+        members=members,
+        organizations=max(100, members // 20),
+        represented=max(40, members // 50),
+        applications=max(100, members // 20),
+        recipients=max(200, members // 5),
+    )
+
+
+def measure(members: int, repeat: int) -> dict:
+    """In a child process whose DATABASE_URL and VAR_DIR are this size's: load once, then time each page."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compact_portal.settings")
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from compact_portal import roles
+    from invitations.demo_scale import scale_demo_load
+    from registrations.models import DelegationRegistration
+
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    report = scale_demo_load(scale=scale_for(members))
+    load_seconds = time.perf_counter() - started
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-secretariat@example.org", defaults={"email": "bench-secretariat@example.org", "is_staff": True}
+    )
+    user.groups.add(Group.objects.get(name=roles.SECRETARIAT), Group.objects.get(name=roles.CO_FACILITATORS))
+    client = Client()
+    client.force_login(user)
+    session = DelegationRegistration.objects.filter(session__slug=report.slug).values_list("session", flat=True)[0]
+    largest = (
+        DelegationRegistration.objects.filter(session=session)
+        .order_by("-members__id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    from django.db.models import Count
+
+    largest = (
+        DelegationRegistration.objects.filter(session=session)
+        .annotate(n=Count("members"))
+        .order_by("-n")
+        .values_list("pk", flat=True)[0]
+    )
+    results = {}
+    for name, template in PAGES:
+        url = template.format(session=session, slug=report.slug, largest=largest)
+        timings, queries, status = [], 0, None
+        for index in range(repeat + 1):  # the first warms the caches of the process, not counted
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
+                begin = time.perf_counter()
+                response = client.get(url)
+                elapsed = time.perf_counter() - begin
+            status = response.status_code
+            if index:
+                timings.append(elapsed * 1000)
+                queries = len(captured)
+        results[name] = {"status": status, "queries": queries, "ms": statistics.median(timings)}
+    return {"members": members, "load_seconds": load_seconds if report.created else None, "pages": results}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--postgres", help="a PostgreSQL URL; each size gets its own database, <name>_<size>")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child, args.repeat)))
+        return
+    rows = []
+    for size in args.sizes:
+        env = dict(os.environ)
+        var = ROOT / "var" / "bench" / f"sizes-{size}"
+        var.mkdir(parents=True, exist_ok=True)
+        env["VAR_DIR"] = str(var)
+        if args.postgres:
+            env["DATABASE_URL"] = f"{args.postgres}_{size}"
+            _create_database(env["DATABASE_URL"])
+        else:
+            env.pop("DATABASE_URL", None)
+        env.pop("REDIS_URL", None)
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", str(size), "--repeat", str(args.repeat)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        ).stdout
+        rows.append(json.loads(output.strip().splitlines()[-1]))
+        load = rows[-1]["load_seconds"]
+        print(f"{size:>7,} members loaded" + (f" in {load:.0f} s" if load else " (already)"), file=sys.stderr)
+    print(f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    header = "| page | " + " | ".join(f"{row['members']:,} members" for row in rows) + " | largest / smallest |"
+    print(header)
+    print("|" + "---|" * (len(rows) + 2))
+    for name, _ in PAGES:
+        cells = [row["pages"][name] for row in rows]
+        shown = [
+            f"{c['ms']:.0f} ms, {c['queries']} q" + ("" if c["status"] == 200 else f" ({c['status']})") for c in cells
+        ]
+        ratio = cells[-1]["ms"] / cells[0]["ms"] if cells[0]["ms"] else float("nan")
+        print(f"| {name} | " + " | ".join(shown) + f" | {ratio:.2f}x |")
+
+
+def _create_database(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    connection = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username, dbname="postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+if __name__ == "__main__":
+    main()
