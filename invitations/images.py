@@ -93,12 +93,21 @@ def check_svg(data: bytes) -> None:
             raise ValidationError("The SVG's style refers to another file or address; it must be self-contained.")
 
 
+def _check_extension(file, extension: str, kind: str) -> None:
+    # Emblems are public files served by the name they were uploaded with: "x.html" holding a valid PNG with a script
+    # after its end would be served as a page of the portal. The name must say what the content is.
+    if not (getattr(file, "name", "") or "").lower().endswith(extension):
+        raise ValidationError(f"The file's name must end in {extension}, as its content is {kind}.")
+
+
 def check_image(file) -> None:
     data = _read(file)
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        _check_extension(file, ".png", "a PNG image")
         check_png(data)
     else:
         check_svg(data)
+        _check_extension(file, ".svg", "an SVG image")
 
 
 def validate_emblem(file) -> None:

@@ -192,3 +192,20 @@ def test_a_cofacilitator_uploads_a_signature_in_the_admin_and_the_secretariat_ma
     assert client.post(url, {"signatory": signatory.pk, "image": upload}).status_code == 302
     change = signatory.signature_changes.first()
     assert (change.by, change.action) == (cofacilitator_user, "set")
+
+
+@pytest.mark.parametrize("name", ["emblem.html", "emblem.svg", "emblem", "emblem.png.htm", "emblem.xhtml"])
+def test_a_png_named_as_a_page_is_refused(name):
+    # Emblems are public files (MEDIA_ROOT, served under /media/ by the name uploaded): a valid PNG with a script after
+    # its end, named .html, would be served as a page of the portal's origin to the staff who open it in the admin.
+    page = _png(10, 10) + b"<script>fetch('/admin/')</script>"
+    with pytest.raises(ValidationError, match=r"The file's name must end in \.png, as its content is a PNG image\."):
+        _check(page, name)
+    _check(page, "EMBLEM.PNG")  # a PNG named as one is served as an image, whatever follows its end
+
+
+@pytest.mark.parametrize("name", ["seal.html", "seal.png", "seal.xml", "seal"])
+def test_an_svg_named_as_something_else_is_refused(name):
+    with pytest.raises(ValidationError, match=r"The file's name must end in \.svg, as its content is an SVG image\."):
+        _check(demo_seal_svg(), name)
+    _check(demo_seal_svg(), "Seal.SVG")
