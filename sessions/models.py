@@ -311,7 +311,10 @@ class ItemRole(models.Model):
 
 
 def session_document_path(instance, filename):
-    return f"sessions/{instance.session.slug}/{filename}"
+    # Public, served by this name: always .pdf (the content is checked as a PDF), never the uploaded extension. A PDF
+    # carrying markup after its first kilobyte, named .html, would otherwise be served as a page of the portal.
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "document"
+    return f"sessions/{instance.session.slug}/{stem}.pdf"
 
 
 class SessionDocument(models.Model):
