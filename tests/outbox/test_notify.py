@@ -46,14 +46,13 @@ def test_enqueue_on_commit_finds_a_task_whose_module_no_one_imported_yet():
 import django
 django.setup()
 import sys
-from celery import current_app
-from django.db import transaction
+from celery.contrib.django.task import DjangoTask
 from outbox.notify import enqueue_on_commit
 assert "registrations.tasks" not in sys.modules
-with transaction.atomic():
-    enqueue_on_commit("registrations.close_due_non_objection_lists")  # after the commit: none here, rolled back
-    transaction.set_rollback(True)
-print("registrations.close_due_non_objection_lists" in current_app.tasks)
+DjangoTask.delay_on_commit = lambda task, *args: print(task.name, args)  # no broker, no database needed
+enqueue_on_commit("registrations.close_due_non_objection_lists")
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
-    assert (result.returncode, result.stdout.strip()) == (0, "True"), result.stderr
+    assert (result.returncode, result.stdout.strip()) == (0, "registrations.close_due_non_objection_lists ()"), (
+        result.stderr
+    )
