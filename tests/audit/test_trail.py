@@ -116,6 +116,21 @@ def test_audit_verify_names_an_entry_deleted_by_hand(demo_with_decisions):
     assert str(refused.value) == f"Entry #{submitted.seq} is missing (the next one is #{submitted.seq + 1})."
 
 
+def test_audit_verify_names_entries_reordered_by_hand(demo_with_decisions):
+    """Two entries swapped in the sequence (their numbers exchanged, everything else intact) break the chain at the
+    first of them: the number is part of what each hash covers."""
+    submitted, approved = _entry("registration submitted"), _entry("registration approved")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET seq = 0 WHERE id = %s", [submitted.pk])
+        cursor.execute("UPDATE audit_auditentry SET seq = %s WHERE id = %s", [submitted.seq, approved.pk])
+        cursor.execute("UPDATE audit_auditentry SET seq = %s WHERE id = %s", [approved.seq, submitted.pk])
+    verdict = trail.verify()
+    assert (verdict.intact, str(verdict)) == (
+        False,
+        f"Entry #{submitted.seq} does not follow the entry before it: #{submitted.seq - 1} was changed or replaced.",
+    )
+
+
 def test_audit_verify_names_the_last_entry_deleted_by_hand(demo_with_decisions):
     last = AuditEntry.objects.order_by("-seq").first()
     with connection.cursor() as cursor:
