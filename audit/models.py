@@ -4,13 +4,14 @@ An entry is never changed or deleted: the model and its queryset refuse to, the 
 the hash chain makes a change made behind their back (in the database by hand) visible to `manage.py audit_verify`.
 """
 
-import hashlib
 import json
 from datetime import UTC
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 GENESIS = "0" * 64
 
@@ -93,7 +94,11 @@ class AuditEntry(models.Model):
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical().encode()).hexdigest()
+        # Keyed (HMAC-SHA256 under AUDIT_CHAIN_KEY): someone who can write to the database but does not hold the
+        # key cannot rewrite an entry and recompute the chain after it.
+        return salted_hmac(
+            "audit.chain", self.canonical(), secret=settings.AUDIT_CHAIN_KEY, algorithm="sha256"
+        ).hexdigest()
 
 
 class ChainHead(models.Model):

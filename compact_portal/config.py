@@ -41,6 +41,12 @@ def secret_key(*, debug: bool) -> str:
     raise ConfigError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0")
 
 
+def audit_chain_key(*, secret_key: str) -> str:
+    """The key of the audit trail's hash chain: AUDIT_CHAIN_KEY, else the SECRET_KEY. A key of its own lets the
+    SECRET_KEY be rotated without making the existing chain unverifiable; keep it off the database's hosts."""
+    return env.str("AUDIT_CHAIN_KEY", default="") or secret_key
+
+
 def installation_secret_key(path: Path) -> str:
     """The embedded default's key: made at random on first run, kept in `path` (mode 0600), read back afterwards.
 

@@ -13,6 +13,7 @@ VAR_DIR = config.VAR_DIR
 # https://docs.djangoproject.com/en/5.2/ref/settings/#core-settings
 DEBUG = config.debug()
 SECRET_KEY = config.secret_key(debug=DEBUG)
+AUDIT_CHAIN_KEY = config.audit_chain_key(secret_key=SECRET_KEY)
 ALLOWED_HOSTS = config.allowed_hosts(debug=DEBUG)
 CSRF_TRUSTED_ORIGINS = config.env.list("CSRF_TRUSTED_ORIGINS", default=[])
 ROOT_URLCONF = "compact_portal.urls"

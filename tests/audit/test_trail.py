@@ -107,6 +107,30 @@ def test_audit_verify_names_an_entry_rehashed_by_hand(demo_with_decisions):
     assert (verdict.intact, verdict.seq) == (False, approval.seq)
 
 
+def test_audit_verify_names_an_entry_whose_whole_chain_was_rewritten_without_the_key(demo_with_decisions, settings):
+    """Someone with database access but not AUDIT_CHAIN_KEY changes an entry and recomputes every hash after it and
+    the chain's head: the chain is keyed, so the first rewritten entry is named."""
+    approval = _entry("registration approved")
+    portal_key = settings.AUDIT_CHAIN_KEY
+    settings.AUDIT_CHAIN_KEY = "a key the attacker guessed"
+    previous_hash = approval.previous_hash
+    with connection.cursor() as cursor:
+        for entry in AuditEntry.objects.filter(seq__gte=approval.seq).order_by("seq"):
+            if entry.pk == approval.pk:
+                entry.reason = "changed afterwards"
+            entry.previous_hash = previous_hash
+            previous_hash = entry.compute_hash()
+            cursor.execute(
+                "UPDATE audit_auditentry SET reason = %s, previous_hash = %s, hash = %s WHERE id = %s",
+                [entry.reason, entry.previous_hash, previous_hash, entry.pk],
+            )
+            last_seq = entry.seq
+        cursor.execute("UPDATE audit_chainhead SET seq = %s, hash = %s", [last_seq, previous_hash])
+    settings.AUDIT_CHAIN_KEY = portal_key
+    verdict = trail.verify()
+    assert (verdict.intact, verdict.seq) == (False, approval.seq)
+
+
 def test_audit_verify_names_an_entry_deleted_by_hand(demo_with_decisions):
     submitted = _entry("registration submitted")
     with connection.cursor() as cursor:
