@@ -45,10 +45,30 @@ def test_sixth_session_page_in_french_shows_french_titles_and_french_dates(clien
 
 
 def test_session_page_falls_back_to_english_titles_in_a_language_without_translations(client, demo_session):
-    page = client.get(_url("sessions:detail", "es", slug=demo_session.slug)).content.decode()
-    assert '<html lang="es" dir="ltr">' in page
+    # Russian: the demo gives the sixth session a French and a Spanish title, not a Russian one.
+    page = client.get(_url("sessions:detail", "ru", slug=demo_session.slug)).content.decode()
+    assert '<html lang="ru" dir="ltr">' in page
     assert "Irregular migration and regular pathways, including decent work" in page
-    assert "jueves 12 de octubre de 2017" in page
+    assert "12 октября 2017 г." in page
+
+
+@pytest.mark.parametrize(
+    ("language", "process_name"),
+    [
+        ("ar", "الاتفاق العالمي من أجل الهجرة الآمنة والمنظمة والنظامية"),
+        ("zh-hans", "安全、有序和正常移民全球契约"),
+        ("fr", "Pacte mondial pour des migrations sûres, ordonnées et régulières"),
+        ("ru", "Глобальный договор о безопасной, упорядоченной и легальной миграции"),
+        ("es", "Pacto Mundial para la Migración Segura, Ordenada y Regular"),
+    ],
+)
+def test_session_page_names_the_process_by_its_official_name_in_each_language(
+    client, demo_session, language, process_name
+):
+    # The process's name was English on the Arabic, Chinese, Russian and Spanish pages (French only had one).
+    page = client.get(_url("sessions:detail", language, slug=demo_session.slug)).content.decode()
+    assert process_name in page
+    assert "Global compact for safe, orderly and regular migration" not in page
 
 
 @pytest.mark.parametrize(
