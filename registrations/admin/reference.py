@@ -42,8 +42,8 @@ class FocalPointInline(AccountFieldMixin, admin.TabularInline):
 
 @admin.register(PermanentMission)
 class PermanentMissionAdmin(AuditTrailMixin, AccountLinkingAdmin, admin.ModelAdmin):
-    list_display = ["name", "duty_station", "head_name", "emails"]
-    list_filter = ["duty_station", "state__membership", "state__regional_group"]
+    list_display = ["name", "duty_station", "head_name", "emails", "correspondence_language"]
+    list_filter = ["duty_station", "correspondence_language", "state__membership", "state__regional_group"]
     search_fields = ["name", "head_name", "emails", "state__name_en", "state__iso3"]
     list_select_related = ["state"]
     autocomplete_fields = ["state"]

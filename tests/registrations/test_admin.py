@@ -96,3 +96,15 @@ def test_cofacilitators_do_not_process_registrations(client, cofacilitator_user,
     assert response.status_code == 403
     submitted["MEX"].refresh_from_db()
     assert submitted["MEX"].status == Status.SUBMITTED
+
+
+def test_the_secretariat_sees_and_edits_a_missions_language_of_correspondence(client, secretariat_user, reference_data):
+    from registrations.models import PermanentMission
+
+    client.force_login(secretariat_user)
+    france = PermanentMission.objects.get(state__iso3="FRA")
+    change = client.get(reverse("admin:registrations_permanentmission_change", args=[france.pk])).content.decode()
+    assert 'name="correspondence_language"' in change
+    listed = client.get(reverse("admin:registrations_permanentmission_changelist"), {"correspondence_language": "fr"})
+    names = {mission.state.iso3 for mission in listed.context["cl"].result_list}
+    assert "FRA" in names and "MEX" not in names
