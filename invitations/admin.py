@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
@@ -32,7 +33,7 @@ from invitations.forms import AudienceForm, LetterAdminForm, PreviewForm, SendFo
 from invitations.models import LANGUAGE_NAMES, Delivery, Dispatch, Letter, LetterVersion, Signatory
 from invitations.placeholders import fill, session_values
 from invitations.rendering import letter_rendered, mission_values, pdf_filename, sample_values
-from sessions.models import ThematicSession
+from sessions.models import SessionDocument, ThematicSession
 
 # How many of an audience's recipients the confirmation page lists (it counts them all).
 RECIPIENTS_SHOWN = 50
@@ -96,8 +97,28 @@ def version_checks(letter: Letter) -> list[dict]:
             check["error"] = str(error)
         else:
             check |= {"pages": rendered.page_count, "fit_step": rendered.fit_step}
+        check["missing_documents"] = documents_mentioned_not_attached(letter, language=language)
         checks.append(check)
     return checks
+
+
+def documents_mentioned_not_attached(letter: Letter, *, language: str) -> list[str]:
+    """Kinds of session document the version's body names ("procedural note", "note de procédure", …) of which
+    no document is attached to the letter. "Programme" is left out: the word is common in letters ("programa
+    provisional" is the agenda in Spanish) and would warn where nothing is missing."""
+    version = letter.version_for(language)
+    body = (version.body if version is not None else "").lower()
+    attached = set(letter.attachments.values_list("kind", flat=True))
+    missing = []
+    with translation.override(language):
+        for kind in SessionDocument.Kind:
+            if (
+                kind != SessionDocument.Kind.PROGRAMME
+                and kind.value not in attached
+                and str(kind.label).lower() in body
+            ):
+                missing.append(str(kind.label).lower())
+    return missing
 
 
 # --- Letters ----------------------------------------------------------------------------------------------------------

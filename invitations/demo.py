@@ -219,6 +219,10 @@ def demo_letters_load(*, session: ThematicSession) -> list[Letter]:
             setattr(version, key, value)
         version.full_clean()
         version.save()
+    # The procedural note the letter transmits, generated from the agenda: each mission gets it in its language.
+    from invitations.procedural_note import procedural_note_publish
+
+    letter.attachments.set(procedural_note_publish(session=session, by=None))
     letter.signatories.all().delete()
     emblems = [("seal.svg", demo_seal_svg()), ("swiss-cross.svg", demo_swiss_cross_svg())]
     for order, (name, title, letterhead) in enumerate(data["signatories"]):

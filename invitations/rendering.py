@@ -237,7 +237,20 @@ def delivery_email(delivery: Delivery) -> EmailMessage:
         content_pdf(content, session=session, values=values).pdf,
         "application/pdf",
     )
-    for document in SessionDocument.objects.filter(pk__in=content["attachments"]):
+    for document in attachments_for(content):
         with document.file.open("rb") as handle:
             message.attach(document.file.name.rsplit("/", 1)[-1], handle.read())
     return message
+
+
+def attachments_for(content: dict) -> list[SessionDocument]:
+    """The letter's attached documents for this version: of a document attached in several languages (the
+    procedural note in six), the one in the version's language, else English, else the first."""
+    by_kind: dict[str, list[SessionDocument]] = {}
+    for document in SessionDocument.objects.filter(pk__in=content["attachments"]).order_by("kind", "pk"):
+        by_kind.setdefault(document.kind, []).append(document)
+    chosen = []
+    for documents in by_kind.values():
+        languages = {document.language: document for document in documents}
+        chosen.append(languages.get(content["language"]) or languages.get("en") or documents[0])
+    return chosen

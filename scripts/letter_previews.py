@@ -1,6 +1,6 @@
 """The first page of the demo's invitation as each mission receives it, as small PNGs under docs/letters/ for the
 README: English (Germany), French (France), Spanish (Mexico) and Arabic (Egypt, from an Arabic version added in a
-throw-away database only).
+throw-away database only); and the first page of the procedural note in English.
 
     .venv/bin/python scripts/letter_previews.py [--resolution 50]
 
@@ -41,6 +41,7 @@ def main() -> int:
         from invitations import rendering
         from invitations.demo import demo_letters_load
         from invitations.models import LetterVersion
+        from invitations.procedural_note import procedural_note_pdf
         from registrations.demo import demo_missions_load
         from registrations.models import PermanentMission
         from registrations.reference import reference_data_load
@@ -69,6 +70,11 @@ def main() -> int:
             subprocess.run([*command, pdf, target], check=True)  # noqa: S603 - fixed arguments, poppler-utils
             pages = f"{rendered.page_count} page(s), fit step {rendered.fit_step}"
             print(f"{target}.png: {mission.name}, {language}, {pages}")
+        note = var_dir / "note.pdf"
+        note.write_bytes(procedural_note_pdf(letter.session, language="en"))
+        target = OUTPUT / "procedural-note-en"
+        subprocess.run([*command, note, target], check=True)  # noqa: S603 - fixed arguments, poppler-utils
+        print(f"{target}.png: the procedural note, en")
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
     return 0

@@ -1,8 +1,8 @@
 from copy import copy
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 
@@ -130,6 +130,7 @@ class ThematicSessionAdmin(PublicContentAdminMixin, admin.ModelAdmin):
     date_hierarchy = "start_date"
     list_select_related = ["venue"]
     inlines = [CoFacilitatorInline, AgendaItemInline, SessionDocumentInline]
+    actions = ["publish_procedural_note"]
     form = translations_form(ThematicSession, {"title": "Title"})
     fieldsets = [
         (None, {"fields": ["process", "number", "title", "slug", "start_date", "end_date", "venue", "status"]}),
@@ -139,6 +140,22 @@ class ThematicSessionAdmin(PublicContentAdminMixin, admin.ModelAdmin):
             {"fields": [translation_field_name("title", code) for code, _ in CONTENT_LANGUAGES]},
         ),
     ]
+
+    @admin.action(description="Generate and publish the procedural note from the agenda (six languages)")
+    def publish_procedural_note(self, request, queryset):
+        from invitations.procedural_note import procedural_note_publish
+
+        try:
+            for session in queryset:
+                documents = procedural_note_publish(session=session, by=request.user)
+                self.message_user(
+                    request,
+                    f"{session.code}: the procedural note is published in {len(documents)} languages, as session "
+                    "documents on the session's page.",
+                    messages.SUCCESS,
+                )
+        except PermissionDenied as error:
+            self.message_user(request, str(error), messages.ERROR)
 
 
 class ItemRoleInline(admin.TabularInline):

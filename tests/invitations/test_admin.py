@@ -251,7 +251,9 @@ def test_a_sent_letter_edited_by_the_secretariat_sends_its_original_text_to_queu
     for address in ("pm.deu@missions.example.org", "pm.ind@missions.example.org"):
         [message] = smtp_server.to(address)
         text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_content()
-        [pdf] = [part.get_payload(decode=True) for part in message.walk() if part.get_filename()]
+        [pdf] = [
+            part.get_payload(decode=True) for part in message.walk() if "-invitation-" in (part.get_filename() or "")
+        ]
         assert original_closing in text
         assert "EDITED AFTER SENDING" not in text
         assert "EDITED AFTER SENDING" not in _pdf_text(pdf)
@@ -308,6 +310,21 @@ def test_preview_page_checks_each_version_fits_one_page(client, secretariat_user
     page = response.content.decode()
     assert "French: runs to 4 pages, even set at the smallest size." in page
     assert "English: one page" in page
+
+
+def test_preview_warns_when_the_body_mentions_a_document_that_is_not_attached(
+    client, secretariat_user, letter, demo_session
+):
+    from invitations.procedural_note import procedural_note_publish
+
+    letter.attachments.clear()
+    client.force_login(secretariat_user)
+    page = client.get(_url("letter_preview", letter.pk)).content.decode()
+    assert "English: the body mentions “procedural note”, and no such session document is attached" in page
+    assert "French: the body mentions “note de procédure”, and no such session document is attached" in page
+    letter.attachments.set(procedural_note_publish(session=demo_session, by=secretariat_user, languages=["en"]))
+    page = client.get(_url("letter_preview", letter.pk)).content.decode()
+    assert "the body mentions" not in page
 
 
 def test_preview_of_a_version_and_of_the_missions_language(client, secretariat_user, letter):

@@ -182,8 +182,8 @@ def test_sent_email_has_text_reply_to_and_the_pdf_named_after_session_and_missio
     assert message["Subject"] == "Invitation: sixth informal thematic session, 12-13 October 2017, Geneva"
     assert parseaddr(message["Reply-To"])[1] == "gcm-secretariat@example.org"
     assert message["Message-ID"] == delivery.__class__.objects.get(pk=delivery.pk).message_id
-    [(filename, pdf)] = _attachments(message)
-    assert filename == "ITS6-invitation-DEU.pdf"
+    [(filename, pdf), (note_name, _note)] = _attachments(message)
+    assert (filename, note_name) == ("ITS6-invitation-DEU.pdf", "ITS6-procedural-note-en.pdf")
     assert pdf.startswith(b"%PDF-")
     text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_content().replace("\r\n", "\n")
     assert text.startswith("New York, 11 September 2017\n\nExcellency,\n\nWe are pleased to write to you")

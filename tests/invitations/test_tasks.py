@@ -33,7 +33,7 @@ def wait_until_done(dispatch, *, seconds: float) -> dict:
 
 
 def pdf_text(message) -> tuple[str, str]:
-    [(filename, data)] = [
+    [(filename, data), _note] = [
         (part.get_filename(), part.get_payload(decode=True)) for part in message.walk() if part.get_filename()
     ]
     return filename, "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
@@ -61,7 +61,7 @@ def test_all_member_states_get_exactly_one_message_each_with_their_own_pdf(
         ("CHN", "en", "Invitation: sixth informal thematic session, 12-13 October 2017, Geneva"),
     ]:
         [message] = smtp_server.to(f"pm.{iso3.lower()}@missions.example.org")
-        [data] = [part.get_payload(decode=True) for part in message.walk() if part.get_filename()]
+        [data, _note] = [part.get_payload(decode=True) for part in message.walk() if part.get_filename()]
         assert PdfReader(io.BytesIO(data)).trailer["/Root"]["/Lang"] == language
         # Django folds a long encoded subject after "Subject:": the parsed value starts with the fold's space.
         assert message["Subject"].strip() == subject
