@@ -443,7 +443,7 @@ class DispatchAdmin(ReadOnlyAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": dispatch,
-            "title": f"Dispatch of {dispatch.letter} to {dispatch.get_audience_display().lower()}",
+            "title": f"Dispatch of {dispatch.letter} to {dispatch.audience_in_sentence}",
             "subject": subject_for_display(dispatch.letter),
             "without_email": dispatch.without_email.splitlines(),
             "has_view_permission": True,

@@ -281,7 +281,13 @@ class Dispatch(models.Model):
         verbose_name_plural = "dispatches"
 
     def __str__(self):
-        return f"{self.letter} to {self.get_audience_display().lower()} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"{self.letter} to {self.audience_in_sentence} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def audience_in_sentence(self) -> str:
+        """The audience after "to": "all Member States' missions", "an uploaded list (CSV)" (proper nouns kept)."""
+        label = str(self.get_audience_display())
+        return label[:1].lower() + label[1:]
 
 
 class Delivery(models.Model):

@@ -52,6 +52,17 @@ def test_the_table_is_paginated(client, secretariat_user, letter):
     assert "Deliveries 101–150 of 150" in page.content.decode()
 
 
+def test_the_title_keeps_the_audiences_capitals(client, secretariat_user, letter):
+    # It read "to all member states' missions" and "to an uploaded list (csv)".
+    dispatch = _dispatch_with(letter, None, ["queued"])
+    dispatch.audience = "member-states"
+    dispatch.save()
+    client.force_login(secretariat_user)
+    page = client.get(reverse("admin:invitations_dispatch_change", args=[dispatch.pk]))
+    assert page.context["title"] == "Dispatch of ITS6 invitation (en) to all Member States' missions"
+    assert str(dispatch).startswith("ITS6 invitation (en) to all Member States' missions (")
+
+
 @pytest.mark.browser
 def test_the_page_updates_its_tabs_and_table_without_reloading(
     live_server, transactional_db, chromium, reference_data, demo_session, django_user_model,  # noqa: F811
