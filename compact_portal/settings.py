@@ -120,10 +120,13 @@ ACCOUNT_ADAPTER = "registrations.accounts.AccountAdapter"  # username = e-mail a
 ALLAUTH_TRUSTED_PROXY_COUNT = config.trusted_proxy_count()
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = config.trusted_client_ip_header()
 MFA_ADAPTER = "registrations.accounts.MFAAdapter"  # QR codes drawn with segno
+MFA_FORMS = {"activate_totp": "registrations.accounts.ActivateTOTPForm"}  # staff: an enrolment code too
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Compact Portal"
 # Staff without TOTP are sent to set it up before they reach the admin. Off in the embedded default (demo logins).
 STAFF_REQUIRE_TWO_FACTOR = config.env.bool("STAFF_REQUIRE_TWO_FACTOR", default=not DEBUG)
+# A staff account sets up its second factor only with an enrolment code issued out of band (registrations.enrolment).
+STAFF_ENROLMENT_CODE_HOURS = config.env.int("STAFF_ENROLMENT_CODE_HOURS", default=24)
 # The secretariat's address people write to: the site's footer and the account e-mails' signature.
 SECRETARIAT_CONTACT_EMAIL = config.env.str(
     "SECRETARIAT_CONTACT_EMAIL", default="secretariat@compact-portal.example.org"

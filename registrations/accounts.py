@@ -8,10 +8,14 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import user_email, user_username
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.totp import forms as totp_forms
+from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.shortcuts import resolve_url
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+
+from registrations.enrolment import needs_enrolment_code, redeem_enrolment_code
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -51,3 +55,33 @@ class MFAAdapter(DefaultMFAAdapter):
     def build_totp_svg(self, url: str) -> str:
         """The authenticator app's QR code, drawn by segno (already used for badges) instead of qrcode."""
         return segno.make(url, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
+
+
+class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
+    """allauth's authenticator set-up, plus, for staff, the enrolment code they were given out of band (see
+    registrations.enrolment): the password alone does not let anyone enrol an authenticator for a staff account."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if needs_enrolment_code(self.user):
+            self.fields["enrolment_code"] = forms.CharField(
+                label=pgettext_lazy("two-factor set-up", "Enrolment code"),
+                max_length=32,
+                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+                help_text=gettext_lazy(
+                    "Staff accounts need an enrolment code to set up their authenticator app. If you do not have "
+                    "one, ask the secretariat or an administrator: they will give it to you in person or by "
+                    "telephone, never by e-mail."
+                ),
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Spent only when everything else is right, so a mistyped authenticator code does not burn it.
+        spendable = "enrolment_code" in self.fields and not self.errors
+        if spendable and not redeem_enrolment_code(user=self.user, code=cleaned_data.get("enrolment_code", "")):
+            self.add_error(
+                "enrolment_code",
+                gettext_lazy("This enrolment code is not valid: it is wrong, already used or expired."),
+            )
+        return cleaned_data

@@ -1,6 +1,6 @@
 """The models of registrations, one module per subject; everything is importable from `registrations.models`."""
 
-from registrations.models.accounts import Profile
+from registrations.models.accounts import Profile, StaffEnrolmentCode
 from registrations.models.delegations import (
     EDITABLE_STATUSES,
     REGISTRATION_TRANSITIONS,
@@ -55,6 +55,7 @@ __all__ = [
     "Representation",
     "SlotApplication",
     "SpeakersList",
+    "StaffEnrolmentCode",
     "State",
     "note_verbale_path",
     "validate_email_lines",

@@ -46,3 +46,24 @@ class Profile(models.Model):
             raise ValidationError("A profile belongs to a mission or to an organization, not both.")
         if self.is_focal_point and not (self.mission_id or self.organization_id):
             raise ValidationError({"is_focal_point": "Name the mission or organization this person acts for."})
+
+
+class StaffEnrolmentCode(models.Model):
+    """A single-use, short-lived code a superuser or the secretariat gives a staff account out of band (in person,
+    by telephone): setting up the staff's second factor needs it, so a password alone cannot enrol an
+    authenticator and gain staff powers. Only the code's SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return f"enrolment code for {self.user} ({'used' if self.used_at else 'unused'})"
