@@ -198,17 +198,20 @@ def has_verified_address(*, user, email: str) -> bool:
 
 
 def link_followed_record(*, link: RegistrationLink, now=None) -> None:
-    """The board's "link followed": the first time anyone opened the mission's link for the session."""
+    """The board's "link followed": the first time a signed-in account acted on the mission's link for the session
+    (an anonymous opening is not one: mail scanners open every link of a message before anyone reads it)."""
     answer, _created = MissionAnswer.objects.get_or_create(session=link.session, mission=link.mission)
     MissionAnswer.objects.filter(pk=answer.pk, link_followed_at__isnull=True).update(
         link_followed_at=now or timezone.now()
     )
 
 
-def registration_link_follow(*, link: RegistrationLink, user, language: str = "en") -> LinkOutcome:
-    """A signed-in account follows a letter's link. A focal point of the link's mission, or the account whose
-    verified address the letter went to (it becomes a focal point now), gets the mission's registration for the
-    session. Anyone else gets nothing here (the caller offers a focal-point request)."""
+def registration_link_follow(*, link: RegistrationLink, user, language: str = "en", now=None) -> LinkOutcome:
+    """A signed-in account follows a letter's link: the board shows it followed. A focal point of the link's
+    mission, or the account whose verified address the letter went to (it becomes a focal point now), gets the
+    mission's registration for the session. Anyone else gets nothing here (the caller offers a focal-point
+    request)."""
+    link_followed_record(link=link, now=now)
     linked_now = False
     if not permissions.is_focal_point_of_mission(user, link.mission):
         if not has_verified_address(user=user, email=link.email):

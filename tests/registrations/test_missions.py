@@ -227,7 +227,36 @@ def test_anonymous_visitor_is_asked_to_sign_in_or_up_with_the_address_prefilled(
         "/en/accounts/signup/?next=" + path.replace(":", "%3A").replace("/", "%2F") + "&email=pm.mex%40mex.org"
     )
     assert not Profile.objects.exists()  # the link alone names nobody
-    assert MissionAnswer.objects.get().link_followed_at is not None
+
+
+def test_opening_the_link_without_signing_in_is_not_following_it(open_session, mission_mex, client):
+    """As a mail scanner that opens every link of a message before anyone reads it."""
+    path = links.registration_link_path(session_id=open_session.pk, mission_id=mission_mex.pk, email="pm.mex@mex.org")
+    assert client.get(path).status_code == 200
+    assert client.head(path).status_code == 200
+    assert list(MissionAnswer.objects.values_list("link_followed_at", flat=True)) == []
+
+
+def test_the_link_is_followed_when_a_signed_in_account_resolves_it(
+    open_session, mission_mex, make_account, django_capture_on_commit_callbacks
+):
+    user = make_account("pm.mex@mex.example.org")
+    at = timezone.now() - timedelta(minutes=5)
+    link = _link(open_session, mission_mex, "pm.mex@mex.example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        missions.registration_link_follow(link=link, user=user, now=at)
+        missions.registration_link_follow(link=link, user=user, now=at + timedelta(minutes=1))  # the first counts
+    answer = MissionAnswer.objects.get()
+    assert (answer.session, answer.mission, answer.link_followed_at) == (open_session, mission_mex, at)
+
+
+def test_a_signed_in_account_of_another_address_following_the_link_counts_too(
+    open_session, mission_mex, make_account, client
+):
+    client.force_login(make_account("someone@elsewhere.example.org"))
+    path = links.registration_link_path(session_id=open_session.pk, mission_id=mission_mex.pk, email="pm.mex@mex.org")
+    assert client.get(path).status_code == 302  # to a focal-point request
+    assert MissionAnswer.objects.get(mission=mission_mex).link_followed_at is not None
 
 
 def test_the_address_the_letter_went_to_becomes_a_focal_point_whatever_its_case(
