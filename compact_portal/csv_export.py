@@ -1,20 +1,37 @@
 """CSV files for spreadsheets: UTF-8 with a byte order mark (Excel then reads accents right), and text cells that a
-spreadsheet cannot take for a formula (CSV injection: a cell starting with =, +, -, @, tab or carriage return)."""
+spreadsheet cannot take for a formula (CSV injection: a cell starting with =, +, -, @, tab or carriage return, also
+after leading white space or invisible characters, and in their full-width or small forms: ＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫)."""
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_CHARACTERS = frozenset("=+-@")
+
+
+def _first_visible(text: str) -> str:
+    """The first character that is neither white space nor invisible (controls, zero-width and format characters):
+    spreadsheets skip those before a formula (" =1+2", "\n=1+2")."""
+    for character in text:
+        if not (character.isspace() or unicodedata.category(character) in ("Cc", "Cf")):
+            return character
+    return ""
+
+
+def is_formula_like(text: str) -> bool:
+    # NFKC folds the full-width and small forms (＝, ﹦, ＋, －, ＠…) onto the ASCII ones some spreadsheets accept.
+    return text.startswith(FORMULA_STARTS) or unicodedata.normalize("NFKC", _first_visible(text)) in FORMULA_CHARACTERS
 
 
 def safe_cell(value) -> str:
-    """The value as text; a leading formula character is escaped with an apostrophe, shown as text by spreadsheets."""
+    """The value as text; a cell a spreadsheet could take for a formula is escaped with an apostrophe, shown as text."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return f"'{text}" if is_formula_like(text) else text
 
 
 def csv_bytes(*, header: list[str], rows: Iterable[Iterable]) -> bytes:
