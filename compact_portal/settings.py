@@ -127,6 +127,8 @@ MFA_TOTP_ISSUER = "Compact Portal"
 STAFF_REQUIRE_TWO_FACTOR = config.env.bool("STAFF_REQUIRE_TWO_FACTOR", default=not DEBUG)
 # A staff account sets up its second factor only with an enrolment code issued out of band (registrations.enrolment).
 STAFF_ENROLMENT_CODE_HOURS = config.env.int("STAFF_ENROLMENT_CODE_HOURS", default=24)
+# An account files at most this many focal-point requests awaiting the secretariat (each may carry a 10 MB PDF).
+FOCAL_POINT_MAX_PENDING_REQUESTS = config.env.int("FOCAL_POINT_MAX_PENDING_REQUESTS", default=3)
 # The secretariat's address people write to: the site's footer and the account e-mails' signature.
 SECRETARIAT_CONTACT_EMAIL = config.env.str(
     "SECRETARIAT_CONTACT_EMAIL", default="secretariat@compact-portal.example.org"

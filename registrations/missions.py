@@ -13,6 +13,8 @@ language the request was made in. E-mails are queued after the commit.
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -86,23 +88,29 @@ def focal_point_request_create(
     language: str = "en",
 ) -> FocalPointRequest:
     """Asks the secretariat to name `user` a focal point of `mission`. A pending request of the same account for the
-    same mission is returned as it is (a second click asks once)."""
+    same mission is returned as it is (a second click asks once). An account has at most
+    FOCAL_POINT_MAX_PENDING_REQUESTS requests pending, so that nobody files one (with its letter of designation) for
+    every mission and fills the storage."""
     if permissions.is_focal_point_of_mission(user, mission):
         raise ValidationError(_("You are already a focal point of this mission."))
     problem = _affiliation_problem(user=user, mission=mission)
     if problem:
         raise ValidationError(problem)
-    if designation_letter is not None:
-        validate_note_verbale(designation_letter)
     existing = FocalPointRequest.objects.filter(user=user, mission=mission, status=Status.PENDING).first()
     if existing:
         return existing
+    _refuse_beyond_pending_limit(user=user)  # before the letter is parsed or stored
+    if designation_letter is not None:
+        validate_note_verbale(designation_letter)
     request = FocalPointRequest(
         user=user, mission=mission, function=(function or "").strip(), session=session, language=language
     )
     stored = None
     try:
         with transaction.atomic():
+            # Requests of one account filed at the same moment wait for each other here, then count again.
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            _refuse_beyond_pending_limit(user=user)
             if designation_letter is not None:
                 request.designation_letter_name = (getattr(designation_letter, "name", "") or "letter.pdf")[-200:]
                 request.designation_letter.save("designation.pdf", designation_letter, save=False)
@@ -114,6 +122,18 @@ def focal_point_request_create(
             request.designation_letter.storage.delete(stored)
         raise
     return request
+
+
+def _refuse_beyond_pending_limit(*, user) -> None:
+    limit = settings.FOCAL_POINT_MAX_PENDING_REQUESTS
+    if FocalPointRequest.objects.filter(user=user, status=Status.PENDING).count() >= limit:
+        raise ValidationError(
+            _(
+                "Requests waiting for the secretariat's decision: at most %(count)s per account. Wait for a decision "
+                "before asking to act for another mission."
+            )
+            % {"count": limit}
+        )
 
 
 def _locked(request: FocalPointRequest) -> FocalPointRequest:

@@ -1,6 +1,7 @@
 """Focal-point requests and their decision; the letter's link followed; "we will not attend"."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -10,7 +11,7 @@ from django.utils import timezone, translation
 from audit.models import AuditEntry
 from registrations import links, missions, services
 from registrations.models import DelegationRegistration, FocalPointRequest, MissionAnswer, Profile
-from tests.registrations.conftest import pdf_bytes, upload
+from tests.registrations.conftest import _mission, pdf_bytes, upload
 
 
 @pytest.fixture
@@ -133,6 +134,52 @@ def test_asking_twice_makes_one_pending_request(mission_mex, make_account):
     second = missions.focal_point_request_create(user=user, mission=mission_mex, function="Intern")
     assert first.pk == second.pk
     assert FocalPointRequest.objects.count() == 1
+
+
+def test_one_account_cannot_file_requests_for_every_mission(
+    client, mission_mex, mission_che, mission_vat, groups, make_account, settings
+):
+    """As any signed-in account filing a request, each with its letter of designation, for mission after mission
+    (security review, finding 4): the fourth pending request is refused before its letter is stored."""
+    ghana = _mission("GHA", "GH", "Ghana", groups["AFRICA"])
+    client.force_login(make_account("someone@example.org"))
+    for mission in (mission_mex, mission_che, mission_vat):
+        response = client.post(
+            "/en/delegation/focal-point/",
+            {"mission": mission.pk, "function": "Intern", "designation_letter": upload(pdf_bytes())},
+        )
+        assert response.status_code == 302
+    stored = sorted(path.name for path in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if path.is_file())
+    response = client.post(
+        "/en/delegation/focal-point/",
+        {"mission": ghana.pk, "function": "Intern", "designation_letter": upload(pdf_bytes())},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        "Requests waiting for the secretariat's decision: at most 3 per account. Wait for a decision before asking "
+        "to act for another mission."
+    ]
+    assert sorted(FocalPointRequest.objects.values_list("mission__state__iso3", flat=True)) == ["CHE", "MEX", "VAT"]
+    assert sorted(path.name for path in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if path.is_file()) == stored
+    assert len(stored) == 3
+
+
+def test_the_pending_limit_counts_pending_requests_only(
+    mission_mex, mission_che, secretariat_user, make_account, settings
+):
+    settings.FOCAL_POINT_MAX_PENDING_REQUESTS = 1
+    user = make_account("someone@example.org")
+    first = missions.focal_point_request_create(user=user, mission=mission_mex, function="Intern")
+    assert missions.focal_point_request_create(user=user, mission=mission_mex, function="Intern") == first
+    with pytest.raises(ValidationError) as error:
+        missions.focal_point_request_create(user=user, mission=mission_che, function="Intern")
+    assert error.value.messages == [
+        "Requests waiting for the secretariat's decision: at most 1 per account. Wait for a decision before asking "
+        "to act for another mission."
+    ]
+    missions.focal_point_request_decline(request=first, by=secretariat_user, reason="Not known to the mission.")
+    second = missions.focal_point_request_create(user=user, mission=mission_che, function="Intern")
+    assert (second.mission, second.status) == (mission_che, "pending")
 
 
 def test_request_page_lists_states_in_the_page_language_and_sends_the_request(
