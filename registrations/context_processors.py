@@ -2,7 +2,8 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from registrations.models import Profile, Representation
+from registrations import permissions
+from registrations.models import Organization, Profile, Representation
 
 
 def areas_of(user) -> dict[str, bool]:
@@ -18,6 +19,18 @@ def areas_of(user) -> dict[str, bool]:
     return {"delegation": delegation, "organization": organization}
 
 
+def organization_awaiting_accreditation(user) -> Organization | None:
+    """The organization `user` is the focal point of, while it is not accredited (it cannot apply yet), else None."""
+    if not user.is_authenticated:
+        return None
+    organization = permissions.organization_of(user)
+    return None if organization is None or organization.is_accredited else organization
+
+
 def portal_areas(request):
-    """`areas` in templates, queried only when a template reads it (one or two small queries)."""
-    return {"areas": SimpleLazyObject(lambda: areas_of(request.user))}
+    """`areas` and `awaiting_accreditation` in templates, each queried only when a template reads it (one or two
+    small queries). Both depend on the user: read them outside a public page's cached blocks."""
+    return {
+        "areas": SimpleLazyObject(lambda: areas_of(request.user)),
+        "awaiting_accreditation": SimpleLazyObject(lambda: organization_awaiting_accreditation(request.user)),
+    }

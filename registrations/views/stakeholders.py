@@ -117,6 +117,11 @@ def application_create(request, dialogue_pk):
             ),
         )
         return redirect("registrations:stakeholder_home")
+    if not organization.is_accredited:
+        # Said up front, with what happens next, rather than after filling in the form (the service refuses too).
+        context = {"dialogue": dialogue, "organization": organization, "form": None}
+        context["timezone_label"] = timezone_label(dialogue.session)
+        return render(request, "registrations/stakeholders/application_form.html", context)
     initial = {"speaker_name": request.user.get_full_name(), "speaker_email": request.user.email}
     form = SlotApplicationForm(request.POST or None, dialogue=dialogue, initial=initial)
     if request.method == "POST" and form.is_valid():
