@@ -163,6 +163,7 @@ def test_the_secretariat_links_and_unlinks_an_account_on_the_missions_page(
         "duty_station": mission_mex.duty_station,
         "head_name": mission_mex.head_name,
         "emails": mission_mex.emails,
+        "correspondence_language": mission_mex.correspondence_language,
         "profiles-TOTAL_FORMS": "1",
         "profiles-INITIAL_FORMS": "0",
         "profiles-0-user": accounts["verified"].pk,
