@@ -1,8 +1,8 @@
 """Enrolment codes: what a staff account needs, besides its password, to set up its second factor.
 
 Without them, whoever holds only a staff password could sign in, be sent to the authenticator set-up, enrol their
-own app and so hold every staff power. A superuser or the secretariat issues a code (`manage.py
-staff_enrolment_code <email>`, or the admin's action on users) and gives it to the person out of band; the
+own app and so hold every staff power. The portal's operators (`manage.py staff_enrolment_code <email>`) or a
+superuser (the action on the admin's list of users) issue a code and give it to the person out of band; the
 activation page takes it once, within STAFF_ENROLMENT_CODE_HOURS. Only the code's SHA-256 is stored: the code
 has 60 random bits, so a plain hash is enough and lets the code be looked up.
 """
@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from audit import trail
 from compact_portal.permissions import COFACILITATOR_PERMISSION, SECRETARIAT_PERMISSION
 from registrations.models import StaffEnrolmentCode
 
@@ -48,12 +49,20 @@ def issue_enrolment_code(*, user, issued_by=None, now: datetime | None = None) -
     StaffEnrolmentCode.objects.filter(user=user, used_at__isnull=True).delete()
     raw = "".join(secrets.choice(_ALPHABET) for _ in range(12))
     code = "-".join(raw[i : i + 4] for i in range(0, 12, 4))
-    StaffEnrolmentCode.objects.create(
+    issued = StaffEnrolmentCode.objects.create(
         user=user,
         code_hash=_hash(code),
         issued_by=issued_by,
         issued_at=now,
         expires_at=now + timedelta(hours=settings.STAFF_ENROLMENT_CODE_HOURS),
+    )
+    trail.record(
+        actor=issued_by,
+        action="enrolment code issued",
+        obj=user,
+        after={"expires_at": issued.expires_at},
+        reason="For setting up the account's second factor.",
+        at=now,
     )
     return code
 

@@ -8,13 +8,15 @@ a verified e-mail address (`linkable_accounts`).
 """
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Exists, OuterRef, Q
+from django.template.response import TemplateResponse
 
 from audit.admin import AuditTrailMixin
-from registrations import permissions, services
+from registrations import enrolment, permissions, services
 from registrations.models import Profile
 
 User = get_user_model()
@@ -53,6 +55,29 @@ class AccountAdmin(UserAdmin):
         if is_account_picker(request):
             queryset = linkable_accounts(queryset)
         return super().get_search_results(request, queryset, search_term)
+
+    actions = ["issue_enrolment_codes"]
+
+    @admin.action(description="Issue an enrolment code (to set up the second factor)", permissions=["change"])
+    def issue_enrolment_codes(self, request, queryset):
+        """Shows each selected staff account's new code once, on a page not kept by the browser: give it to the
+        person out of band (registrations.enrolment)."""
+        codes = [
+            (user.email, enrolment.issue_enrolment_code(user=user, issued_by=request.user))
+            for user in queryset.filter(is_staff=True).order_by("email")
+        ]
+        skipped = list(queryset.filter(is_staff=False).order_by("email").values_list("email", flat=True))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Enrolment codes",
+            "codes": codes,
+            "skipped": skipped,
+            "hours": settings.STAFF_ENROLMENT_CODE_HOURS,
+        }
+        response = TemplateResponse(request, "admin/auth/user/enrolment_codes.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class AccountFieldMixin:

@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations.enrolment import issue_enrolment_code, needs_enrolment_code
+from audit.models import AuditEntry
+from registrations.enrolment import issue_enrolment_code, needs_enrolment_code, redeem_enrolment_code
 from registrations.models import StaffEnrolmentCode
 
 PASSWORD = "a-long-pass-phrase-2017"
@@ -118,3 +119,36 @@ def test_no_code_is_asked_of_a_delegate_nor_when_the_second_factor_is_off(focal_
 def test_the_command_refuses_an_account_that_is_not_staff(focal_mex):
     with pytest.raises(CommandError, match="is not a staff account"):
         call_command("staff_enrolment_code", focal_mex.email, stdout=StringIO())
+
+
+def test_a_superuser_issues_codes_from_the_list_of_users_and_the_trail_records_it(
+    client, django_user_model, secretariat_user, cofacilitator_user, focal_mex, two_factor_required
+):
+    superuser = django_user_model.objects.create_superuser("root@example.org", "root@example.org", "pw")
+    Authenticator.objects.create(user=superuser, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(superuser)
+    selected = [secretariat_user.pk, cofacilitator_user.pk, focal_mex.pk]
+    response = client.post(
+        reverse("admin:auth_user_changelist"), {"action": "issue_enrolment_codes", "_selected_action": selected}
+    )
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store, max-age=0, no-cache, must-revalidate, private"
+    codes = dict(response.context["codes"])
+    assert sorted(codes) == ["cofac@example.org", "sec@example.org"]
+    assert response.context["skipped"] == ["focal.mex@example.org"]
+    assert codes["sec@example.org"] in response.content.decode()
+    assert sorted(
+        AuditEntry.objects.filter(action="enrolment code issued").values_list("actor_id", "object_repr")
+    ) == sorted([(superuser.pk, str(secretariat_user)), (superuser.pk, str(cofacilitator_user))])
+    assert redeem_enrolment_code(user=secretariat_user, code=codes["sec@example.org"]) is True
+
+
+def test_the_secretariat_cannot_issue_codes_for_itself(client, secretariat_user, two_factor_required):
+    Authenticator.objects.create(user=secretariat_user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(secretariat_user)
+    response = client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "issue_enrolment_codes", "_selected_action": [secretariat_user.pk]},
+    )
+    assert response.status_code == 403
+    assert not StaffEnrolmentCode.objects.exists()
