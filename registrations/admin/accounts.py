@@ -4,7 +4,7 @@ inlines, Profiles → Add).
 The user picker is the admin's autocomplete, which asks the *user* admin for view permission: the secretariat does
 not hold it (the list of all accounts stays a superuser's page), so the account admin lets the secretariat use its
 autocomplete for the profile's `user` field only, and there offers only accounts that can be linked: active, with
-a verified e-mail address (`linkable_accounts`).
+a verified e-mail address, not linked yet (`linkable_accounts`).
 """
 
 from allauth.account.models import EmailAddress
@@ -24,10 +24,12 @@ ACCOUNT_PICKER = {"app_label": "registrations", "model_name": "profile", "field_
 
 
 def linkable_accounts(queryset=None):
-    """Accounts the secretariat may link to a mission or an organization: active, with a verified address."""
+    """Accounts the secretariat may link to a mission or an organization: active, with a verified address, and not
+    linked yet (an account has one profile: picking a linked one could only fail on saving)."""
     queryset = User.objects.all() if queryset is None else queryset
     verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
-    return queryset.filter(Exists(verified), is_active=True)
+    linked = Profile.objects.filter(user=OuterRef("pk"))
+    return queryset.filter(Exists(verified), ~Exists(linked), is_active=True)
 
 
 def is_account_picker(request) -> bool:

@@ -143,6 +143,21 @@ def test_the_secretariat_user_picker_lists_accounts_with_a_verified_address(clie
     }
 
 
+def test_the_user_picker_leaves_out_accounts_already_linked_to_a_mission_or_an_organization(
+    client, secretariat_user, accounts, mission_mex, make_focal_point, make_organization
+):
+    make_focal_point(mission_mex, email="focal.gha.linked@example.org")
+    organization = make_organization(name="Ghana Migrants Forum")
+    organization.focal_point.email = organization.focal_point.username = "focal.gha.forum@example.org"
+    organization.focal_point.save()
+    client.force_login(secretariat_user)
+    response = client.get(AUTOCOMPLETE, {**PICKER, "term": "gha"})
+    assert response.json() == {
+        "results": [{"id": str(accounts["verified"].pk), "text": "pm.gha@example.org"}],
+        "pagination": {"more": False},
+    }
+
+
 def test_the_user_picker_is_no_way_into_the_list_of_accounts(client, secretariat_user, accounts, focal_mex):
     client.force_login(secretariat_user)
     other_field = {"app_label": "registrations", "model_name": "representation", "field_name": "user"}
