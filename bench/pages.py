@@ -100,6 +100,7 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
+    load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
     env = _environment(args)
     _create_database(args.database)
     for command in (["migrate", "-v0"], ["demo", "--no-accounts"]):
@@ -129,7 +130,7 @@ def main():
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     print(
         f"{args.workers} gunicorn processes, PostgreSQL, Redis, {args.connections} connections (wrk), "
-        f"{args.seconds} s each; load average after: {load}"
+        f"{args.seconds} s each; load average before: {load_before}, after: {load}"
     )
     print("| request | requests/s | vs trivial | p50 | p99 | p99/p50 | errors |")
     print("|---|---|---|---|---|---|---|")

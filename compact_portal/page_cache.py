@@ -23,6 +23,14 @@ class VersionedPageCache(BaseCache):
     def _shared(self) -> BaseCache:
         return caches[self._shared_alias]
 
+    @property
+    def shared(self) -> BaseCache | None:
+        """The cache every process reads (Redis with REDIS_URL), for what must not be kept in one process's memory;
+        None when the shared cache is only this process's memory (the embedded default), where the web server, the
+        worker and `manage.py` commands cannot see each other's entries."""
+        shared = self._shared
+        return None if isinstance(shared, LocMemCache) else shared
+
     def get(self, key, default=None, version=None):
         value = self._local.get(key, _MISSING, version)
         if value is _MISSING:

@@ -1,22 +1,30 @@
 """Public pages cached per language, and changed at once when their content changes.
 
-Each session has a version number in its row (`ThematicSession.public_version`). A public page looks it up in one
-query and caches what it renders under a key made of the session, that version, the language and the phase of the
-session's deadlines (before or after each: "registration open" turns to "closed" at the deadline without anyone
-saving anything). Whatever changes what a public page shows calls `public_pages_changed()` in the same transaction
-as the change, which bumps the version: the next request misses the cache and renders anew, on every web process,
-with Redis (REDIS_URL) or each process's local memory (the embedded default), since the key is read from the
-database. Old entries are never read again and expire.
+Each session has a version number in its row (`ThematicSession.public_version`). A public page caches what it
+renders under a key made of the session, that version, the language and the phase of the session's deadlines (before
+or after each: "registration open" turns to "closed" at the deadline without anyone saving anything). Whatever
+changes what a public page shows calls `public_pages_changed()` in the same transaction as the change, which bumps
+the version: the next request misses the cache and renders anew. Old entries are never read again and expire.
+
+The versions are read without a database query when the cache is shared (Redis, REDIS_URL): the sessions' rows
+that make the keys (slug, status, version, deadlines) are kept in the `public_pages` cache under a generation, and
+the generation (one key in Redis, one GET per request) is replaced by `public_pages_changed()` once its transaction
+commits, so every web process reads the new rows at its next request. Without a generation in the cache (Redis
+emptied, a first start) the rows come from the database. In the embedded default (local memory, not shared between
+the web server, the worker and `manage.py` commands) the rows are read from the database on every request: one
+query, so that a change made by another process shows at once there too.
 
 What is cached is the page's content, never its frame (the signed-in user's menu, the CSRF token, messages): the
 templates wrap their content in `{% cache page.timeout … page.key %}`, and the views pass lazy objects that
 query only on a miss.
 """
-
 import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import caches
+from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone, translation
@@ -43,6 +51,47 @@ def public_pages_changed(*, session: ThematicSession | int | None = None) -> Non
     if session is not None:
         sessions = sessions.filter(pk=getattr(session, "pk", session))
     sessions.update(public_version=F("public_version") + 1)
+    # robust: the change is committed whatever the cache says; the rows are read again once the generation is gone.
+    transaction.on_commit(_new_generation, robust=True)
+
+
+_GENERATION_KEY = "public_pages.generation"
+
+
+def _new_generation() -> None:
+    """After a commit: every process's next request reads the sessions' rows anew (a token never used before, so two
+    commits' callbacks running in either order both leave a generation newer than both changes)."""
+    shared = caches["public_pages"].shared
+    if shared is not None:
+        shared.set(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _rows_from_database() -> tuple:
+    return tuple(
+        ThematicSession.objects.order_by("pk").values_list("pk", "slug", "status", "public_version", *_boundaries)
+    )
+
+
+def _session_rows() -> tuple:
+    """(pk, slug, status, version, *instants) of every session: from the cache when it is shared (no query)."""
+    pages = caches["public_pages"]
+    shared = pages.shared
+    if shared is None:
+        return _rows_from_database()
+    generation = shared.get(_GENERATION_KEY)
+    if generation is None:
+        rows = _rows_from_database()
+        generation = "db." + hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest()
+        # add, not set: a commit's fresh generation set meanwhile wins over rows read before it.
+        if shared.add(_GENERATION_KEY, generation, timeout=None):
+            pages.set(f"public_pages.sessions.{generation}", rows)
+        return rows
+    rows = pages.get(f"public_pages.sessions.{generation}")
+    if rows is None:
+        # Read after the generation was made, so at least as new as it: safe to keep under it.
+        rows = _rows_from_database()
+        pages.set(f"public_pages.sessions.{generation}", rows)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -58,26 +107,22 @@ def _phase(instants, now: datetime) -> str:
 
 
 def session_page(*, slug: str, now: datetime | None = None) -> PublicPage:
-    """The key of a published (or closed) session's pages; 404 if there is none. One query."""
+    """The key of a published (or closed) session's pages; 404 if there is none. No query when the cache is shared
+    and knows the sessions' rows, else one."""
     now = now or timezone.now()
-    row = (
-        ThematicSession.objects.exclude(status=ThematicSession.Status.DRAFT)
-        .filter(slug=slug)
-        .values_list("pk", "public_version", *_boundaries)
-        .first()
-    )
-    if row is None:
-        raise Http404("No published session here.")
-    pk, version, *instants = row
-    return PublicPage(key=f"{pk}.{version}.{_phase(instants, now)}.{translation.get_language()}")
+    for pk, row_slug, status, version, *instants in _session_rows():
+        if row_slug == slug and status != ThematicSession.Status.DRAFT:
+            return PublicPage(key=f"{pk}.{version}.{_phase(instants, now)}.{translation.get_language()}")
+    raise Http404("No published session here.")
 
 
 def session_list_page(*, now: datetime | None = None) -> PublicPage:
     """The key of the list of sessions: every session's version and phase (a draft published, a session added or
-    removed changes it too). One query."""
+    removed changes it too). No query when the cache is shared and knows the sessions' rows, else one."""
     now = now or timezone.now()
-    rows = ThematicSession.objects.order_by("pk").values_list("pk", "status", "public_version", *_boundaries)
-    parts = [f"{pk}.{status}.{version}.{_phase(instants, now)}" for pk, status, version, *instants in rows]
+    parts = [
+        f"{pk}.{status}.{version}.{_phase(instants, now)}" for pk, _slug, status, version, *instants in _session_rows()
+    ]
     digest = hashlib.blake2b(" ".join(parts).encode(), digest_size=16).hexdigest()
     return PublicPage(key=f"{digest}.{translation.get_language()}")
 

@@ -1,5 +1,8 @@
-"""Public pages cached per language: a cached page costs one query, and a change shows at once."""
+"""Public pages cached per language: a cached page costs no query with a shared cache (Redis), one in the embedded
+default (local memory), and a change shows at once."""
 
+import os
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -7,9 +10,53 @@ from django.urls import reverse
 
 from sessions import public_cache
 from sessions.models import AgendaItem, ThematicSession
+from tests.conftest import require_service
 from tests.sessions.conftest import session_change_data
 
 pytestmark = pytest.mark.django_db
+
+TEST_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+def _caches(*, redis_prefix: str | None, local: str) -> dict:
+    """The portal's two caches as settings.py makes them: Redis under a key prefix of this test, or local memory."""
+    if redis_prefix is None:
+        default = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": local + "-default"}
+    else:
+        default = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TEST_REDIS_URL,
+            "KEY_PREFIX": redis_prefix,
+        }
+    return {
+        "default": default,
+        "public_pages": {"BACKEND": "compact_portal.page_cache.VersionedPageCache", "LOCATION": local},
+    }
+
+
+@pytest.fixture
+def redis_prefix():
+    """A key prefix of this test in the suite's Redis; its keys are deleted afterwards."""
+    require_service("Redis", TEST_REDIS_URL, 6379)
+    import redis
+
+    prefix = f"test-public-pages-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    yield prefix
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(params=["local memory", "redis"])
+def page_cache(request, settings):
+    """Both ways the portal runs: the embedded default (local memory) and REDIS_URL (shared by all processes).
+    Returns the number of queries a cached page costs."""
+    if request.param == "redis":
+        settings.CACHES = _caches(redis_prefix=request.getfixturevalue("redis_prefix"), local=uuid.uuid4().hex)
+        return 0  # the sessions' rows come from the cache
+    settings.CACHES = _caches(redis_prefix=None, local=uuid.uuid4().hex)
+    return 1  # the sessions' rows, from the database: local memory is not shared with the worker and commands
 
 
 def _content(response) -> str:
@@ -26,20 +73,78 @@ def session(make_session, make_items):
 
 
 @pytest.mark.parametrize("url_name", ["sessions:detail", "sessions:calendar"])
-def test_a_cached_session_page_costs_one_query(client, session, url_name, django_assert_num_queries):
+def test_a_cached_session_page_costs_no_query_with_redis_one_without(
+    client, session, url_name, page_cache, django_assert_num_queries
+):
     url = reverse(url_name, kwargs={"slug": session.slug})
     first = client.get(url)
-    with django_assert_num_queries(1):  # the session's version
+    with django_assert_num_queries(page_cache):
         again = client.get(url)
     assert (again.status_code, _content(again)) == (200, _content(first))
 
 
-def test_a_cached_session_list_costs_one_query(client, session, make_session, django_assert_num_queries):
+def test_a_cached_session_list_costs_no_query_with_redis_one_without(
+    client, session, make_session, page_cache, django_assert_num_queries
+):
     make_session(title="Oceans")
     first = client.get(reverse("sessions:list"))
-    with django_assert_num_queries(1):  # every session's version
+    with django_assert_num_queries(page_cache):
         again = client.get(reverse("sessions:list"))
     assert _content(again) == _content(first)
+
+
+def test_with_redis_a_change_shows_at_once_on_the_next_hit(
+    client, session, page_cache, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    detail = reverse("sessions:detail", kwargs={"slug": session.slug})
+    assert "Climate and human mobility" in client.get(detail).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        ThematicSession.objects.filter(pk=session.pk).update(title="Disasters and mobility")
+        public_cache.public_pages_changed(session=session)
+    changed = client.get(detail).content.decode()
+    with django_assert_num_queries(page_cache):
+        again = client.get(detail).content.decode()
+    assert ("Disasters and mobility" in changed, "Climate and human mobility" in changed) == (True, False)
+    assert _content_of(again) == _content_of(changed)
+
+
+def _content_of(text: str) -> str:
+    return text[text.index("<main") : text.index("</main>")]
+
+
+def test_a_change_made_by_another_process_sharing_redis_shows_at_once(
+    client, session, settings, redis_prefix, django_capture_on_commit_callbacks
+):
+    """Two web processes: each keeps pages in its own memory (a LOCATION of its own) and shares Redis. One serves
+    the page; the other commits a change; the first serves the change at its next request."""
+    detail = reverse("sessions:detail", kwargs={"slug": session.slug})
+    first_process, second_process = (_caches(redis_prefix=redis_prefix, local=uuid.uuid4().hex) for _ in range(2))
+    settings.CACHES = first_process
+    assert "Climate and human mobility" in client.get(detail).content.decode()
+    settings.CACHES = second_process
+    assert "Climate and human mobility" in client.get(detail).content.decode()  # rendered once: read from Redis
+    with django_capture_on_commit_callbacks(execute=True):
+        ThematicSession.objects.filter(pk=session.pk).update(title="Disasters and mobility")
+        public_cache.public_pages_changed(session=session)
+    settings.CACHES = first_process
+    page = client.get(detail).content.decode()
+    assert ("Disasters and mobility" in page, "Climate and human mobility" in page) == (True, False)
+
+
+def test_without_a_generation_in_redis_the_rows_come_from_the_database(
+    client, session, settings, redis_prefix, django_assert_num_queries
+):
+    """Redis emptied (or a first start): the next request reads the rows from the database, once."""
+    from django.core.cache import caches
+
+    settings.CACHES = _caches(redis_prefix=redis_prefix, local=uuid.uuid4().hex)
+    detail = reverse("sessions:detail", kwargs={"slug": session.slug})
+    client.get(detail)
+    caches["default"].delete("public_pages.generation")  # never clear(): that would empty the whole Redis database
+    ThematicSession.objects.filter(pk=session.pk).update(title="Disasters and mobility", public_version=5)
+    with django_assert_num_queries(1):
+        key = public_cache.session_page(slug=session.slug).key
+    assert key.split(".")[:2] == [str(session.pk), "5"]
 
 
 def test_pages_are_cached_per_language(client, session):
@@ -51,7 +156,9 @@ def test_pages_are_cached_per_language(client, session):
     assert "Climat et mobilité humaine" in with_french
 
 
-def test_a_session_saved_in_the_admin_shows_at_once_on_its_pages(client, session, secretariat_user):
+def test_a_session_saved_in_the_admin_shows_at_once_on_its_pages(
+    client, session, secretariat_user, page_cache, django_capture_on_commit_callbacks
+):
     detail = reverse("sessions:detail", kwargs={"slug": session.slug})
     ics = reverse("sessions:calendar", kwargs={"slug": session.slug})
     listing = reverse("sessions:list")
@@ -61,7 +168,8 @@ def test_a_session_saved_in_the_admin_shows_at_once_on_its_pages(client, session
     staff = client.__class__()
     staff.force_login(secretariat_user)
     change = reverse("admin:consultations_thematicsession_change", args=[session.pk])
-    response = staff.post(change, session_change_data(session, title="Disasters and mobility"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(change, session_change_data(session, title="Disasters and mobility"))
     assert response.status_code == 302
 
     after = [client.get(url).content.decode() for url in (detail, ics, listing)]
@@ -82,13 +190,16 @@ def test_an_agenda_item_changed_in_the_admin_shows_at_once(client, session, secr
     assert "Item 0" not in client.get(detail).content.decode()
 
 
-def test_a_session_made_draft_leaves_the_public_pages(client, session, secretariat_user):
+def test_a_session_made_draft_leaves_the_public_pages(
+    client, session, secretariat_user, page_cache, django_capture_on_commit_callbacks
+):
     detail = reverse("sessions:detail", kwargs={"slug": session.slug})
     assert client.get(detail).status_code == 200
     staff = client.__class__()
     staff.force_login(secretariat_user)
     change = reverse("admin:consultations_thematicsession_change", args=[session.pk])
-    assert staff.post(change, session_change_data(session, status="draft")).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff.post(change, session_change_data(session, status="draft")).status_code == 302
     assert client.get(detail).status_code == 404
     assert "Climate and human mobility" not in client.get(reverse("sessions:list")).content.decode()
 

@@ -7,6 +7,7 @@ from invitations.demo_scale import COP, scale_demo_load
 from registrations.demo import DEMO_SESSION, demo_missions_load, demo_registrations_load
 from registrations.reference import reference_data_load
 from sessions.demo import demo_sessions_load
+from sessions.public_cache import public_pages_changed
 
 
 class Command(BaseCommand):
@@ -55,6 +56,8 @@ class Command(BaseCommand):
             )
         if scale == "cop":
             self.stdout.write(str(scale_demo_load(scale=COP)))
+        # Web processes already running read the sessions' rows from the shared cache: they show the demo at once.
+        public_pages_changed()
 
     def _print_logins(self):
         if not settings.DEBUG:
