@@ -18,6 +18,7 @@ What is cached is the page's content, never its frame (the signed-in user's menu
 templates wrap their content in `{% cache page.timeout … page.key %}`, and the views pass lazy objects that
 query only on a miss.
 """
+
 import hashlib
 import uuid
 from dataclasses import dataclass
