@@ -27,7 +27,7 @@ from compact_portal import permissions
 from compact_portal.csv_export import csv_response
 from compact_portal.pdf import DocumentTooLong, RenderTimeout
 from invitations import selectors, services
-from invitations.audiences import CsvRecipientsError
+from invitations.audiences import CsvRecipientsError, registration_link_value
 from invitations.dispatch import dispatch_create, dispatch_progress, dispatch_resend_failed
 from invitations.forms import AudienceForm, LetterAdminForm, PreviewForm, SendForm, SignatureForm
 from invitations.models import LANGUAGE_NAMES, Delivery, Dispatch, Letter, LetterVersion, Signatory
@@ -254,6 +254,9 @@ class LetterAdmin(admin.ModelAdmin):
         else:
             language = letter.language_for(language or mission.correspondence_language)
             values, code = mission_values(mission, language=language), mission.state.iso3
+            addresses = mission.email_list
+            if addresses:  # as the delivery to its first address: its own link and QR code (audiences._missions)
+                values |= registration_link_value(letter=letter, mission=mission, email=addresses[0])
         try:
             rendered = letter_rendered(
                 letter, values=values, language=language, time_limit=settings.LETTER_PREVIEW_TIME_LIMIT_SECONDS

@@ -74,3 +74,27 @@ def test_letters_to_others_carry_no_link(letter):
     values = {"recipient_name": "International Organization for Migration"}
     assert rendering.letter_context(letter, values=values)["registration_url"] == ""
     assert "Register your delegation" not in rendering.letter_plain_text(letter, values=values)
+
+
+@pytest.mark.django_db
+def test_the_admin_preview_for_a_mission_carries_the_link_and_qr_code_its_first_address_gets(
+    client, letter, secretariat_user
+):
+    from django.urls import reverse
+
+    from registrations.models import PermanentMission
+
+    ghana = PermanentMission.objects.get(state__iso3="GHA", duty_station="new_york")
+    delivered = next(
+        r
+        for r in audience_recipients(letter=letter, audience="member-states").recipients
+        if r.mission_id == ghana.pk and r.email == ghana.email_list[0]
+    )
+    client.force_login(secretariat_user)
+    url = reverse("admin:invitations_letter_preview_pdf", args=[letter.pk])
+    preview = client.get(url, {"mission": ghana.pk})
+    assert preview.status_code == 200
+    text = "".join(pdftotext(preview.content).split())
+    assert "Registeryourdelegation" in text
+    assert delivered.values["registration_url"].replace("-", "") in text.replace("-", "")
+    assert "QR code" in client.get(reverse("admin:invitations_letter_preview", args=[letter.pk])).content.decode()
