@@ -5,7 +5,8 @@ whatever the number of missions."""
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 
 from invitations.models import Delivery, Letter
 from registrations.missions import REGISTERED_STATUSES
@@ -68,15 +69,16 @@ def _delivery_summary(statuses: list[tuple[str, datetime | None]]) -> tuple[str,
     return "", None
 
 
-def board_rows(session: ThematicSession) -> list[BoardRow]:
-    missions = list(
-        PermanentMission.objects.filter(
-            duty_station=PermanentMission.DutyStation.NEW_YORK,
-            state__membership__in=[State.Membership.MEMBER, State.Membership.OBSERVER],
-        )
-        .select_related("state__regional_group")
-        .order_by("state__name_en")
+def _board_missions():
+    """The missions on the board: every Member and Observer State's in New York."""
+    return PermanentMission.objects.filter(
+        duty_station=PermanentMission.DutyStation.NEW_YORK,
+        state__membership__in=[State.Membership.MEMBER, State.Membership.OBSERVER],
     )
+
+
+def board_rows(session: ThematicSession) -> list[BoardRow]:
+    missions = list(_board_missions().select_related("state__regional_group").order_by("state__name_en"))
     letters: dict[int, list[tuple[str, datetime | None]]] = {}
     reminders: dict[int, list[datetime]] = {}
     deliveries = Delivery.objects.filter(letter__session=session, mission__isnull=False).values_list(
@@ -206,12 +208,36 @@ def desk_rows(*, now, user) -> list:
             when=deadline,
             note="registration deadline",
             url=f"{board_url}?session={pk}",
-            links=[("No answer yet", f"{board_url}?session={pk}&answer={NO_ANSWER}")],
+            links=[
+                (
+                    f"No answer yet: {no_answer} mission{'s' if no_answer != 1 else ''}",
+                    f"{board_url}?session={pk}&answer={NO_ANSWER}",
+                )
+            ],
         )
-        for pk, number, title, deadline in ThematicSession.objects.filter(registration_deadline__gt=now)
+        for pk, number, title, deadline, no_answer in ThematicSession.objects.filter(registration_deadline__gt=now)
+        .annotate(no_answer=_no_answer_count())
         .order_by("registration_deadline")
-        .values_list("pk", "number", "title", "registration_deadline")
+        .values_list("pk", "number", "title", "registration_deadline", "no_answer")
     ]
+
+
+def _no_answer_count():
+    """Per session (the outer query), the board's missions whose answer is NO_ANSWER (mission_answer): neither a
+    registration nor "we will not attend". A subquery, so the desk's section stays one query."""
+    registered = DelegationRegistration.objects.filter(mission=OuterRef("pk"), session=OuterRef(OuterRef("pk")))
+    declined = MissionAnswer.objects.filter(
+        mission=OuterRef("pk"), session=OuterRef(OuterRef("pk")), not_attending=True
+    )
+    missions = (
+        _board_missions()
+        .filter(~Exists(registered), ~Exists(declined))
+        .order_by()
+        .values("duty_station")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(missions[:1], output_field=IntegerField()), 0)
 
 
 def desk_register() -> None:

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from compact_portal import desk
 from compact_portal.permissions import is_cofacilitator
-from invitations.models import Delivery, Dispatch, Letter
+from invitations.models import LANGUAGE_NAMES, Delivery, Dispatch, Letter
 from registrations.desk import session_label
 from sessions.models import ThematicSession
 
@@ -22,9 +22,9 @@ def letters(**_) -> list[desk.Row]:
     )
     return [
         desk.Row(
-            label=f"{Letter.Kind(kind).label} ({language})",
-            count=sent,
-            note="sent",
+            label=f"{Letter.Kind(kind).label} ({LANGUAGE_NAMES.get(language, language)})",
+            count=sent or None,
+            note=f"sent to {sent} address{'es' if sent != 1 else ''}" if sent else "not sent yet",
             session=session_label(number, title),
             url=reverse("admin:invitations_letter_change", args=[pk]),
             links=[

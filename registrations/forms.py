@@ -117,11 +117,13 @@ MemberFormSet = forms.modelformset_factory(
 )
 
 
-def _note_verbale_help() -> str:
+def _note_verbale_help(*, uploaded: bool = False) -> str:
     # Interpolated when shown, in the page's language (`gettext_lazy(...) % {...}` would fix it at import).
-    return gettext("PDF, at most %(size)s. Leave empty to keep the one already uploaded.") % {
-        "size": MAX_NOTE_VERBALE_LABEL
-    }
+    if uploaded:
+        text = gettext("PDF, at most %(size)s. Leave empty to keep the one already uploaded.")
+    else:
+        text = gettext("PDF, at most %(size)s.")
+    return text % {"size": MAX_NOTE_VERBALE_LABEL}
 
 
 class NoteVerbaleForm(forms.Form):
@@ -131,6 +133,11 @@ class NoteVerbaleForm(forms.Form):
         help_text=lazy(_note_verbale_help, str)(),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
+
+    def __init__(self, *args, uploaded: bool = False, **kwargs):
+        """`uploaded`: the registration has a note verbale already (the help says an empty field keeps it)."""
+        super().__init__(*args, **kwargs)
+        self.fields["note_verbale"].help_text = lazy(lambda: _note_verbale_help(uploaded=uploaded), str)()
 
     def clean_note_verbale(self):
         upload = self.cleaned_data.get("note_verbale")

@@ -112,6 +112,15 @@ def _confirmation_letter_send(*, member: DelegationMember) -> None:
 # --- Stakeholders ---------------------------------------------------------------------------------------------------
 
 
+def _after_colon(label) -> str:
+    """A status label as the end of a subject after a colon: lower case in every language but English (French,
+    Spanish and Russian typography; Arabic and Chinese have no case), "… : en attente du tirage au sort"."""
+    text = str(label)
+    if translation.get_language() in (None, "en") or not text:
+        return text
+    return text[0].lower() + text[1:]
+
+
 def _accreditation_subject(status: str) -> str:
     subjects = {
         Organization.Accreditation.ACCREDITED: _("%(organization)s: accredited"),
@@ -157,7 +166,7 @@ def _organization_event_send(*, event: OrganizationEvent) -> None:
     }
     subject = _accreditation_subject(event.to_status) % {
         "organization": organization,
-        "status": event.get_to_status_display(),
+        "status": _after_colon(event.get_to_status_display()),
     }
     message = EmailMessage(
         subject=subject,
@@ -263,7 +272,11 @@ def _application_event_send(*, event: ApplicationEvent) -> None:
     }
     message = EmailMessage(
         subject=_("%(code)s informal dialogue, %(organization)s: %(status)s")
-        % {"code": session.code, "organization": application.organization, "status": event.get_to_status_display()},
+        % {
+            "code": session.code,
+            "organization": application.organization,
+            "status": _after_colon(event.get_to_status_display()),
+        },
         body=render_to_string("registrations/email/application_event.txt", context),
         to=recipients,
         reply_to=[session.process.secretariat_email] if session.process.secretariat_email else None,

@@ -92,7 +92,7 @@ def registration_edit(request, pk):
         return _with_another_member(request, registration, head=head, members=members)
     head_form = HeadForm(data, instance=head)
     formset = MemberFormSet(data, queryset=members, prefix="members")
-    note_form = NoteVerbaleForm(data, files)
+    note_form = NoteVerbaleForm(data, files, uploaded=bool(registration.note_verbale))
     if request.method == "POST" and head_form.is_valid() and formset.is_valid() and note_form.is_valid():
         try:
             services.registration_update(
@@ -133,7 +133,8 @@ def _with_another_member(request, registration, *, head, members):
     formset = MemberFormSet(data, queryset=members, prefix="members")
     if request.FILES:
         messages.info(request, _("Choose the note verbale again before saving: the file was not kept."))
-    context = {"registration": registration, "head_form": head_form, "formset": formset, "note_form": NoteVerbaleForm()}
+    note_form = NoteVerbaleForm(uploaded=bool(registration.note_verbale))
+    context = {"registration": registration, "head_form": head_form, "formset": formset, "note_form": note_form}
     return render(request, "registrations/registration_form.html", context)
 
 

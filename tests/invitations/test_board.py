@@ -116,6 +116,24 @@ def test_counts_answers_and_filters(
 
 
 @pytest.mark.django_db
+def test_the_desk_links_to_the_missions_without_an_answer_with_their_count(
+    session, make_session, groups, mission_mex, mission_che, mission_zaf, mission_vat, focal_mex, focal_che,
+    make_registration, secretariat_user, django_assert_num_queries,
+):  # fmt: skip
+    make_registration(session=session, mission=mission_mex, focal_point=focal_mex, status="submitted")
+    missions.mission_answer_set(session=session, mission=mission_che, by=focal_che, not_attending=True)
+    later = make_session(registration_deadline=timezone.now() + timedelta(days=40))
+    url = "/admin/registrations/missionanswer/?session={}"
+    with django_assert_num_queries(1):
+        rows = board.desk_rows(now=timezone.now(), user=secretariat_user)
+    assert [row.links for row in rows] == [
+        [("No answer yet: 2 missions", url.format(session.pk) + "&answer=none")],  # ZAF and VAT
+        [("No answer yet: 4 missions", url.format(later.pk) + "&answer=none")],
+    ]
+    assert len(board.board_filter(board.board_rows(session), answer="none")) == 2
+
+
+@pytest.mark.django_db
 def test_not_attending_then_registering_shows_registering(session, mission_che, focal_che, make_registration):
     missions.mission_answer_set(session=session, mission=mission_che, by=focal_che, not_attending=True)
     make_registration(session=session, mission=mission_che, focal_point=focal_che, status="submitted")

@@ -60,9 +60,24 @@ def test_dispatches_in_progress_carry_their_bar_and_failed_ones_link_to_their_fa
         (reverse("admin:invitations_dispatch_change", args=[sending.pk]) + "?status=failed", 1)
     ]
     # One letter, its French and Spanish versions included.
-    assert [(row.label, row.count, row.url) for row in _rows(cofacilitator_user, desk.LETTERS)] == [
-        ("Invitation (en)", 4, reverse("admin:invitations_letter_change", args=[letter.pk])),
+    assert [(row.label, row.count, row.note, row.url) for row in _rows(cofacilitator_user, desk.LETTERS)] == [
+        (
+            "Invitation (English)",
+            4,
+            "sent to 4 addresses",
+            reverse("admin:invitations_letter_change", args=[letter.pk]),
+        ),
     ]
+
+
+def test_a_letter_not_sent_yet_says_so_without_a_zero(client, cofacilitator_user, letter):
+    assert [(row.label, row.count, row.note) for row in _rows(cofacilitator_user, desk.LETTERS)] == [
+        ("Invitation (English)", None, "not sent yet")
+    ]
+    client.force_login(cofacilitator_user)
+    page = " ".join(client.get(reverse("admin:index")).content.decode().split())
+    assert '<span class="desk-note">not sent yet</span>' in page
+    assert "Invitation (en)" not in page
 
 
 def test_secretariat_desk_has_no_dispatch_sections(secretariat_user, letter):

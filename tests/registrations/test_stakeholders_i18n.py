@@ -67,7 +67,7 @@ def test_an_application_e_mail_and_its_calendar_file_are_in_the_organizations_la
             theme=dialogue.session.agenda_items.exclude(pk=dialogue.item_id).get(),
         )
     (message,) = mailoutbox
-    assert message.subject == f"{dialogue.session.code}, dialogue informel, {organization} : Confirmée"
+    assert message.subject == f"{dialogue.session.code}, dialogue informel, {organization} : confirmée"
     assert f"Ana Pérez ({organization}) est confirmé(e) comme orateur nº 1, de 09:05 à 09:08" in message.body
     assert "heure de Genève" in message.body
     ((_name, ics, _mimetype),) = message.attachments
