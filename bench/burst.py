@@ -8,7 +8,10 @@ Redis (DJANGO_DEBUG=0), 127.0.0.1 only; then counts what the database holds. Thr
 
 Target: 0 errors, 0 lost (every application in the database once, arrivals numbered 1..N without a gap), and
 requests at >= 25% of the trivial view's throughput. Bounded: the burst stops after --timeout seconds.
-Not done here: the 2,000 delegation submissions with members and a note verbale (see bench/README.md).
+Then (--submissions N, default 2,000; 0 skips it) N missions' focal points submit their delegation registration
+(a draft each, one per mission and session over as many open sessions as needed) from the same clients: GET the form,
+POST it with the head, one member and a note verbale (a one-page PDF, multipart) and "submit"; then the database is
+counted: every registration submitted once, with its two members and its note verbale.
 """
 
 import argparse
@@ -69,6 +72,166 @@ def prepare(applications: int) -> dict:
         store.create()
         cookies.append(store.session_key)
     return {"dialogue": dialogue.pk, "theme": theme, "cookies": cookies}
+
+
+def prepare_submissions(submissions: int, var_dir: str) -> dict:
+    """N draft delegation registrations, each with a focal point of its own and a signed-in session cookie; the
+    sessions they belong to are copies of the demo's sixth session, open for registration."""
+    import math
+    from datetime import timedelta
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compact_portal.settings")
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+    from weasyprint import HTML
+
+    from registrations.models import DelegationRegistration, PermanentMission, Profile
+    from sessions.models import ThematicSession
+
+    User = get_user_model()
+    stamp = int(time.time())
+    missions = list(PermanentMission.objects.order_by("pk"))
+    template = ThematicSession.objects.get(slug="gcm-its-6")
+    first_number = (ThematicSession.objects.filter(process=template.process).order_by("-number").first().number) + 1
+    sessions = []
+    for index in range(math.ceil(submissions / len(missions))):
+        session = ThematicSession.objects.get(pk=template.pk)
+        session.pk = session.id = None
+        session.slug = f"burst-{stamp}-{index}"
+        session.number = first_number + index
+        session.status = ThematicSession.Status.PUBLISHED
+        session.registration_deadline = timezone.now() + timedelta(days=30)
+        session.save()
+        sessions.append(session)
+    pairs = [(session, mission) for session in sessions for mission in missions][:submissions]
+    users = User.objects.bulk_create(
+        User(username=f"burst-{stamp}-{n}", email=f"burst-{stamp}-{n}@missions.example.org") for n in range(len(pairs))
+    )
+    Profile.objects.bulk_create(
+        Profile(user=user, mission=pair[1], is_focal_point=True) for user, pair in zip(users, pairs, strict=True)
+    )
+    registrations = DelegationRegistration.objects.bulk_create(
+        DelegationRegistration(session=session, mission=mission, created_by=user)
+        for user, (session, mission) in zip(users, pairs, strict=True)
+    )
+    plans = []
+    for user, registration in zip(users, registrations, strict=True):
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        plans.append((store.session_key, registration.pk))
+    pdf = Path(var_dir) / "note-verbale.pdf"
+    pdf.write_bytes(HTML(string="<p>The Permanent Mission presents its compliments…</p>").write_pdf())
+    return {"submissions": plans, "pdf": str(pdf), "sessions": [session.pk for session in sessions]}
+
+
+def count_submissions(sessions: list[int]) -> dict:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compact_portal.settings")
+    django.setup()
+    from django.db.models import Count
+
+    from registrations.models import DelegationRegistration
+
+    rows = DelegationRegistration.objects.filter(session_id__in=sessions).annotate(n=Count("members"))
+    statuses: dict[str, int] = {}
+    for status in rows.values_list("status", flat=True):
+        statuses[status] = statuses.get(status, 0) + 1
+    return {
+        "rows": rows.count(),
+        "statuses": statuses,
+        "complete": rows.filter(status="submitted", n=2).exclude(note_verbale="").count(),
+    }
+
+
+def submissions_burst(*, port: int, plan: dict, clients: int, timeout: float) -> dict:
+    work = queue.Queue()
+    for item in plan["submissions"]:
+        work.put(item)
+    pdf = Path(plan["pdf"]).read_bytes()
+    results, lock = [], threading.Lock()
+    deadline = time.monotonic() + timeout
+    boundary = "----bench-burst-boundary"
+
+    def multipart(fields: dict) -> bytes:
+        parts = []
+        for name, value in fields.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="note_verbale"; filename="note-verbale.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n".encode()
+            + pdf
+            + b"\r\n"
+        )
+        parts.append(f"--{boundary}--\r\n".encode())
+        return b"".join(parts)
+
+    def client():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while time.monotonic() < deadline:
+            try:
+                cookie, pk = work.get_nowait()
+            except queue.Empty:
+                return
+            path = f"/en/delegation/registrations/{pk}/edit/"
+            started = time.perf_counter()
+            outcome = "ok"
+            try:
+                connection.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
+                response = connection.getresponse()
+                page = response.read().decode()
+                csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "")
+                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+                if response.status != 200 or not csrf_cookie or not token:
+                    outcome = f"GET {response.status}"
+                else:
+                    body = multipart(
+                        {
+                            "csrfmiddlewaretoken": token.group(1),
+                            "head-honorific": "H.E. Ms.",
+                            "head-given_name": "Amina",
+                            "head-family_name": "Mensah",
+                            "head-function": "Permanent Representative",
+                            "head-email": "",
+                            "head-attendance": "in_person",
+                            "members-TOTAL_FORMS": "1",
+                            "members-INITIAL_FORMS": "0",
+                            "members-MIN_NUM_FORMS": "0",
+                            "members-MAX_NUM_FORMS": "1000",
+                            "members-0-honorific": "Mr.",
+                            "members-0-given_name": "Kofi",
+                            "members-0-family_name": "Boateng",
+                            "members-0-function": "Counsellor",
+                            "members-0-email": "",
+                            "members-0-attendance": "in_person",
+                            "submit": "1",
+                        }
+                    )
+                    headers = {
+                        "Cookie": f"sessionid={cookie}; csrftoken={csrf_cookie.group(1)}",
+                        "Content-Type": f"multipart/form-data; boundary={boundary}",
+                    }
+                    connection.request("POST", path, body=body, headers=headers)
+                    response = connection.getresponse()
+                    response.read()
+                    if response.status != 302:
+                        outcome = f"POST {response.status}"
+            except (OSError, http.client.HTTPException) as error:
+                outcome = type(error).__name__
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            with lock:
+                results.append((outcome, time.perf_counter() - started))
+
+    return _run_clients(client, clients=clients, results=results, left=work)
 
 
 def count(dialogue: int) -> dict:
@@ -138,6 +301,10 @@ def burst(*, port: int, plan: dict, clients: int, timeout: float) -> dict:
             with lock:
                 results.append((outcome, time.perf_counter() - started))
 
+    return _run_clients(client, clients=clients, results=results, left=work)
+
+
+def _run_clients(client, *, clients: int, results: list, left: queue.Queue) -> dict:
     threads = [threading.Thread(target=client) for _ in range(clients)]
     started = time.perf_counter()
     for thread in threads:
@@ -152,7 +319,7 @@ def burst(*, port: int, plan: dict, clients: int, timeout: float) -> dict:
             errors[outcome] = errors.get(outcome, 0) + 1
     return {
         "done": len(results),
-        "not_sent": work.qsize(),
+        "not_sent": left.qsize(),
         "errors": errors,
         "seconds": elapsed,
         "p50": statistics.median(latencies) * 1000 if latencies else 0,
@@ -166,11 +333,21 @@ def main():
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/12")
     parser.add_argument("--port", type=int, default=8648)
     parser.add_argument("--applications", type=int, default=5_000)
+    parser.add_argument("--submissions", type=int, default=2_000, help="delegation submissions (0: none)")
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--timeout", type=float, default=600)
-    parser.add_argument("--child", choices=["prepare", "count"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=["prepare", "count", "prepare-submissions", "count-submissions"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--dialogue", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--sessions", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child == "prepare-submissions":
+        print(json.dumps(prepare_submissions(args.submissions, os.environ["VAR_DIR"])))
+        return
+    if args.child == "count-submissions":
+        print(json.dumps(count_submissions([int(pk) for pk in args.sessions.split(",")])))
+        return
     if args.child == "prepare":
         print(json.dumps(prepare(args.applications)))
         return
@@ -194,7 +371,10 @@ def main():
         ).stdout
         return json.loads(output.strip().splitlines()[-1])
 
-    plan = child("--child", "prepare", "--applications", str(args.applications))
+    plan = child("--child", "prepare", "--applications", str(args.applications)) if args.applications else None
+    submissions_plan = (
+        child("--child", "prepare-submissions", "--submissions", str(args.submissions)) if args.submissions else None
+    )
     server = subprocess.Popen(
         [ROOT / ".venv" / "bin" / "gunicorn", "compact_portal.wsgi", "-w", "2", "-b", f"127.0.0.1:{args.port}",
          "--log-level", "warning", "--timeout", "120"],
@@ -211,30 +391,47 @@ def main():
             except OSError:
                 time.sleep(0.2)
         trivial = _wrk(base + "/i18n/setlang/", seconds=10, connections=50)
-        result = burst(port=args.port, plan=plan, clients=args.clients, timeout=args.timeout)
+        result = burst(port=args.port, plan=plan, clients=args.clients, timeout=args.timeout) if plan else None
+        submitted = (
+            submissions_burst(port=args.port, plan=submissions_plan, clients=args.clients, timeout=args.timeout)
+            if submissions_plan
+            else None
+        )
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
-    stored = child("--child", "count", "--dialogue", str(plan["dialogue"]))
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
-    requests_per_second = 2 * result["done"] / result["seconds"]
-    print(f"{len(plan['cookies'])} applications from {args.clients} clients, 2 gunicorn processes, PostgreSQL, Redis;")
-    print(f"load average after: {load}")
+    print(f"{args.clients} clients, 2 gunicorn processes, PostgreSQL, Redis; load average after: {load}")
     print("| measure | result |")
     print("|---|---|")
     print(f"| trivial view, wrk 50 connections | {trivial['rps']:.0f} requests/s |")
+    if result:
+        stored = child("--child", "count", "--dialogue", str(plan["dialogue"]))
+        _print_burst("applications", result, trivial)
+        lost = len(plan["cookies"]) - stored["rows"]
+        print(
+            f"| applications in the database | {stored['rows']} of {stored['organizations']} organizations, "
+            f"lost {lost}, arrivals 1..{stored['rows']} without a gap: {stored['sequences_from_1_without_gap']} |"
+        )
+    if submitted:
+        stored = child("--child", "count-submissions", "--sessions", ",".join(map(str, submissions_plan["sessions"])))
+        _print_burst("delegation submissions", submitted, trivial)
+        lost = len(submissions_plan["submissions"]) - stored["complete"]
+        print(
+            f"| submissions in the database | {stored['rows']} registrations {stored['statuses']}; "
+            f"{stored['complete']} submitted with their 2 members and note verbale; lost {lost} |"
+        )
+
+
+def _print_burst(what: str, result: dict, trivial: dict) -> None:
+    requests_per_second = 2 * result["done"] / result["seconds"]
     print(
-        f"| applications (GET form + POST) | {result['done']} in {result['seconds']:.1f} s: "
-        f"{result['done'] / result['seconds']:.0f} applications/s, {requests_per_second:.0f} requests/s "
+        f"| {what} (GET form + POST) | {result['done']} in {result['seconds']:.1f} s: "
+        f"{result['done'] / result['seconds']:.1f}/s, {requests_per_second:.0f} requests/s "
         f"({requests_per_second / trivial['rps']:.0%} of the trivial view) |"
     )
-    print(f"| latency per application (GET + POST) | p50 {result['p50']:.0f} ms, p95 {result['p95']:.0f} ms |")
+    print(f"| latency per {what[:-1]} (GET + POST) | p50 {result['p50']:.0f} ms, p95 {result['p95']:.0f} ms |")
     print(f"| errors | {sum(result['errors'].values())} {result['errors'] or ''} (not sent: {result['not_sent']}) |")
-    lost = len(plan["cookies"]) - stored["rows"]
-    print(
-        f"| in the database | {stored['rows']} applications of {stored['organizations']} organizations, "
-        f"lost {lost}, arrivals 1..{stored['rows']} without a gap: {stored['sequences_from_1_without_gap']} |"
-    )
 
 
 if __name__ == "__main__":
