@@ -49,18 +49,19 @@ def reminder_letter(session: ThematicSession, *, audience: str) -> Letter | None
 
 
 def _copy(letter: Letter) -> Letter:
-    """The letter with its signatories and attachments, as a new letter: each round reaches each address once."""
-    signatories = list(letter.signatories.all())
+    """The letter with its language versions, signatories and attachments, as a new letter: each round reaches each
+    address once, and each mission in its language of correspondence as the letter would."""
+    parts = [*letter.versions.all(), *letter.signatories.all()]
     attachments = list(letter.attachments.all())
     copy = Letter.objects.get(pk=letter.pk)
     copy.pk = copy.id = None
     copy._state.adding = True
     copy.save()
-    for signatory in signatories:
-        signatory.pk = signatory.id = None
-        signatory._state.adding = True
-        signatory.letter = copy
-        signatory.save()
+    for part in parts:
+        part.pk = part.id = None
+        part._state.adding = True
+        part.letter = copy
+        part.save()
     copy.attachments.set(attachments)
     return copy
 

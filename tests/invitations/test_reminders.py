@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from invitations import board, reminders
-from invitations.models import Delivery, Letter, ReminderRound, ReminderSchedule
+from invitations.models import Delivery, Letter, LetterVersion, ReminderRound, ReminderSchedule
 from invitations.services import letter_create
 from registrations import links, missions
 from registrations.models import PermanentMission
@@ -80,6 +80,34 @@ def test_reminders_go_once_each_to_missions_without_an_answer_even_when_beat_run
         (7, False),
     ]
     assert reminders.reminders_send_due(now=session.registration_deadline) == 0  # closed: nothing more
+
+
+@pytest.mark.django_db
+def test_each_mission_is_reminded_in_its_language_of_correspondence(session, mission_zaf, mission_vat):
+    letter = _reminder_letter(session)
+    LetterVersion.objects.create(
+        letter=letter,
+        language="fr",
+        place_date="New York",
+        subject="Rappel",
+        salutation="Excellence,",
+        body="Veuillez répondre.",
+        closing="Veuillez agréer, Excellence, les assurances de notre très haute considération.",
+        addressee="Missions permanentes",
+    )
+    PermanentMission.objects.filter(pk=mission_zaf.pk).update(correspondence_language="fr")
+    PermanentMission.objects.filter(pk=mission_vat.pk).update(correspondence_language="es")  # no Spanish version
+
+    assert reminders.reminders_send_due(now=session.registration_deadline - timedelta(days=7)) == 1
+    languages = dict(
+        Delivery.objects.filter(letter__kind=Letter.Kind.REMINDER).values_list("email", "revision__language")
+    )
+    assert languages == {
+        "pm.che@missions.example.org": "en",
+        "pm.mex@missions.example.org": "en",
+        "pm.vat@missions.example.org": "en",
+        "pm.zaf@missions.example.org": "fr",
+    }
 
 
 @pytest.mark.django_db
