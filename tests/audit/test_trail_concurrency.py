@@ -6,7 +6,7 @@ from django.db import transaction
 
 from audit import trail
 from audit.models import AuditEntry
-from tests.registrations.test_dialogue_concurrency import run_at_once
+from tests.registrations.services.test_dialogue_concurrency import run_at_once
 
 WRITERS = 20
 

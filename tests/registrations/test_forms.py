@@ -12,7 +12,7 @@ from compact_portal.templatetags.portal_i18n import words_for_duration
 from registrations import services
 from registrations.forms import InscriptionForm, MemberForm, OrganizationForm
 from registrations.models import DelegationRegistration, Inscription
-from tests.registrations.test_views import form_data
+from tests.registrations.views.test_delegations import form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -77,7 +77,7 @@ def test_an_application_e_mail_and_its_calendar_file_are_in_the_organizations_la
 def test_a_note_verbale_that_is_not_a_pdf_is_refused_in_french_on_a_french_page(
     client, open_session, mission_mex, focal_mex, make_registration
 ):
-    from tests.registrations.test_views import form_data
+    from tests.registrations.views.test_delegations import form_data
 
     registration = make_registration(session=open_session, mission=mission_mex, focal_point=focal_mex)
     client.force_login(focal_mex)
