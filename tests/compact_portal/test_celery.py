@@ -5,8 +5,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from tests.processes import alive, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,22 +28,6 @@ def _celery(arguments: list[str], var_dir: Path, log: Path) -> subprocess.Popen:
     )
 
 
-def _wait_until(condition, *, limit: float = 90) -> None:
-    # A guard against hanging on processes outside the test, not a measure of time.
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, "gave up waiting"
-        time.sleep(0.1)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
-
-
 def _stop(*processes: subprocess.Popen) -> None:
     for process in processes:
         if process.poll() is None:
@@ -56,16 +41,16 @@ def test_a_second_beat_waits_until_the_first_one_stops(tmp_path):
     first = _celery(["beat"], tmp_path / "var", first_log)
     second = None
     try:
-        _wait_until(lambda: "beat: holds" in first_log.read_text())
+        wait_until(lambda: "beat: holds" in first_log.read_text())
         assert lock.read_text() == f"{first.pid}\n"
         second = _celery(["beat", "--schedule", str(tmp_path / "second-schedule")], tmp_path / "var", second_log)
-        _wait_until(lambda: "waiting until it stops" in second_log.read_text())
+        wait_until(lambda: "waiting until it stops" in second_log.read_text())
         assert f"another beat (pid {first.pid}) holds {lock}" in second_log.read_text()
         assert "beat: holds" not in second_log.read_text()
 
         first.kill()
         first.wait()
-        _wait_until(lambda: "beat: holds" in second_log.read_text())
+        wait_until(lambda: "beat: holds" in second_log.read_text())
         assert lock.read_text() == f"{second.pid}\n"
     finally:
         _stop(first, *([second] if second else []))
@@ -76,13 +61,13 @@ def test_an_embedded_beat_ends_when_its_worker_is_killed(tmp_path):
     log = tmp_path / "worker.log"
     worker = _celery(["worker", "--beat", "--concurrency", "1"], tmp_path / "var", log)
     try:
-        _wait_until(lambda: "beat: holds" in log.read_text())
+        wait_until(lambda: "beat: holds" in log.read_text())
         beat = int(lock.read_text())
-        assert beat != worker.pid and _alive(beat)
+        assert beat != worker.pid and alive(beat)
 
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait()
 
-        _wait_until(lambda: not _alive(beat))
+        wait_until(lambda: not alive(beat))
     finally:
         _stop(worker)

@@ -5,8 +5,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from tests.processes import alive, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,21 +19,6 @@ child = subprocess.Popen([sys.executable, "-c", "import signal; signal.pause()"]
 (Path(sys.argv[1]) / f"{sys.argv[2]}-{os.getpid()}-{child.pid}").touch()
 signal.pause()
 """
-
-
-def _wait_until(condition, *, limit: float = 60) -> None:
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, "gave up waiting"
-        time.sleep(0.1)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
 
 
 def _started(folder: Path, name: str) -> list[tuple[int, int]]:
@@ -53,26 +39,26 @@ def test_a_killed_process_is_started_again_with_its_children_gone_and_the_others
         stderr=subprocess.STDOUT,
     )
     try:
-        _wait_until(lambda: _started(tmp_path, "web") and _started(tmp_path, "worker"))
+        wait_until(lambda: _started(tmp_path, "web") and _started(tmp_path, "worker"))
         [(web, web_child)] = _started(tmp_path, "web")
         [(worker, worker_child)] = _started(tmp_path, "worker")
 
         os.kill(worker, signal.SIGKILL)
-        _wait_until(lambda: len(_started(tmp_path, "worker")) == 2)
+        wait_until(lambda: len(_started(tmp_path, "worker")) == 2)
 
         assert supervisor.poll() is None
         assert _started(tmp_path, "web") == [(web, web_child)]
-        assert (_alive(web), _alive(web_child)) == (True, True)
-        assert (_alive(worker), _alive(worker_child)) == (False, False)
+        assert (alive(web), alive(web_child)) == (True, True)
+        assert (alive(worker), alive(worker_child)) == (False, False)
         [(new_worker, new_worker_child)] = [pids for pids in _started(tmp_path, "worker") if pids[0] != worker]
-        assert (_alive(new_worker), _alive(new_worker_child)) == (True, True)
+        assert (alive(new_worker), alive(new_worker_child)) == (True, True)
     finally:
         supervisor.send_signal(signal.SIGINT)  # Ctrl-C
         output = supervisor.communicate(timeout=60)[0].decode()
     assert supervisor.returncode == 0, output
     assert "worker | exited with code -9; starting it again in 1 s" in output
     every_pid = [pid for name in ("web", "worker") for pair in _started(tmp_path, name) for pid in pair]
-    assert [pid for pid in every_pid if _alive(pid)] == []
+    assert [pid for pid in every_pid if alive(pid)] == []
 
 
 def test_the_processes_end_when_the_supervisor_is_killed(tmp_path):
@@ -83,10 +69,10 @@ def test_the_processes_end_when_the_supervisor_is_killed(tmp_path):
     supervisor = subprocess.Popen(
         [sys.executable, "-m", "compact_portal.supervisor", str(procfile)], cwd=ROOT, stdout=subprocess.DEVNULL
     )
-    _wait_until(lambda: _started(tmp_path, "web"))
+    wait_until(lambda: _started(tmp_path, "web"))
     [(web, _)] = _started(tmp_path, "web")
 
     supervisor.kill()
     supervisor.wait()
 
-    _wait_until(lambda: not _alive(web))
+    wait_until(lambda: not alive(web))
