@@ -13,8 +13,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from compact_portal.csv_export import csv_response
+from compact_portal.permissions import is_cofacilitator
 from invitations import board, reminders
-from invitations.dispatch import SEND_PERMISSION
 from invitations.reminder_models import ReminderRound, ReminderSchedule
 from registrations.models import MissionAnswer, RegionalGroup
 from sessions.models import ThematicSession
@@ -52,7 +52,7 @@ class BoardAdmin(admin.ModelAdmin):
 
     def remind_view(self, request):
         """ "Remind now": the count first, then one round to those who have not answered."""
-        if not request.user.has_perm(SEND_PERMISSION):
+        if not is_cofacilitator(request.user):
             raise PermissionDenied
         source = request.POST if request.method == "POST" else request.GET
         session = get_object_or_404(ThematicSession, pk=source.get("session", "0") or 0)
@@ -110,7 +110,7 @@ class BoardAdmin(admin.ModelAdmin):
             "counts": board.board_counts(rows),
             "rows": shown,
             "total": len(rows),
-            "may_remind": request.user.has_perm(SEND_PERMISSION),
+            "may_remind": is_cofacilitator(request.user),
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/registrations/missionanswer/board.html", context)

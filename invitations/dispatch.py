@@ -32,8 +32,6 @@ from outbox.sending import SmtpFailure, classify_smtp_error, retry_delay
 
 logger = logging.getLogger(__name__)
 
-SEND_PERMISSION = "invitations.send_letter"
-
 
 # --- Creating a dispatch ---------------------------------------------------------------------------------------------
 
