@@ -16,7 +16,7 @@ from invitations.rendering import mission_values
 from registrations.links import registration_link_url
 from registrations.missions import REGISTERED_STATUSES
 from registrations.models import DelegationMember, DelegationRegistration, PermanentMission, SlotApplication, State
-from registrations.selectors import approved_organizations
+from registrations.selectors.stakeholders import approved_organizations
 
 
 @dataclass(frozen=True)

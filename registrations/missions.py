@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 
 from audit import trail
 from outbox.notify import enqueue_on_commit, notify_once
-from registrations import permissions, selectors
+from registrations import permissions
 from registrations.links import RegistrationLink
 from registrations.models import DelegationRegistration, FocalPointRequest, MissionAnswer, PermanentMission, Profile
+from registrations.selectors import delegations as delegation_selectors
 from registrations.uploads import validate_note_verbale
 from sessions.models import ThematicSession
 
@@ -269,7 +270,7 @@ def mission_answer_set(
     """Records (or withdraws) "we will not attend", until the registration deadline. A mission that has submitted
     its registration has answered by it."""
     permissions.require_focal_point_of_mission(by, mission, "Only the mission's focal points answer for it.")
-    problem = selectors.registration_open_message(session, now=now)
+    problem = delegation_selectors.registration_open_message(session, now=now)
     if problem:
         raise ValidationError(problem)
     registered = DelegationRegistration.objects.filter(

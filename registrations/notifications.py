@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from outbox import sending
-from registrations import letters, selectors
+from registrations import letters
 from registrations.models import (
     ApplicationEvent,
     DelegationMember,
@@ -21,6 +21,8 @@ from registrations.models import (
     Representation,
     SlotApplication,
 )
+from registrations.selectors import accounts as account_selectors
+from registrations.selectors import stakeholders as stakeholder_selectors
 from sessions.calendar import event_ics, timezone_label
 
 Status = DelegationRegistration.Status
@@ -48,7 +50,7 @@ def registration_event_send(*, event: RegistrationEvent) -> None:
 
 def _registration_event_send(*, event: RegistrationEvent) -> None:
     registration = event.registration
-    recipients = selectors.focal_point_emails(mission=registration.mission)
+    recipients = account_selectors.focal_point_emails(mission=registration.mission)
     process = registration.session.process
     language = translation.get_language()
     if not recipients:
@@ -154,7 +156,7 @@ def organization_event_send(*, event: OrganizationEvent) -> None:
 
 def _organization_event_send(*, event: OrganizationEvent) -> None:
     organization = event.organization
-    recipients = selectors.organization_contact_emails(organization)
+    recipients = stakeholder_selectors.organization_contact_emails(organization)
     if not recipients:
         return
     context = {
@@ -246,7 +248,7 @@ def _application_event_send(*, event: ApplicationEvent) -> None:
     application = event.application
     dialogue = application.dialogue
     session = dialogue.session
-    recipients = selectors.organization_contact_emails(application.organization)
+    recipients = stakeholder_selectors.organization_contact_emails(application.organization)
     if application.speaker_email and application.speaker_email.lower() not in {r.lower() for r in recipients}:
         recipients.append(application.speaker_email)
     if not recipients:
@@ -317,7 +319,7 @@ def focal_point_decision_send(*, request) -> None:
 def focal_point_added_send(*, request) -> None:
     """Tells the mission's other focal points that it has a new one (in the language of its latest registration:
     the portal keeps no language per person)."""
-    recipients = [e for e in selectors.focal_point_emails(mission=request.mission) if e != request.user.email]
+    recipients = [e for e in account_selectors.focal_point_emails(mission=request.mission) if e != request.user.email]
     if not recipients:
         return
     latest = DelegationRegistration.objects.filter(mission=request.mission).order_by("-updated_at").first()

@@ -16,6 +16,11 @@ def public_sessions() -> QuerySet[ThematicSession]:
     )
 
 
+def public_session(*, slug: str) -> ThematicSession:
+    """The session with its process and venue; 404 if draft."""
+    return get_object_or_404(public_sessions(), slug=slug)
+
+
 def public_session_with_programme(*, slug: str) -> ThematicSession:
     """The session with venue, co-facilitators, documents and agenda (items with their people); 404 if draft."""
     queryset = public_sessions().prefetch_related(

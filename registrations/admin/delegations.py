@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from audit.admin import AuditTrailMixin
-from registrations import selectors, services
+from registrations import services
 from registrations.admin.actions import (
     ReadOnlyInline,
     SecretariatActions,
@@ -24,6 +24,7 @@ from registrations.models import (
     DelegationRegistration,
     RegistrationEvent,
 )
+from registrations.selectors import delegations as delegation_selectors
 
 MEMBERS_SHOWN = 50
 
@@ -161,7 +162,7 @@ class DelegationRegistrationAdmin(AuditTrailMixin, SecretariatActions, admin.Mod
         response = super().changelist_view(request, extra_context=extra_context)
         context = getattr(response, "context_data", None)
         if context and "cl" in context:
-            context["status_counts"] = selectors.status_counts(context["cl"].queryset)
+            context["status_counts"] = delegation_selectors.status_counts(context["cl"].queryset)
         return response
 
     # Decisions, single and bulk, each with a reason, through one page.

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from audit import trail
 from outbox.notify import enqueue_on_commit, notify_once
-from registrations import permissions, selectors
+from registrations import permissions
 from registrations.models import (
     REGISTRATION_TRANSITIONS,
     DelegationMember,
@@ -32,6 +32,7 @@ from registrations.models import (
     PermanentMission,
     RegistrationEvent,
 )
+from registrations.selectors import delegations as delegation_selectors
 from registrations.uploads import validate_note_verbale
 from sessions.models import ThematicSession
 
@@ -71,7 +72,7 @@ def registration_start(*, session: ThematicSession, mission: PermanentMission, b
     existing = DelegationRegistration.objects.filter(session=session, mission=mission).first()
     if existing:
         return existing
-    problem = selectors.registration_open_message(session)
+    problem = delegation_selectors.registration_open_message(session)
     if problem:
         raise ValidationError(problem)
     registration = DelegationRegistration(session=session, mission=mission, created_by=by)
@@ -177,7 +178,7 @@ def registration_submit(*, registration: DelegationRegistration, by) -> Delegati
     with transaction.atomic():
         locked = _locked(registration)
         if locked.status == Status.DRAFT:
-            problem = selectors.registration_open_message(locked.session)
+            problem = delegation_selectors.registration_open_message(locked.session)
             if problem:
                 raise ValidationError(problem)
         elif locked.status == Status.RETURNED and locked.session.status != ThematicSession.Status.PUBLISHED:
@@ -262,5 +263,7 @@ def confirmation_letter_email(*, member_id: int) -> bool:
         DelegationMember.objects.filter(registration__status=Status.APPROVED),
         pk=member_id,
         field="letter_emailed_at",
-        send=lambda: notifications.confirmation_letter_send(member=selectors.member_with_registration(pk=member_id)),
+        send=lambda: notifications.confirmation_letter_send(
+            member=delegation_selectors.member_with_registration(pk=member_id)
+        ),
     )

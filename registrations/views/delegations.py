@@ -9,11 +9,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registrations import badges, letters, permissions, selectors, services
+from registrations import badges, letters, permissions, services
 from registrations import missions as missions_answers
 from registrations.context_processors import areas_of
 from registrations.forms import HeadForm, InscriptionForm, MemberFormSet, NoteVerbaleForm
 from registrations.models import DelegationMember, DelegationRegistration
+from registrations.selectors import accounts as account_selectors
+from registrations.selectors import delegations as delegation_selectors
+from registrations.selectors import speakers as speaker_selectors
+from sessions import selectors as session_selectors
 from sessions.models import ThematicSession
 
 
@@ -29,9 +33,9 @@ def home(request):
     missions = list(permissions.missions_of(request.user))
     if not missions and areas_of(request.user)["organization"]:
         return redirect("registrations:stakeholder_home")
-    registrations = list(selectors.registrations_for_user(request.user))
+    registrations = list(delegation_selectors.registrations_for_user(request.user))
     registered = {(r.session_id, r.mission_id) for r in registrations}
-    open_sessions = list(selectors.sessions_open_for_registration()) if missions else []
+    open_sessions = list(delegation_selectors.sessions_open_for_registration()) if missions else []
     declined = missions_answers.not_attending_missions(user=request.user, session_ids=[s.pk for s in open_sessions])
     to_register = [
         (session, mission, (session.pk, mission.pk) in declined)
@@ -40,11 +44,11 @@ def home(request):
         if (session.pk, mission.pk) not in registered
     ]
     context = {
-        "profile": selectors.profile_of(request.user),
+        "profile": account_selectors.profile_of(request.user),
         "missions": missions,
         "registrations": registrations,
         "to_register": to_register,
-        "speakers_lists": list(selectors.speakers_lists_open_for(request.user)) if missions else [],
+        "speakers_lists": list(speaker_selectors.speakers_lists_open_for(request.user)) if missions else [],
         "is_secretariat": permissions.is_secretariat(request.user),
     }
     return render(request, "registrations/home.html", context)
@@ -65,7 +69,7 @@ def registration_start(request, slug, mission_pk):
 
 @login_required
 def registration_detail(request, pk):
-    registration = selectors.registration_for_user(user=request.user, pk=pk)
+    registration = delegation_selectors.registration_for_user(user=request.user, pk=pk)
     members = list(registration.members.all())
     context = {
         "registration": registration,
@@ -73,14 +77,14 @@ def registration_detail(request, pk):
         "members": [m for m in members if not m.is_head],
         "events": list(registration.events.all()),
         "can_submit": registration.can_submit,
-        "open_problem": selectors.registration_open_message(registration.session),
+        "open_problem": delegation_selectors.registration_open_message(registration.session),
     }
     return render(request, "registrations/registration_detail.html", context)
 
 
 @login_required
 def registration_edit(request, pk):
-    registration = selectors.registration_for_user(user=request.user, pk=pk)
+    registration = delegation_selectors.registration_for_user(user=request.user, pk=pk)
     if not registration.is_editable:
         messages.info(request, _("This registration has been processed and can no longer be changed."))
         return redirect("registrations:detail", pk=pk)
@@ -160,12 +164,12 @@ def _submit(request, registration):
 @login_required
 @require_POST
 def registration_submit(request, pk):
-    return _submit(request, selectors.registration_for_user(user=request.user, pk=pk))
+    return _submit(request, delegation_selectors.registration_for_user(user=request.user, pk=pk))
 
 
 @login_required
 def note_verbale_download(request, pk):
-    registration = selectors.registration_for_note_verbale(user=request.user, pk=pk)
+    registration = delegation_selectors.registration_for_note_verbale(user=request.user, pk=pk)
     try:
         handle = registration.note_verbale.open("rb")
     except FileNotFoundError as error:
@@ -178,7 +182,7 @@ def note_verbale_download(request, pk):
 
 @login_required
 def letters_download(request, pk, member_pk=None):
-    registration = selectors.approved_registration_for_letters(user=request.user, pk=pk)
+    registration = delegation_selectors.approved_registration_for_letters(user=request.user, pk=pk)
     members = list(registration.members.all())
     member = None
     if member_pk is not None:
@@ -199,7 +203,7 @@ def letters_download(request, pk, member_pk=None):
 
 @login_required
 def inscription_create(request, list_pk):
-    speakers_list = selectors.speakers_list_for_inscription(pk=list_pk)
+    speakers_list = speaker_selectors.speakers_list_for_inscription(pk=list_pk)
     missions = permissions.missions_of(request.user)
     if not missions.exists():
         raise Http404(_("Only focal points of a mission inscribe speakers."))
@@ -226,7 +230,7 @@ def inscription_create(request, list_pk):
 @login_required
 @require_POST
 def inscription_withdraw(request, pk):
-    inscription = selectors.inscription_for_user(user=request.user, pk=pk)
+    inscription = speaker_selectors.inscription_for_user(user=request.user, pk=pk)
     try:
         services.inscription_withdraw(inscription=inscription, by=request.user)
     except ValidationError as error:
@@ -238,8 +242,8 @@ def inscription_withdraw(request, pk):
 
 def session_speakers(request, slug):
     """The published speakers lists of a session (public)."""
-    session = selectors.public_session(slug=slug)
-    lists = list(selectors.published_speakers_lists(session=session))
+    session = session_selectors.public_session(slug=slug)
+    lists = list(speaker_selectors.published_speakers_lists(session=session))
     return render(request, "registrations/session_speakers.html", {"session": session, "speakers_lists": lists})
 
 
@@ -253,7 +257,7 @@ def badge_check(request):
     result = None
     if code:
         ids = badges.badge_code_read(code)
-        member = selectors.member_with_registration(pk=ids[1]) if ids else None
+        member = delegation_selectors.member_with_registration(pk=ids[1]) if ids else None
         if member is None or member.registration_id != ids[0]:
             result = {"valid": False}
         else:

@@ -4,7 +4,7 @@ from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
 from registrations import documents
-from registrations.selectors import public_session
+from sessions.selectors import public_session
 
 
 @require_GET

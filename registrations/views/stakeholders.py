@@ -13,12 +13,15 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registrations import notifications, permissions, selectors
+from registrations import notifications, permissions
 from registrations.forms import ObjectionForm, OrganizationForm, RepresentationForm, SlotApplicationForm
 from registrations.models import Profile, Representation, SlotApplication
+from registrations.selectors import dialogue as dialogue_selectors
+from registrations.selectors import stakeholders as stakeholder_selectors
 from registrations.services import dialogue as dialogue_services
 from registrations.services import stakeholders
 from sessions import public_cache
+from sessions import selectors as session_selectors
 from sessions.calendar import timezone_label
 from sessions.participation import ways_in
 
@@ -35,11 +38,11 @@ def stakeholder_home(request):
     organization = permissions.organization_of(request.user)
     applications, open_dialogues, representations = [], [], []
     if organization:
-        applications = list(selectors.applications_of(organization))
+        applications = list(dialogue_selectors.applications_of(organization))
         applied = {application.dialogue_id for application in applications}
         if organization.is_accredited:
-            open_dialogues = [d for d in selectors.dialogues_taking_applications() if d.pk not in applied]
-        representations = list(selectors.representations_for_organization(organization))
+            open_dialogues = [d for d in dialogue_selectors.dialogues_taking_applications() if d.pk not in applied]
+        representations = list(stakeholder_selectors.representations_for_organization(organization))
     profile = Profile.objects.filter(user=request.user).select_related("mission").first()
     context = {
         "organization": organization,
@@ -47,8 +50,8 @@ def stakeholder_home(request):
         "applications": applications,
         "open_dialogues": open_dialogues,
         "representations": representations,
-        "my_representations": list(selectors.representations_of(request.user)),
-        "represented_applications": list(selectors.confirmed_representative_applications(request.user)),
+        "my_representations": list(stakeholder_selectors.representations_of(request.user)),
+        "represented_applications": list(dialogue_selectors.confirmed_representative_applications(request.user)),
         "considers_lists": permissions.member_state_missions_of(request.user).exists(),
         "manages": permissions.is_secretariat(request.user),
     }
@@ -105,7 +108,7 @@ def representation_decide(request, pk):
 
 @login_required
 def application_create(request, dialogue_pk):
-    dialogue = selectors.dialogue_for_application(pk=dialogue_pk)
+    dialogue = dialogue_selectors.dialogue_for_application(pk=dialogue_pk)
     organization = permissions.organization_of(request.user)
     if organization is None:
         # Arrived from a session's page without an organization yet: the stakeholders' area says how to get one.
@@ -162,7 +165,7 @@ def _submitted_message(application: SlotApplication) -> str:
 @login_required
 @require_POST
 def application_withdraw(request, pk):
-    application = selectors.application_for_user(user=request.user, pk=pk)
+    application = dialogue_selectors.application_for_user(user=request.user, pk=pk)
     try:
         dialogue_services.application_withdraw(application=application, by=request.user)
     except PermissionDenied as error:
@@ -177,7 +180,7 @@ def application_withdraw(request, pk):
 @login_required
 def application_ics(request, pk):
     """The confirmed slot as a calendar file, for the organization's focal points and confirmed representatives."""
-    application = selectors.application_for_user(user=request.user, pk=pk)
+    application = dialogue_selectors.application_for_user(user=request.user, pk=pk)
     if application.slot_times() is None:
         raise Http404(_("Only a confirmed slot has a time."))
     response = HttpResponse(notifications.slot_ics(application), content_type="text/calendar; charset=utf-8")
@@ -193,14 +196,14 @@ def application_ics(request, pk):
 def non_objection_lists(request):
     if not permissions.member_state_missions_of(request.user).exists():
         raise Http404(_("Only focal points of Member States' missions consider the lists."))
-    context = {"lists": selectors.open_non_objection_lists(user=request.user), "form": ObjectionForm()}
+    context = {"lists": stakeholder_selectors.open_non_objection_lists(user=request.user), "form": ObjectionForm()}
     return render(request, "registrations/stakeholders/non_objection.html", context)
 
 
 @login_required
 @require_POST
 def objection(request, entry_pk):
-    entry = selectors.non_objection_entry_open(pk=entry_pk)
+    entry = stakeholder_selectors.non_objection_entry_open(pk=entry_pk)
     try:
         if request.POST.get("withdraw"):
             stakeholders.objection_withdraw(entry=entry, by=request.user)
@@ -231,8 +234,8 @@ def dialogue_speakers(request, slug):
     sessions.public_cache: one query when cached)."""
     now = timezone.now()
     page = public_cache.session_page(slug=slug, now=now)
-    session = cache(lambda: selectors.public_session(slug=slug))
-    dialogue = cache(lambda: selectors.published_dialogue(session=session()))
+    session = cache(lambda: session_selectors.public_session(slug=slug))
+    dialogue = cache(lambda: dialogue_selectors.published_dialogue(session=session()))
     context = {
         "page": page,
         "session": SimpleLazyObject(session),

@@ -1,6 +1,6 @@
 """Organizations and their accreditation: ECOSOC status confirmed by the secretariat; the non-objection procedure
 from the list to the deadline (objection reasons for the secretariat only); representatives within the quota, told
-of the decision; the selector for letters' audiences."""
+of the decision."""
 
 from datetime import timedelta
 
@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations import selectors, tasks
+from registrations import tasks
 from registrations.models import NonObjectionEntry, Objection, Organization, Profile, Representation
 from registrations.services import stakeholders
 
@@ -388,21 +388,6 @@ def test_a_decision_changed_before_its_e_mail_went_is_not_sent(
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.notify_representation_decision(representation.pk, "declined") is True
     assert [m.subject.endswith("is declined") for m in mailoutbox] == [True]
-
-
-# --- For invitations' audiences ----------------------------------------------------------------------------------
-
-
-def test_approved_organizations_with_their_contact_addresses(make_organization, django_assert_num_queries):
-    accredited = make_organization(name="B accredited")
-    make_organization(name="A requested", accredited=False)
-    no_focal_point = make_organization(name="C accredited", focal_point=False)
-    with django_assert_num_queries(2):
-        contacts = selectors.approved_organizations()
-    assert [(c.organization.name, c.emails) for c in contacts] == [
-        ("B accredited", sorted([accredited.email, accredited.focal_point.email])),
-        ("C accredited", [no_focal_point.email]),
-    ]
 
 
 def test_a_focal_point_toggling_a_confirmation_400_times_sends_one_e_mail_of_the_decision_that_stands(

@@ -1,0 +1,95 @@
+"""Reads of delegation registrations: whether a session takes them, a focal point's own, their members, the
+admin's counts by status."""
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from registrations import permissions
+from registrations.models import DelegationMember, DelegationRegistration, RegistrationEvent
+from sessions.models import ThematicSession
+
+
+def registration_open_message(session: ThematicSession, *, now=None) -> str | None:
+    """Why delegations cannot register for `session` now, or None if they can."""
+    now = now or timezone.now()
+    if session.status != ThematicSession.Status.PUBLISHED:
+        return gettext("Registration is open only for published sessions.")
+    if session.registration_deadline is None:
+        return gettext("Registration has not opened yet: the secretariat has not set a deadline.")
+    if now >= session.registration_deadline:
+        deadline = timezone.localtime(session.registration_deadline)
+        return gettext("Registration closed on %(date)s.") % {"date": date_format(deadline, "DATETIME_ZONE_FORMAT")}
+    return None
+
+
+def sessions_open_for_registration(*, now=None) -> QuerySet[ThematicSession]:
+    now = now or timezone.now()
+    return (
+        ThematicSession.objects.filter(status=ThematicSession.Status.PUBLISHED, registration_deadline__gt=now)
+        .select_related("process", "venue")
+        .order_by("start_date", "number")
+    )
+
+
+def _registrations() -> QuerySet[DelegationRegistration]:
+    return DelegationRegistration.objects.select_related(
+        "session__process", "session__venue", "mission__state__regional_group"
+    )
+
+
+def registrations_for_user(user) -> QuerySet[DelegationRegistration]:
+    """Registrations of the missions `user` is a focal point for, with their member counts."""
+    return (
+        _registrations()
+        .filter(mission__in=permissions.missions_of(user))
+        .annotate(member_count=Count("members"))
+        .order_by("-session__start_date", "mission__state__name_en")
+    )
+
+
+def registration_for_user(*, user, pk: int) -> DelegationRegistration:
+    """A registration of one of the user's missions, with members and history; 404 for anyone else's."""
+    queryset = (
+        _registrations()
+        .filter(mission__in=permissions.missions_of(user))
+        .prefetch_related("members", Prefetch("events", queryset=_events()))
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def registration_for_note_verbale(*, user, pk: int) -> DelegationRegistration:
+    """The registration whose note verbale `user` may download (its focal points, the secretariat), else 404."""
+    queryset = _registrations().exclude(note_verbale="")
+    if not permissions.is_secretariat(user):
+        queryset = queryset.filter(mission__in=permissions.missions_of(user))
+    return get_object_or_404(queryset, pk=pk)
+
+
+def approved_registration_for_letters(*, user, pk: int) -> DelegationRegistration:
+    queryset = _registrations().filter(status=DelegationRegistration.Status.APPROVED).prefetch_related("members")
+    if not permissions.is_secretariat(user):
+        queryset = queryset.filter(mission__in=permissions.missions_of(user))
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _events():
+    return RegistrationEvent.objects.select_related("by").order_by("at", "id")
+
+
+def member_with_registration(*, pk: int) -> DelegationMember | None:
+    return (
+        DelegationMember.objects.select_related("registration__session__venue", "registration__mission__state")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def status_counts(registrations: QuerySet[DelegationRegistration]) -> list[tuple[str, int]]:
+    """[(status label, count)] for every status, in the status machine's order."""
+    # From the ids only: the admin's list joins the members (to count them), which would count a row per member.
+    rows = DelegationRegistration.objects.filter(pk__in=registrations.values("pk")).order_by().values_list("status")
+    counts = dict(rows.annotate(n=Count("pk")))
+    return [(label, counts.get(value, 0)) for value, label in DelegationRegistration.Status.choices]

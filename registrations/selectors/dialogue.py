@@ -1,0 +1,80 @@
+"""Reads of the informal dialogue: dialogues taking applications, an organization's applications, the published
+list of speakers."""
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from registrations import permissions
+from registrations.models import Dialogue, Organization, Profile, Representation, SlotApplication
+from sessions.models import ThematicSession
+
+
+def _applications() -> QuerySet[SlotApplication]:
+    return SlotApplication.objects.select_related(
+        "organization__country__regional_group", "theme", "dialogue__item", "dialogue__session__venue"
+    )
+
+
+def dialogues_taking_applications(*, now=None) -> QuerySet[Dialogue]:
+    now = now or timezone.now()
+    return (
+        Dialogue.objects.filter(
+            session__status=ThematicSession.Status.PUBLISHED,
+            applications_open_at__lte=now,
+            applications_close_at__gt=now,
+            drawn_at__isnull=True,
+        )
+        .select_related("item", "session__venue", "session__process")
+        .order_by("item__day", "item__start_time")
+    )
+
+
+def dialogue_for_application(*, pk: int) -> Dialogue:
+    return get_object_or_404(
+        Dialogue.objects.select_related("item", "session__venue", "session__process").filter(
+            session__status=ThematicSession.Status.PUBLISHED
+        ),
+        pk=pk,
+    )
+
+
+def applications_of(organization: Organization) -> QuerySet[SlotApplication]:
+    return _applications().filter(organization=organization).order_by("-dialogue__item__day", "-id")
+
+
+def application_for_user(*, user, pk: int) -> SlotApplication:
+    """An application the user may see: their organization's (as focal point or confirmed representative at the
+    session), or any for the secretariat; 404 for anyone else."""
+    queryset = _applications()
+    if not permissions.is_secretariat(user):
+        if not user.is_authenticated:
+            raise Http404
+        focal = Profile.objects.filter(user=user, is_focal_point=True, organization__isnull=False)
+        represented = Representation.objects.filter(
+            user=user, status=Representation.Status.CONFIRMED, session=OuterRef("dialogue__session")
+        ).values("organization")
+        queryset = queryset.filter(
+            Q(organization__in=focal.values("organization")) | Q(organization__in=Subquery(represented))
+        )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def confirmed_representative_applications(user) -> QuerySet[SlotApplication]:
+    """Applications of the organizations `user` is a confirmed representative of, at that session."""
+    represented = Representation.objects.filter(
+        user=user, status=Representation.Status.CONFIRMED, session=OuterRef("dialogue__session")
+    ).values("organization")
+    return _applications().filter(organization__in=Subquery(represented)).order_by("-dialogue__item__day")
+
+
+def published_dialogue(*, session: ThematicSession) -> Dialogue | None:
+    """The session's dialogue with its confirmed speakers in speaking order, if the list is published."""
+    confirmed = _applications().filter(status=SlotApplication.Status.CONFIRMED).order_by("position")
+    return (
+        Dialogue.objects.filter(session=session, is_published=True)
+        .select_related("item", "session__venue")
+        .prefetch_related(Prefetch("applications", queryset=confirmed, to_attr="confirmed"))
+        .first()
+    )
