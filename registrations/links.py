@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from registrations.models import PermanentMission
+from registrations.selectors import registration_open_message
 from sessions.models import ThematicSession
 
 _SALT = "registrations.registration-link"
@@ -27,11 +28,13 @@ class LinkInvalid(Exception):
 
 
 class LinkExpired(Exception):
-    """Registration for the link's session has closed (or the session is gone)."""
+    """The link's session takes no registration now (the one rule, selectors.registration_open_message: past its
+    deadline, not published, closed), or the session is gone. `reason` says which, in the reader's language."""
 
-    def __init__(self, session: ThematicSession | None = None):
-        super().__init__("expired")
+    def __init__(self, session: ThematicSession | None = None, reason: str = ""):
+        super().__init__(reason or "expired")
         self.session = session
+        self.reason = reason
 
 
 def _b64(data: bytes) -> str:
@@ -78,7 +81,9 @@ def registration_link_read(token: str, *, now=None) -> RegistrationLink:
     mission = PermanentMission.objects.select_related("state").filter(pk=mission_id).first()
     if mission is None:
         raise LinkInvalid
-    now = now or timezone.now()
-    if session is None or session.registration_deadline is None or now >= session.registration_deadline:
-        raise LinkExpired(session)
+    if session is None:
+        raise LinkExpired()
+    problem = registration_open_message(session, now=now or timezone.now())
+    if problem:
+        raise LinkExpired(session, problem)
     return RegistrationLink(session=session, mission=mission, email=email)

@@ -86,12 +86,11 @@ def dialogue_way_in(dialogue: Dialogue, *, now: datetime) -> WayIn:
             url=speakers_url,
             **common,
         )
-    if now < dialogue.applications_open_at:
-        status = _("Applications open on %(date)s.") % {"date": _when(dialogue.applications_open_at)}
-        return WayIn(state="upcoming", status=status, more=[register], **common)
-    if now >= dialogue.applications_close_at or dialogue.drawn_at or session.status != ThematicSession.Status.PUBLISHED:
-        status = _("Applications closed on %(date)s.") % {"date": _when(dialogue.applications_close_at)}
-        return WayIn(state="closed", status=status, **common)
+    state, problem = dialogue.applications_window(now=now)
+    if state == "upcoming":
+        return WayIn(state=state, status=problem, more=[register], **common)
+    if problem:
+        return WayIn(state="closed", status=problem, **common)
     return WayIn(
         state="open",
         status=_("Applications open until %(date)s.") % {"date": _when(dialogue.applications_close_at)},

@@ -98,20 +98,27 @@ class Dialogue(models.Model):
         start = opening + timedelta(minutes=self.chair_minutes + (position - 1) * self.minutes_per_statement)
         return start, start + timedelta(minutes=self.minutes_per_statement)
 
-    def applications_message(self, *, now=None) -> str | None:
-        """Why organizations cannot apply now, or None if they can."""
+    def applications_window(self, *, now=None) -> tuple[str, str | None]:
+        """The one rule of applying: ("upcoming" | "open" | "closed", why organizations cannot apply now or None).
+        The service that takes an application, its page and the public pages' way in all read it."""
         now = now or timezone.now()
         if now < self.applications_open_at:
-            return gettext("Applications open on %(date)s.") % {
+            return "upcoming", gettext("Applications open on %(date)s.") % {
                 "date": date_format(timezone.localtime(self.applications_open_at), "DATETIME_ZONE_FORMAT")
             }
         if now >= self.applications_close_at:
-            return gettext("Applications closed on %(date)s.") % {
+            return "closed", gettext("Applications closed on %(date)s.") % {
                 "date": date_format(timezone.localtime(self.applications_close_at), "DATETIME_ZONE_FORMAT")
             }
         if self.drawn_at:
-            return gettext("The draw has been made.")
-        return None
+            return "closed", gettext("The draw has been made.")
+        if self.session.status != self.session.Status.PUBLISHED:
+            return "closed", gettext("Applications are taken only for published sessions.")
+        return "open", None
+
+    def applications_message(self, *, now=None) -> str | None:
+        """Why organizations cannot apply now, or None if they can."""
+        return self.applications_window(now=now)[1]
 
 
 class SlotApplication(models.Model):

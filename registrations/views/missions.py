@@ -24,7 +24,8 @@ def registration_link(request, token):
     except links.LinkInvalid:
         return render(request, "registrations/missions/link_invalid.html", status=400)
     except links.LinkExpired as expired:
-        return render(request, "registrations/missions/link_expired.html", {"session": expired.session}, status=410)
+        context = {"session": expired.session, "reason": expired.reason}
+        return render(request, "registrations/missions/link_expired.html", context, status=410)
     # Not recorded as "followed" here: mail scanners open links before anyone reads the letter. Only a signed-in
     # account resolving the link counts (missions.registration_link_follow).
     if not request.user.is_authenticated:

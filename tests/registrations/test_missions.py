@@ -266,6 +266,26 @@ def test_link_expires_with_the_registration_deadline(make_session, mission_mex, 
     assert "Registration has closed" in response.content.decode()
 
 
+@pytest.mark.parametrize("status", ["closed", "draft"])
+def test_link_of_a_session_no_longer_published_opens_no_registration(
+    status, open_session, mission_mex, make_account, client
+):
+    """The deadline is ahead, but the session was closed (or taken back to draft) after the letters went out: the
+    letter's address following its link becomes no focal point and gets no registration."""
+    token = links.registration_link_token(session_id=open_session.pk, mission_id=mission_mex.pk, email="pm@mex.org")
+    open_session.status = status
+    open_session.save()
+    with pytest.raises(links.LinkExpired) as expired:
+        links.registration_link_read(token)
+    reason = "Registration is open only for published sessions."
+    assert expired.value.reason == reason
+    client.force_login(make_account("pm@mex.org"))
+    response = client.get(f"/en/delegation/letter/{token}/")
+    assert response.status_code == 410
+    assert f"no longer opens a registration for {open_session.code}: {reason}" in response.content.decode()
+    assert (Profile.objects.count(), DelegationRegistration.objects.count(), MissionAnswer.objects.count()) == (0, 0, 0)
+
+
 def test_anonymous_visitor_is_asked_to_sign_in_or_up_with_the_address_prefilled(open_session, mission_mex, client):
     path = links.registration_link_path(session_id=open_session.pk, mission_id=mission_mex.pk, email="PM.MEX@mex.org")
     response = client.get(path)

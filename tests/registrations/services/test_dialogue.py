@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations import draw
+from registrations import draw, participation
 from registrations.models import ApplicationEvent, Dialogue, RegionalGroup, SlotApplication, State
 from registrations.services import dialogue as dialogue_services
+from sessions.models import ThematicSession
 from tests.ics import rfc5545_problems
 
 GENEVA = ZoneInfo("Europe/Zurich")
@@ -113,6 +114,20 @@ def test_applications_are_taken_only_within_the_application_window(make_dialogue
     dialogue.refresh_from_db()
     with pytest.raises(ValidationError, match="Applications open on"):
         apply_for(dialogue, organization)
+
+
+def test_applications_are_taken_only_while_the_session_is_published(make_dialogue, make_organization, apply_for):
+    """The window is open, but the session was closed (or taken back to draft): the service refuses, as the public
+    pages' way in says (one rule, Dialogue.applications_window)."""
+    dialogue = make_dialogue()
+    organization = make_organization()
+    ThematicSession.objects.filter(pk=dialogue.session_id).update(status=ThematicSession.Status.CLOSED)
+    dialogue.refresh_from_db()
+    with pytest.raises(ValidationError, match="Applications are taken only for published sessions"):
+        apply_for(dialogue, organization)
+    assert not dialogue.applications.exists()
+    way = participation.dialogue_way_in(dialogue, now=timezone.now())
+    assert (way.state, way.status, way.url) == ("closed", "Applications are taken only for published sessions.", "")
 
 
 def test_the_theme_must_be_a_panel_of_the_session(make_dialogue, make_organization, apply_for):
