@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from registrations.models import PermanentMission
-from registrations.selectors import registration_open_message
+from registrations.selectors.delegations import registration_open_message
 from sessions.models import ThematicSession
 
 _SALT = "registrations.registration-link"
@@ -28,8 +28,8 @@ class LinkInvalid(Exception):
 
 
 class LinkExpired(Exception):
-    """The link's session takes no registration now (the one rule, selectors.registration_open_message: past its
-    deadline, not published, closed), or the session is gone. `reason` says which, in the reader's language."""
+    """The link's session takes no registration now (the one rule, registration_open_message: past its deadline, not
+    published, closed), or the session is gone. `reason` says which, in the reader's language."""
 
     def __init__(self, session: ThematicSession | None = None, reason: str = ""):
         super().__init__(reason or "expired")
