@@ -11,10 +11,10 @@ from django.core.validators import validate_email
 from django.db.models import QuerySet
 
 from compact_portal.mail import normalise_address
+from invitations import board
 from invitations.models import Dispatch, Letter
 from invitations.rendering import mission_values
 from registrations.links import registration_link_url
-from registrations.missions import REGISTERED_STATUSES
 from registrations.models import DelegationMember, DelegationRegistration, PermanentMission, SlotApplication, State
 from registrations.selectors.stakeholders import approved_organizations
 
@@ -70,7 +70,7 @@ def _audience_recipients(*, letter: Letter, audience: str, csv_text: str | None)
     if audience == Dispatch.Audience.DELEGATES:
         return _delegates(letter)
     if audience == Dispatch.Audience.MISSIONS_WITHOUT_ANSWER:
-        return _missions(letter, missions_without_answer(letter.session))
+        return _missions(letter, board.missions_without_answer(letter.session))
     if audience == Dispatch.Audience.STAKEHOLDERS_WITHOUT_APPLICATION:
         return _stakeholders(letter, without_application_to=letter.session)
     if audience not in _MEMBERSHIPS:
@@ -79,19 +79,6 @@ def _audience_recipients(*, letter: Letter, audience: str, csv_text: str | None)
         state__membership__in=_MEMBERSHIPS[audience], duty_station=PermanentMission.DutyStation.NEW_YORK
     )
     return _missions(letter, missions)
-
-
-def missions_without_answer(session) -> QuerySet[PermanentMission]:
-    """Member and Observer States' missions that have neither sent their registration to the secretariat nor said
-    they will not attend (a draft is no answer yet)."""
-    return (
-        PermanentMission.objects.filter(
-            state__membership__in=_MEMBERSHIPS[Dispatch.Audience.ALL_STATES],
-            duty_station=PermanentMission.DutyStation.NEW_YORK,
-        )
-        .exclude(registrations__session=session, registrations__status__in=REGISTERED_STATUSES)
-        .exclude(answers__session=session, answers__not_attending=True)
-    )
 
 
 def _missions(letter: Letter, missions: QuerySet[PermanentMission]) -> AudienceList:

@@ -47,15 +47,26 @@ class BoardRow:
         return REGISTRATION_STATUSES[self.registration_status]
 
 
-def mission_answer(*, registration: DelegationRegistration | None, answer: MissionAnswer | None) -> str:
-    """A registration sent to the secretariat is the answer; else "we will not attend"; else a draft is registering."""
-    if registration is not None and registration.status in REGISTERED_STATUSES:
+def _answered(session) -> dict[str, Exists]:
+    """The one rule of "has answered", for the board, the desk's count and the reminders' audience: a mission has
+    answered when it has sent its registration to the secretariat (any status but draft: a draft is no answer yet)
+    or said it will not attend; a registration outranks "we will not attend". Per mission (the outer query);
+    `session` is a session or an OuterRef to one."""
+    return {
+        "registered": Exists(
+            DelegationRegistration.objects.filter(
+                mission=OuterRef("pk"), session=session, status__in=REGISTERED_STATUSES
+            )
+        ),
+        "declined": Exists(MissionAnswer.objects.filter(mission=OuterRef("pk"), session=session, not_attending=True)),
+    }
+
+
+def _answer(mission: PermanentMission) -> str:
+    """The answer of a mission annotated with _answered."""
+    if mission.registered:
         return REGISTERING
-    if answer is not None and answer.not_attending:
-        return NOT_ATTENDING
-    if registration is not None:
-        return REGISTERING
-    return NO_ANSWER
+    return NOT_ATTENDING if mission.declined else NO_ANSWER
 
 
 def _delivery_summary(statuses: list[tuple[str, datetime | None]]) -> tuple[str, datetime | None]:
@@ -69,7 +80,7 @@ def _delivery_summary(statuses: list[tuple[str, datetime | None]]) -> tuple[str,
     return "", None
 
 
-def _board_missions():
+def board_missions():
     """The missions on the board: every Member and Observer State's in New York."""
     return PermanentMission.objects.filter(
         duty_station=PermanentMission.DutyStation.NEW_YORK,
@@ -77,12 +88,27 @@ def _board_missions():
     )
 
 
+def missions_without_answer(session):
+    """The board's missions that have not answered (_answered): the board's "No answer", the desk's count and the
+    audience of the missions' reminders."""
+    answered = _answered(session)
+    return board_missions().filter(~answered["registered"], ~answered["declined"])
+
+
 def board_rows(session: ThematicSession) -> list[BoardRow]:
-    missions = list(_board_missions().select_related("state__regional_group").order_by("state__name_en"))
+    missions = list(
+        board_missions()
+        .annotate(**_answered(session))
+        .select_related("state__regional_group")
+        .order_by("state__name_en")
+    )
     letters: dict[int, list[tuple[str, datetime | None]]] = {}
     reminders: dict[int, list[datetime]] = {}
-    deliveries = Delivery.objects.filter(letter__session=session, mission__isnull=False).values_list(
-        "mission_id", "letter__kind", "status", "sent_at"
+    # Unordered: Delivery's default order would sort every delivery of the session (a COP's 20,000-address list).
+    deliveries = (
+        Delivery.objects.filter(letter__session=session, mission__isnull=False)
+        .order_by()
+        .values_list("mission_id", "letter__kind", "status", "sent_at")
     )
     for mission_id, kind, status, sent_at in deliveries:
         if kind == Letter.Kind.REMINDER:
@@ -116,7 +142,7 @@ def board_rows(session: ThematicSession) -> list[BoardRow]:
                 link_followed_at=answer.link_followed_at if answer else None,
                 reminders_sent=len(reminder_times),
                 last_reminder_at=max(reminder_times) if reminder_times else None,
-                answer=mission_answer(registration=registration, answer=answer),
+                answer=_answer(mission),
                 registration=registration,
                 head=registration.heads[0] if registration and registration.heads else None,
             )
@@ -223,15 +249,10 @@ def desk_rows(*, now, user) -> list:
 
 
 def _no_answer_count():
-    """Per session (the outer query), the board's missions whose answer is NO_ANSWER (mission_answer): neither a
-    registration nor "we will not attend". A subquery, so the desk's section stays one query."""
-    registered = DelegationRegistration.objects.filter(mission=OuterRef("pk"), session=OuterRef(OuterRef("pk")))
-    declined = MissionAnswer.objects.filter(
-        mission=OuterRef("pk"), session=OuterRef(OuterRef("pk")), not_attending=True
-    )
+    """Per session (the outer query), the number of missions_without_answer. A subquery, so the desk's section
+    stays one query."""
     missions = (
-        _board_missions()
-        .filter(~Exists(registered), ~Exists(declined))
+        missions_without_answer(OuterRef(OuterRef("pk")))
         .order_by()
         .values("duty_station")
         .annotate(count=Count("pk"))

@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 
 from invitations import board
@@ -165,3 +166,31 @@ def test_a_focal_point_does_not_see_the_board(client, focal_mex, session):
     client.force_login(focal_mex)
     response = client.get(f"/admin/registrations/missionanswer/?session={session.pk}")
     assert response.status_code == 302  # to the login page: not staff
+
+
+@pytest.mark.django_db
+def test_the_board_the_desk_and_the_reminders_agree_on_who_has_not_answered(
+    session, make_session, groups, mission_mex, mission_che, mission_zaf, mission_vat, focal_mex, focal_che,
+    make_registration, make_focal_point, secretariat_user,
+):  # fmt: skip
+    """One rule: a mission has answered when it sent its registration to the secretariat or said it will not attend;
+    a draft is no answer yet (so the desk, the board and the reminders all count it, and the reminder reaches it)."""
+    from invitations import audiences
+
+    make_registration(session=session, mission=mission_mex, focal_point=focal_mex, status="draft")
+    make_registration(session=session, mission=mission_che, focal_point=focal_che, status="submitted")
+    focal_zaf = make_focal_point(mission_zaf)
+    other = make_session(registration_deadline=timezone.now() + timedelta(days=40))
+    make_registration(session=other, mission=mission_zaf, focal_point=focal_zaf, status="submitted")
+    rows = board.board_rows(session)
+    on_board = {row.state.iso3 for row in board.board_filter(rows, answer=board.NO_ANSWER)}
+    assert on_board == {"MEX", "ZAF", "VAT"}  # a draft, a registration for another session, nothing
+    assert {row.state.iso3: row.answer for row in rows}["CHE"] == board.REGISTERING
+    desk = {row.url: row.links[0][0] for row in board.desk_rows(now=timezone.now(), user=secretariat_user)}
+    assert desk[f"/admin/registrations/missionanswer/?session={session.pk}"] == "No answer yet: 3 missions"
+    letter = Letter(session=session, language="en")
+    audience = audiences.audience_recipients(letter=letter, audience=Dispatch.Audience.MISSIONS_WITHOUT_ANSWER)
+    reminded = PermanentMission.objects.filter(
+        Q(pk__in={recipient.mission_id for recipient in audience.recipients}) | Q(name__in=audience.without_email)
+    )
+    assert set(reminded.values_list("state__iso3", flat=True)) == on_board
