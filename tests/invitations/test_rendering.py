@@ -149,3 +149,35 @@ def test_pdf_file_names_carry_session_kind_and_recipient(db, demo_session):
 
     letter = Letter(session=demo_session, kind="reminder")
     assert rendering.pdf_filename(letter, recipient_code="MEX") == "ITS6-reminder-MEX.pdf"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("ar", "الهجرة غير النظامية ومسارات الهجرة النظامية، بما في ذلك العمل اللائق"),
+        ("zh-hans", "非正常移民和正常移民途径，包括体面工作、劳动力流动、技能和资格的承认以及其他相关措施"),
+    ],
+)
+def test_the_arabic_and_chinese_versions_name_the_session_by_its_title_in_their_language(
+    letter, mexico, language, title
+):
+    from bench.letters import LETTERS as TRANSLATED
+    from invitations.models import LetterVersion
+
+    text = TRANSLATED[language]
+    LetterVersion.objects.create(
+        letter=letter,
+        language=language,
+        **{key: text[key] for key in ("place_date", "subject", "salutation", "body", "closing", "addressee")},
+    )
+    context = rendering.letter_context(
+        letter, values=rendering.mission_values(mexico, language=language), language=language
+    )
+    assert title in str(context["body_html"])
+    assert "Irregular migration" not in str(context["body_html"])
+    if language == "zh-hans":  # pdftotext reads Chinese in order; Arabic comes out in visual order
+        pdf = rendering.letter_pdf(
+            letter, values=rendering.mission_values(mexico, language=language), language=language
+        )
+        assert title in "".join(pdftotext(pdf).split())

@@ -45,7 +45,9 @@ def test_sixth_session_page_in_french_shows_french_titles_and_french_dates(clien
 
 
 def test_session_page_falls_back_to_english_titles_in_a_language_without_translations(client, demo_session):
-    # Russian: the demo gives the sixth session a French and a Spanish title, not a Russian one.
+    # The demo gives the sixth session a title in each language: without its Russian one, the page says the English.
+    del demo_session.translations["ru"]
+    demo_session.save()
     page = client.get(_url("sessions:detail", "ru", slug=demo_session.slug)).content.decode()
     assert '<html lang="ru" dir="ltr">' in page
     assert "Irregular migration and regular pathways, including decent work" in page
@@ -138,3 +140,21 @@ def test_demo_gives_the_sixth_session_and_each_of_its_items_a_french_title(demo_
     items = AgendaItem.objects.filter(session=demo_session)
     assert all(item.translations["fr"]["title"] and item.translations["fr"]["description"] for item in items)
     assert ThematicSession.objects.exclude(pk=demo_session.pk).filter(translations={}).count() == 5
+
+
+SIXTH_SESSION_TITLES = {
+    "ar": "الهجرة غير النظامية ومسارات الهجرة النظامية، بما في ذلك العمل اللائق وتنقل اليد العاملة",
+    "zh-hans": "非正常移民和正常移民途径，包括体面工作、劳动力流动",
+    "en": "Irregular migration and regular pathways, including decent work, labour mobility",
+    "fr": "Migration irrégulière et voies de migration régulière, y compris le travail décent",
+    "ru": "Нерегулярная миграция и легальные пути миграции, включая достойный труд, мобильность рабочей силы",
+    "es": "Migración irregular y vías de migración regular, incluidos el trabajo decente, la movilidad laboral",
+}
+
+
+@pytest.mark.parametrize("language", sorted(SIXTH_SESSION_TITLES))
+def test_the_demo_session_page_carries_its_title_in_each_language(client, demo_session, language):
+    page = client.get(_url("sessions:detail", language, slug=demo_session.slug)).content.decode()
+    assert SIXTH_SESSION_TITLES[language] in page
+    others = [title for other, title in SIXTH_SESSION_TITLES.items() if other != language]
+    assert [title for title in others if title in page] == []
