@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from compact_portal.templatetags.portal_i18n import words_for_duration
 from registrations.models import Dialogue
+from registrations.selectors.delegations import registration_window
 from sessions.models import ThematicSession
 from sessions.participation import WayIn
 
@@ -26,19 +27,9 @@ def delegation_way_in(session: ThematicSession, *, now: datetime) -> WayIn:
         "The focal point of the Permanent Mission registers the delegation: the head of delegation and the members, "
         "with a note verbale (PDF)."
     )
-    if session.status == ThematicSession.Status.CLOSED or (deadline and now >= deadline):
-        status = (
-            _("Registration closed on %(date)s.") % {"date": _when(deadline)} if deadline else _("Registration closed.")
-        )
-        return WayIn(audience=audience, state="closed", status=status, how=how, key="delegations", deadline=deadline)
-    if deadline is None:
-        return WayIn(
-            audience=audience,
-            state="upcoming",
-            status=_("Registration has not opened yet."),
-            how=how,
-            key="delegations",
-        )
+    state, problem = registration_window(session, now=now)
+    if problem:
+        return WayIn(audience=audience, state=state, status=problem, how=how, key="delegations", deadline=deadline)
     return WayIn(
         audience=audience,
         state="open",

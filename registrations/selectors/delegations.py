@@ -12,17 +12,28 @@ from registrations.models import DelegationMember, DelegationRegistration, Regis
 from sessions.models import ThematicSession
 
 
+def registration_window(session: ThematicSession, *, now=None) -> tuple[str, str | None]:
+    """The one rule of delegations registering for `session`: ("upcoming" | "open" | "closed", why they cannot
+    register now, or None). The services, the letter's link, the focal point's pages and the public pages' way in all
+    read it."""
+    now = now or timezone.now()
+    deadline = session.registration_deadline
+    if session.status == ThematicSession.Status.PUBLISHED and deadline is None:
+        return "upcoming", gettext("Registration has not opened yet: the secretariat has not set a deadline.")
+    if deadline is not None and now >= deadline:
+        return "closed", gettext("Registration closed on %(date)s.") % {
+            "date": date_format(timezone.localtime(deadline), "DATETIME_ZONE_FORMAT")
+        }
+    if session.status == ThematicSession.Status.CLOSED:
+        return "closed", gettext("Registration closed.")
+    if session.status != ThematicSession.Status.PUBLISHED:
+        return "closed", gettext("Registration is open only for published sessions.")
+    return "open", None
+
+
 def registration_open_message(session: ThematicSession, *, now=None) -> str | None:
     """Why delegations cannot register for `session` now, or None if they can."""
-    now = now or timezone.now()
-    if session.status != ThematicSession.Status.PUBLISHED:
-        return gettext("Registration is open only for published sessions.")
-    if session.registration_deadline is None:
-        return gettext("Registration has not opened yet: the secretariat has not set a deadline.")
-    if now >= session.registration_deadline:
-        deadline = timezone.localtime(session.registration_deadline)
-        return gettext("Registration closed on %(date)s.") % {"date": date_format(deadline, "DATETIME_ZONE_FORMAT")}
-    return None
+    return registration_window(session, now=now)[1]
 
 
 def sessions_open_for_registration(*, now=None) -> QuerySet[ThematicSession]:

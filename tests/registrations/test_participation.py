@@ -4,9 +4,10 @@ show it."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from registrations import participation
+from registrations import participation, services
 from sessions.models import ThematicSession
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,31 @@ def test_delegations_register_until_the_deadline_then_registration_is_closed(mak
 
 def test_delegations_see_upcoming_while_the_secretariat_has_set_no_deadline(make_session):
     way = participation.delegation_way_in(make_session(registration_deadline=None), now=NOW)
-    assert (way.state, way.status, way.url) == ("upcoming", "Registration has not opened yet.", "")
+    assert (way.state, way.status, way.url) == (
+        "upcoming",
+        "Registration has not opened yet: the secretariat has not set a deadline.",
+        "",
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (ThematicSession.Status.CLOSED, "Registration closed."),
+        (ThematicSession.Status.DRAFT, "Registration is open only for published sessions."),
+    ],
+)
+def test_the_way_in_says_what_the_services_say_of_a_session_not_published(
+    status, message, make_session, mission_mex, focal_mex
+):
+    """The deadline is ahead but the session was closed early (or taken back to draft): the public way in says
+    closed, with the very words the service refuses with (one rule: registration_window)."""
+    session = make_session(registration_deadline=NOW + timedelta(days=5), status=status)
+    way = participation.delegation_way_in(session, now=NOW)
+    assert (way.state, way.status, way.action, way.url) == ("closed", message, "", "")
+    with pytest.raises(ValidationError) as refused:
+        services.registration_start(session=session, mission=mission_mex, by=focal_mex)
+    assert refused.value.messages == [message]
 
 
 def test_stakeholders_apply_in_the_window_and_see_the_list_once_published(make_dialogue):
@@ -97,7 +122,7 @@ def test_home_page_shows_each_sessions_state_and_the_ways_in(client, make_dialog
     assert page.count("Register your delegation") == 1
     assert page.count("Apply to speak in the informal dialogue") == 1
     assert f'href="{reverse("registrations:apply", kwargs={"dialogue_pk": dialogue.pk})}"' in page
-    assert "Registration has not opened yet." in page
+    assert "Registration has not opened yet: the secretariat has not set a deadline." in page
     assert f'href="{reverse("account_signup")}"' in page
 
 
