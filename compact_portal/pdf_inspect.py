@@ -1,17 +1,31 @@
-"""Inspects one uploaded PDF, read from standard input, and prints what it found as one line of JSON.
+"""Inspects uploaded PDFs, each in a fresh process limited in memory and CPU time, and answers one line of JSON each.
 
-Run by compact_portal.uploads as a child process that limits its own memory and CPU time, never in the web process: a
-crafted PDF (a page tree thousands of levels deep or with 100,001 kids, an object stream that expands to gigabytes)
-can only exhaust the child, which the parent then reports as "too complex". Needs pypdf and nothing of Django.
+Never in the web process: a crafted PDF (a page tree thousands of levels deep or with 100,001 kids, an object stream
+that expands to gigabytes) can only exhaust the process that parses it, which is then reported as "too complex".
+Needs pypdf and nothing of Django.
 
-Output: {"pages": n, "encrypted": bool, "found": [reason, ...]} where a reason is one of "javascript", "launch",
+    python pdf_inspect.py MEMORY SECONDS < file.pdf    one file: limits itself, parses, prints its answer
+    python pdf_inspect.py --serve                       the checker that compact_portal.uploads keeps per web process
+
+`--serve` imports pypdf once, then for each request on standard input (a line "MEMORY SECONDS WALL LENGTH", then
+LENGTH bytes) forks a child that sets its limits (address space, CPU seconds, no core file) before it parses a
+byte, writes its answer into a pipe of its own and exits. The checker waits at most WALL seconds for it, kills it
+then, and answers on standard output; a child killed by its CPU limit (SIGXCPU) or out of memory is a "limit". So
+each file is still parsed by a process of its own, under the same limits, without starting a Python and importing
+pypdf for it (~200 ms of CPU before; a fork now). It exits at the end of its standard input (its web process gone).
+
+Answer: {"pages": n, "encrypted": bool, "found": [reason, ...]} where a reason is one of "javascript", "launch",
 "embedded_file", "bomb"; or {"error": "damaged" | "limit", "detail": "..."}.
 """
 
 import io
 import json
+import os
 import resource
+import select
+import signal
 import sys
+import time
 import zlib
 
 # Any stream whose content expands beyond this many bytes, or all streams together beyond the total, is a bomb:
@@ -140,21 +154,106 @@ def inspect(data: bytes) -> dict:
     return {"pages": pages, "encrypted": encrypted, "found": sorted(found)}
 
 
-def main(argv: list[str]) -> int:
-    # Limits first, before pypdf is imported or a byte parsed: address space and CPU seconds (then SIGXCPU ends it).
-    memory, seconds = int(argv[1]), int(argv[2])
+def _limit(memory: int, seconds: int) -> None:
+    """Limits this process before it parses a byte: address space and CPU seconds (then SIGXCPU ends it)."""
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    data = sys.stdin.buffer.read()
+
+
+def answer(data: bytes) -> dict:
+    """What `inspect` finds, or the error that stopped it."""
     try:
-        result = inspect(data)
+        return inspect(data)
     except (TooComplex, RecursionError, MemoryError) as error:
-        result = {"error": "limit", "detail": f"{type(error).__name__}: {error}"[:300]}
+        return {"error": "limit", "detail": f"{type(error).__name__}: {error}"[:300]}
     except Exception as error:
         kind = "limit" if type(error).__name__ == "LimitReachedError" else "damaged"
-        result = {"error": kind, "detail": f"{type(error).__name__}: {error}"[:300]}
-    sys.stdout.write(json.dumps(result) + "\n")
+        return {"error": kind, "detail": f"{type(error).__name__}: {error}"[:300]}
+
+
+def _read_exactly(stream, size: int) -> bytes:
+    data = stream.read(size)
+    if len(data) != size:
+        raise EOFError
+    return data
+
+
+def check_in_child(data: bytes, *, memory: int, seconds: int, wall: float) -> dict:
+    """Forks a child that limits itself and inspects `data`; its answer, or a "limit" if it was killed or too slow."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: limits first, then parse; never returns into the checker's loop
+        try:
+            os.close(read_end)
+            _limit(memory, seconds)
+            os.write(write_end, (json.dumps(answer(data)) + "\n").encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    output, deadline, timed_out = b"", time.monotonic() + wall, False
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([read_end], [], [], remaining)[0]:
+                timed_out = True
+                os.kill(pid, signal.SIGKILL)
+                break
+            chunk = os.read(read_end, 65536)
+            if not chunk:  # the child has exited (or closed its end)
+                break
+            output += chunk
+    finally:
+        os.close(read_end)
+        _pid, status = os.waitpid(pid, 0)
+    if timed_out:
+        return {"error": "limit", "detail": f"no answer within {wall:g} s"}
+    try:
+        return json.loads(output.decode())
+    except ValueError:
+        if os.WIFSIGNALED(status):  # SIGXCPU: its CPU limit; SIGKILL or SIGSEGV: out of memory in C code
+            return {"error": "limit", "detail": f"killed by {signal.Signals(os.WTERMSIG(status)).name}"}
+        return {"error": "limit", "detail": f"exit {os.waitstatus_to_exitcode(status)} without an answer"}
+
+
+def _sample() -> bytes:
+    """A one-page PDF with a compressed content stream, made here: what the checker inspects to warm up."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    content = DecodedStreamObject()
+    content.set_data(b"BT /F1 12 Tf 72 770 Td (Note verbale) Tj ET")
+    page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def serve(requests, answers) -> int:
+    """The long-lived checker: one request after another from `requests`, one line of JSON each on `answers`."""
+    import gc
+
+    answer(_sample())  # pypdf and what it loads on first use, once here, inherited by every child
+    gc.freeze()  # and never collected: a child's collections leave those pages shared with the checker
+
+    while True:
+        header = requests.readline()
+        if not header:
+            return 0  # the web process has gone
+        memory, seconds, wall, length = header.split()
+        data = _read_exactly(requests, int(length))
+        result = check_in_child(data, memory=int(memory), seconds=int(seconds), wall=float(wall))
+        answers.write((json.dumps(result) + "\n").encode())
+        answers.flush()
+
+
+def main(argv: list[str]) -> int:
+    if argv[1:] == ["--serve"]:
+        return serve(sys.stdin.buffer, sys.stdout.buffer)
+    _limit(int(argv[1]), int(argv[2]))  # before pypdf is imported or a byte parsed
+    sys.stdout.write(json.dumps(answer(sys.stdin.buffer.read())) + "\n")
     return 0
 
 

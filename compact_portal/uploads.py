@@ -6,12 +6,26 @@ PDF viewer: JavaScript (an /OpenAction or /AA action, a /JavaScript name tree, a
 files, HTML in its first kilobyte (a file that a browser would also take for a web page), streams that expand to
 gigabytes. The file is parsed by compact_portal/pdf_inspect.py in a child process limited in memory and CPU time,
 so a crafted file costs the web process a few seconds at most and gives a form error, never a 500.
+
+The child is forked, for each file, by a checker process that each web process starts once and keeps (pypdf
+imported, waiting on a pipe): a check costs a fork and the parse (a few milliseconds for a note verbale) instead
+of a new Python interpreter (~200 ms). A checker that stops answering is killed and replaced; see `inspect`.
+A file already checked is not checked again: the verdict is kept on the upload, with the digest of its bytes, so
+a form's check and its service's check of the same note verbale run the child once.
 """
 
+import atexit
+import contextlib
+import hashlib
 import json
 import logging
+import os
+import select
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -23,6 +37,7 @@ INSPECTOR = Path(__file__).with_name("pdf_inspect.py")
 INSPECT_MEMORY_BYTES = 1024 * 1024 * 1024  # address space of the child: Python and pypdf use ~100 MB of it
 INSPECT_CPU_SECONDS = 10
 INSPECT_WALL_SECONDS = 20
+ANSWER_MARGIN_SECONDS = 5  # beyond the wall time, before a checker that does not answer is killed
 
 # What a file that is not a PDF most often turns out to be, by its first bytes.
 _KNOWN_SIGNATURES = [
@@ -69,24 +84,144 @@ def what_it_is(head: bytes) -> str | None:
     return None
 
 
-def inspect(data: bytes) -> dict:
-    """What pdf_inspect.py finds in `data`; {"error": "limit"} when it ran out of time or memory."""
-    try:
-        result = subprocess.run(  # noqa: S603 (our own script, the file on standard input)
-            [sys.executable, "-I", str(INSPECTOR), str(INSPECT_MEMORY_BYTES), str(INSPECT_CPU_SECONDS)],
-            input=data,
-            capture_output=True,
-            timeout=INSPECT_WALL_SECONDS,
-            check=False,
+class _CheckerGone(Exception):
+    """The checker process died, closed its pipe or gave no answer in time (`timed_out`)."""
+
+    def __init__(self, detail: str, *, timed_out: bool = False):
+        super().__init__(detail)
+        self.timed_out = timed_out
+
+
+class _Checker:
+    """One long-lived `pdf_inspect.py --serve` process and the pipes to it."""
+
+    CHECKS_BEFORE_RETIRING = 1000  # a fresh process now and then, whatever happens
+
+    def __init__(self):
+        self.owner = os.getpid()
+        self.checks = 0
+        self.process = subprocess.Popen(  # noqa: S603 (our own script)
+            [sys.executable, "-I", str(INSPECTOR), "--serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: killed with the child it may be waiting on
         )
-    except subprocess.TimeoutExpired:
-        return {"error": "limit", "detail": f"no answer within {INSPECT_WALL_SECONDS} s"}
-    try:
-        return json.loads(result.stdout.decode().strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        # Killed by its CPU limit (SIGXCPU) or unable to allocate: the file asked for more than a PDF needs.
-        detail = result.stderr.decode(errors="replace").strip().splitlines()[-1:] or [f"exit {result.returncode}"]
-        return {"error": "limit", "detail": detail[0][:300]}
+        os.set_blocking(self.process.stdin.fileno(), False)
+
+    def check(self, data: bytes) -> dict:
+        self.checks += 1
+        header = f"{INSPECT_MEMORY_BYTES} {INSPECT_CPU_SECONDS} {INSPECT_WALL_SECONDS} {len(data)}\n".encode()
+        line = self._exchange(header + data, timeout=INSPECT_WALL_SECONDS + ANSWER_MARGIN_SECONDS)
+        return json.loads(line)
+
+    def _exchange(self, request: bytes, *, timeout: float) -> bytes:
+        """Writes `request` and reads one line back, within `timeout` seconds in all."""
+        deadline = time.monotonic() + timeout
+        stdin, stdout = self.process.stdin.fileno(), self.process.stdout.fileno()
+        pending, answer = memoryview(request), b""
+        poller = select.poll()
+        poller.register(stdin, select.POLLOUT)
+        poller.register(stdout, select.POLLIN)
+        while not answer.endswith(b"\n"):
+            remaining = deadline - time.monotonic()
+            events = poller.poll(max(remaining, 0) * 1000) if remaining > 0 else []
+            if not events:
+                raise _CheckerGone(f"no answer within {timeout:g} s", timed_out=True)
+            for fd, event in events:
+                if fd == stdin:
+                    try:
+                        pending = pending[os.write(stdin, pending) :]
+                    except BlockingIOError:
+                        continue
+                    except OSError as error:  # BrokenPipeError: it has died
+                        raise _CheckerGone(str(error)) from error
+                    if not pending:
+                        poller.unregister(stdin)
+                elif event & select.POLLIN:
+                    chunk = os.read(stdout, 65536)
+                    if not chunk:
+                        raise _CheckerGone("it closed its answers")
+                    answer += chunk
+                else:  # POLLHUP or POLLERR alone: nothing more will come
+                    raise _CheckerGone("it closed its answers")
+        return answer
+
+    def usable(self) -> bool:
+        return self.owner == os.getpid() and self.process.poll() is None and self.checks < self.CHECKS_BEFORE_RETIRING
+
+    def close(self) -> None:
+        """Ends the checker (and any child it is waiting on) and reaps it."""
+        if self.owner != os.getpid():
+            return  # a forked copy of the object: the process belongs to the parent
+        with contextlib.suppress(OSError):  # gone already
+            os.killpg(self.process.pid, signal.SIGKILL)
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+        self.process.wait()
+
+
+_idle: list[_Checker] = []  # checkers waiting for a file; one per thread that checks at the same moment
+_idle_lock = threading.Lock()
+
+
+def _take() -> tuple[_Checker, bool]:
+    """An idle checker of this process and False, or a new one and True."""
+    with _idle_lock:
+        while _idle:
+            checker = _idle.pop()
+            if checker.usable():
+                return checker, False
+            checker.close()
+    return _Checker(), True
+
+
+def _give_back(checker: _Checker) -> None:
+    if checker.usable():
+        with _idle_lock:
+            _idle.append(checker)
+    else:
+        checker.close()
+
+
+@atexit.register
+def _close_idle() -> None:
+    with _idle_lock:
+        while _idle:
+            _idle.pop().close()
+
+
+def inspect(data: bytes) -> dict:
+    """What pdf_inspect.py finds in `data`, parsed in a fresh child process limited in memory and CPU time;
+    {"error": "limit"} when it ran out of time or memory. A checker found dead (not by this file: it never parses)
+    is replaced and the file given to the new one; a checker that gives no answer in time is killed."""
+    for attempt in (1, 2):
+        checker, fresh = _take()
+        try:
+            found = checker.check(data)
+        except _CheckerGone as error:
+            checker.close()
+            if fresh or attempt == 2 or error.timed_out:
+                return {"error": "limit", "detail": str(error)}
+            continue
+        except ValueError as error:  # not JSON: a checker in a state it should not be in
+            checker.close()
+            return {"error": "limit", "detail": f"unreadable answer: {error}"}
+        _give_back(checker)
+        return found
+    raise AssertionError("unreachable")
+
+
+def _verdict(upload, data: bytes) -> dict:
+    """`inspect(data)`, once per upload and content: kept on the upload with the digest of the bytes it is for."""
+    digest = hashlib.sha256(data).digest()
+    kept = getattr(upload, "_pdf_inspected", None)
+    if kept is not None and kept[0] == digest:
+        return kept[1]
+    found = inspect(data)
+    upload._pdf_inspected = (digest, found)
+    return found
 
 
 def validate_pdf(upload, *, max_bytes: int, max_label: str) -> None:
@@ -115,7 +250,7 @@ def validate_pdf(upload, *, max_bytes: int, max_label: str) -> None:
     upload.seek(0)
     data = upload.read()
     upload.seek(0)
-    found = inspect(data)
+    found = _verdict(upload, data)
     if found.get("error") == "limit":
         logger.warning("Refused a PDF that exceeds the inspection limits: %s", found.get("detail"))
         raise ValidationError(

@@ -1,6 +1,9 @@
-"""The one PDF check (compact_portal/uploads.py) against crafted files: each refused with its reason, never a 500."""
+"""The one PDF check (compact_portal/uploads.py) against crafted files: each refused with its reason, never a 500; and
+its checker process: kept between files, killed when it does not answer, each file parsed in a child of its own."""
 
 import io
+import os
+import signal
 import zlib
 
 import pytest
@@ -9,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
+from compact_portal import uploads
 from compact_portal.uploads import validate_pdf
 
 LIMIT = 10 * 1024 * 1024
@@ -228,3 +232,75 @@ def test_active_content_is_refused_with_its_reason(change, expected):
 )
 def test_html_pdf_polyglots_are_refused(content, expected):
     assert refusal(content) == expected
+
+
+# --- The checker: one process per web process, a fresh child per file ----------------------------------------------
+
+
+def slow_pdf() -> bytes:
+    """8 MB of one array's numbers: a second or so of parsing before pypdf's own limit stops it."""
+    catalogue = b"<< /Type /Catalog /Pages 2 0 R /Numbers [" + b"0 " * 4_000_000 + b"] >>"
+    return raw_pdf({1: catalogue, 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 3: PAGE})
+
+
+def accept(content: bytes) -> None:
+    validate_pdf(SimpleUploadedFile("x.pdf", content, "application/pdf"), max_bytes=LIMIT, max_label="10 MB")
+
+
+def the_checker():
+    [checker] = uploads._idle
+    return checker.process
+
+
+def test_the_checker_process_is_kept_between_files():
+    accept(written())
+    process = the_checker()
+    assert refusal(written(open_action_javascript)) == JAVASCRIPT
+    accept(written())
+    assert the_checker() is process and process.poll() is None
+
+
+def test_a_file_slower_than_the_wall_time_is_killed_and_the_checker_goes_on(monkeypatch):
+    accept(written())
+    process = the_checker()
+    monkeypatch.setattr(uploads, "INSPECT_WALL_SECONDS", 0.05)
+    assert refusal(slow_pdf()) == TOO_COMPLEX
+    monkeypatch.undo()
+    accept(written())
+    assert the_checker() is process
+
+
+def test_a_checker_that_stops_answering_is_killed_and_replaced(monkeypatch):
+    accept(written())
+    stuck = the_checker()
+    os.kill(stuck.pid, signal.SIGSTOP)
+    monkeypatch.setattr(uploads, "ANSWER_MARGIN_SECONDS", 0.2)
+    monkeypatch.setattr(uploads, "INSPECT_WALL_SECONDS", 0.2)
+    assert refusal(written()) == TOO_COMPLEX
+    assert stuck.returncode == -signal.SIGKILL
+    monkeypatch.undo()
+    accept(written())
+    assert the_checker() is not stuck
+
+
+def test_a_checker_found_dead_is_replaced_without_refusing_the_file():
+    accept(written())
+    dead = the_checker()
+    os.kill(dead.pid, signal.SIGKILL)
+    dead.wait()
+    accept(written())
+    assert the_checker() is not dead
+
+
+def test_the_same_upload_is_inspected_once_and_again_when_its_bytes_change(monkeypatch):
+    calls = []
+    plain = {"pages": 1, "encrypted": False, "found": []}
+    monkeypatch.setattr(uploads, "inspect", lambda data: calls.append(data) or plain)
+    upload = SimpleUploadedFile("x.pdf", written(), "application/pdf")
+    validate_pdf(upload, max_bytes=LIMIT, max_label="10 MB")
+    validate_pdf(upload, max_bytes=LIMIT, max_label="10 MB")
+    assert len(calls) == 1
+    upload.file = io.BytesIO(written(lambda writer: writer.add_blank_page(width=595, height=842)))
+    upload.size = len(upload.file.getvalue())
+    validate_pdf(upload, max_bytes=LIMIT, max_label="10 MB")
+    assert len(calls) == 2

@@ -86,6 +86,26 @@ def test_focal_point_registers_submits_and_downloads_letters_after_approval(
     assert "online participation" in second
 
 
+def test_a_submission_checks_its_note_verbale_in_one_child_process(
+    client, open_session, mission_mex, focal_mex, monkeypatch
+):
+    """The form and the service both refuse a hostile note verbale; the file is parsed once for both."""
+    from compact_portal import uploads
+
+    checked = []
+    inspect = uploads.inspect
+    monkeypatch.setattr(uploads, "inspect", lambda data: checked.append(len(data)) or inspect(data))
+    registration = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)
+    client.force_login(focal_mex)
+    url = reverse("registrations:edit", kwargs={"pk": registration.pk})
+    content = pdf_bytes()
+    response = client.post(url, {**form_data(), "note_verbale": upload(content), "submit": "1"})
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == Status.SUBMITTED and registration.note_verbale
+    assert checked == [len(content)]
+
+
 def test_the_letter_qr_code_is_checked_at_the_badge_desk(client, approved_mex, focal_mex, secretariat_user):
     registration = approved_mex
     head = registration.members.get()
