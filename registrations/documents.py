@@ -98,14 +98,6 @@ def document_generate(*, document_id: int) -> bool:
     return True
 
 
-def _approved_registrations(session: ThematicSession):
-    return (
-        DelegationRegistration.objects.filter(session=session, status=DelegationRegistration.Status.APPROVED)
-        .select_related("mission__state", "session__venue", "session__process")
-        .order_by("mission__state__name_en")
-    )
-
-
 def _letters_zip(document: GeneratedDocument) -> tuple[bytes, int, str]:
     """One PDF per approved delegation (a letter per member, in the delegation's language), in one zip."""
     session = document.session
@@ -117,7 +109,7 @@ def _letters_zip(document: GeneratedDocument) -> tuple[bytes, int, str]:
     buffer = io.BytesIO()
     done = 0
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
-        for registration in _approved_registrations(session):
+        for registration in participants.approved_registrations(session):
             members = list(registration.members.all())
             with translation.override(registration.language):
                 pdf = letters.confirmation_letters_pdf(registration=registration, members=members)

@@ -93,12 +93,15 @@ def heading(session: ThematicSession) -> dict:
         }
 
 
-def _registrations(session: ThematicSession):
+def approved_registrations(session: ThematicSession):
+    """The session's approved delegations (by State's English name), each with its members in delegation order
+    (head first): two queries, whatever their number. The list of participants and the confirmation letters' zip."""
     members = DelegationMember.objects.order_by("-is_head", "order", "id")
     return (
         DelegationRegistration.objects.filter(session=session, status=DelegationRegistration.Status.APPROVED)
-        .select_related("mission__state", "session")
+        .select_related("mission__state", "session__venue", "session__process")
         .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("mission__state__name_en")
     )
 
 
@@ -110,7 +113,7 @@ def _state_key(registration) -> tuple:
 def delegations(session: ThematicSession) -> Iterator[Delegation]:
     """Every delegation of the session, in the list's order, each with its members (head first). Three queries."""
     with translation.override("en"):
-        for registration in sorted(_registrations(session), key=_state_key):
+        for registration in sorted(approved_registrations(session), key=_state_key):
             state = registration.mission.state
             yield Delegation(
                 section=MEMBERSHIP_SECTIONS.get(state.membership, MEMBER_STATES),

@@ -145,3 +145,40 @@ def test_participants_page_runs_the_same_queries_for_1_and_50_delegations(
     one = queries()
     add(49)
     assert queries() == one
+
+
+def test_the_letters_zip_reads_the_same_queries_for_1_and_4_approved_delegations(
+    secretariat_user, open_session, groups, make_focal_point, make_registration, django_capture_on_commit_callbacks
+):
+    """The members of every approved delegation in one query, not one per delegation (the zip of a COP-sized session
+    has 198). Only reads are counted: the progress is written once per percent, more often for more names."""
+    counter = iter(range(10))
+
+    def add(count):
+        for _ in range(count):
+            n = next(counter)
+            state = State.objects.create(
+                iso3=f"X{n:02d}", iso2=f"{n:02d}", name_en=f"State {n:02d}", name_fr=f"État {n:02d}",
+                membership="member", regional_group=groups["WEOG"],
+            )  # fmt: skip
+            mission = PermanentMission.objects.create(state=state, name=f"Mission {n:02d}")
+            make_registration(
+                session=open_session,
+                mission=mission,
+                focal_point=make_focal_point(mission),
+                secretariat=secretariat_user,
+                status="approved",
+            )
+
+    def reads():
+        with django_capture_on_commit_callbacks(execute=False):
+            document = documents.document_request(session=open_session, kind="letters_zip", by=secretariat_user)
+        with CaptureQueriesContext(connection) as context:
+            assert documents.document_generate(document_id=document.pk) is True
+        assert GeneratedDocument.objects.get(pk=document.pk).status == "done"
+        return len([query for query in context.captured_queries if query["sql"].startswith("SELECT")])
+
+    add(1)
+    one = reads()
+    add(3)
+    assert reads() == one
