@@ -225,7 +225,7 @@ def closing(*, now, user) -> list[desk.Row]:
 
 def draws_due(*, now) -> list[desk.Row]:
     dialogues = (
-        Dialogue.objects.filter(allocation=Dialogue.Allocation.DRAW, applications_close_at__lte=now, drawn_at=None)
+        Dialogue.objects.draw_due(now)
         .annotate(pending=Count("applications", filter=Q(applications__status=SlotApplication.Status.PENDING)))
         .order_by("applications_close_at")
         .values_list("pk", "session__number", "session__title", "applications_close_at", "pending")
@@ -268,7 +268,7 @@ def speakers_to_publish(*, now) -> list[desk.Row]:
 
 def lists_past_deadline(*, now) -> list[desk.Row]:
     lists = (
-        NonObjectionList.objects.filter(closed_at__isnull=True, deadline__lte=now)
+        NonObjectionList.objects.past_deadline(now)
         .annotate(organizations=Count("entries"))
         .order_by("deadline")
         .values_list("pk", "title", "deadline", "organizations")

@@ -17,6 +17,15 @@ from registrations.models.stakeholders import Organization
 DIALOGUE_KIND = "stakeholder_dialogue"  # AgendaItem.Kind.STAKEHOLDER_DIALOGUE
 
 
+class DialogueQuerySet(models.QuerySet):
+    def draw_due(self, now=None):
+        """Dialogues allocated by draw whose deadline has passed and whose draw is not made: what the periodic task
+        draws and the secretariat's desk shows as due (the one definition)."""
+        return self.filter(
+            allocation=Dialogue.Allocation.DRAW, drawn_at__isnull=True, applications_close_at__lte=now or timezone.now()
+        )
+
+
 class Dialogue(models.Model):
     """Speaking slots of a session's informal dialogue with stakeholders.
 
@@ -57,6 +66,8 @@ class Dialogue(models.Model):
     )
     is_published = models.BooleanField("published", default=False, help_text="Shown on the session's page.")
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = DialogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["session"]

@@ -105,6 +105,11 @@ class NonObjectionListQuerySet(models.QuerySet):
         """Lists taking objections: not closed, deadline ahead (the one definition, as `NonObjectionList.is_open`)."""
         return self.filter(closed_at__isnull=True, deadline__gt=now or timezone.now())
 
+    def past_deadline(self, now=None):
+        """Lists still open whose deadline has passed: what the periodic task closes and the secretariat's desk shows
+        as due (the one definition)."""
+        return self.filter(closed_at__isnull=True, deadline__lte=now or timezone.now())
+
 
 class NonObjectionList(models.Model):
     """Organizations without ECOSOC status that Member States consider on a non-objection basis until the deadline.

@@ -311,9 +311,7 @@ def dialogues_draw_due(*, now: datetime | None = None) -> int:
     same moment, finds it drawn and leaves it.
     """
     now = now or timezone.now()
-    due = Dialogue.objects.filter(
-        allocation=Dialogue.Allocation.DRAW, drawn_at__isnull=True, applications_close_at__lte=now
-    ).values_list("pk", flat=True)
+    due = Dialogue.objects.draw_due(now).values_list("pk", flat=True)
     drawn = 0
     for pk in list(due):
         with transaction.atomic():
@@ -321,7 +319,7 @@ def dialogues_draw_due(*, now: datetime | None = None) -> int:
                 locked = _locked(Dialogue(pk=pk))
             except Dialogue.DoesNotExist:  # deleted since
                 continue
-            if locked.allocation != Dialogue.Allocation.DRAW or locked.drawn_at or locked.applications_close_at > now:
+            if not Dialogue.objects.draw_due(now).filter(pk=pk).exists():  # drawn since, read under the lock
                 continue
             _draw(locked, by=None, seed=draw.new_seed(), now=now)
         drawn += 1

@@ -278,7 +278,7 @@ def non_objection_list_close(*, nolist: NonObjectionList, by=None, now: datetime
 def non_objection_lists_close_due(*, now: datetime | None = None) -> int:
     """Closes every open list whose deadline has passed (the periodic task); returns how many."""
     now = now or timezone.now()
-    due = NonObjectionList.objects.filter(closed_at__isnull=True, deadline__lte=now).values_list("pk", flat=True)
+    due = NonObjectionList.objects.past_deadline(now).values_list("pk", flat=True)
     closed = 0
     for pk in list(due):
         non_objection_list_close(nolist=NonObjectionList(pk=pk), now=now)

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from compact_portal import desk
 from registrations import desk as secretariat_desk
-from registrations.models import DelegationRegistration, PermanentMission, State
+from registrations.models import DelegationRegistration, Dialogue, NonObjectionList, PermanentMission, State
+from registrations.services import dialogue as dialogue_services
 from registrations.services import stakeholders
 
 
@@ -164,6 +165,37 @@ def test_deadlines_close_in_date_order_and_draws_fall_due_after_the_deadline(
             url=reverse("admin:registrations_dialogue_draw", args=[dialogue.pk]),
         )
     ]
+
+
+def test_what_the_desk_shows_due_is_what_the_periodic_tasks_then_do(
+    make_dialogue, make_organization, apply_for, secretariat_user, django_capture_on_commit_callbacks
+):
+    """One definition of "draw due" and of "list past its deadline" (Dialogue.objects.draw_due,
+    NonObjectionList.objects.past_deadline) for the desk and the periodic tasks: at the very deadline both are due on
+    the desk, the tasks draw and close exactly those, and the desk has nothing due after."""
+    drawn_later = make_dialogue(allocation="draw")
+    apply_for(drawn_later, make_organization())
+    first_come = make_dialogue(allocation="first_come")
+    at = drawn_later.applications_close_at
+    first_come.applications_close_at = at
+    first_come.save()
+    nolist = stakeholders.non_objection_list_create(title="Stakeholders", deadline=at, by=secretariat_user)
+    assert (
+        list(Dialogue.objects.draw_due(at)),
+        list(NonObjectionList.objects.past_deadline(at)),
+        [row.url for row in _rows(secretariat_user, desk.DUE, now=at) if "speakers" not in row.label],
+    ) == (
+        [drawn_later],
+        [nolist],
+        [
+            reverse("admin:registrations_dialogue_draw", args=[drawn_later.pk]),
+            reverse("admin:registrations_nonobjectionlist_change", args=[nolist.pk]),
+        ],
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        assert dialogue_services.dialogues_draw_due(now=at) == 1
+        assert stakeholders.non_objection_lists_close_due(now=at) == 1
+    assert [row.label for row in _rows(secretariat_user, desk.DUE, now=at) if "speakers" not in row.label] == []
 
 
 def test_index_is_the_secretariat_desk_with_every_model_beside_it(client, secretariat_user):
