@@ -15,7 +15,11 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
+from outbox import sending
 from registrations.enrolment import needs_enrolment_code, redeem_enrolment_code
+
+# The outgoing mails of allauth (address confirmation, password reset, "account already exists"...).
+MAIL_KIND = "account"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -32,7 +36,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's e-mails name the portal, not the host ("Hello from 127.0.0.1:8131!"), and are signed by the
-        secretariat with its address; links keep the host and port the request came to (the served port)."""
+        secretariat with its address; links keep the host and port the request came to (the served port).
+
+        Rendered here, in the language of the request, then stored in the outbox and sent by the worker like every
+        other mail of the portal: retried on 4xx, failed with the server's reply on 5xx, listed (and sent again)
+        in the outgoing-mail admin."""
         request = allauth_context.request
         base_url = request.build_absolute_uri("/").rstrip("/") if request is not None else settings.PORTAL_BASE_URL
         portal = {
@@ -40,7 +48,8 @@ class AccountAdapter(DefaultAccountAdapter):
             "portal_url": base_url + "/",
             "contact_email": settings.SECRETARIAT_CONTACT_EMAIL,
         }
-        super().send_mail(template_prefix, email, {**context, **portal})
+        message = self.render_mail(template_prefix, email, {"request": request, "email": email, **context, **portal})
+        sending.mail_queue(message, kind=MAIL_KIND)
 
     def format_email_subject(self, subject: str) -> str:
         return f"[{gettext('Compact Portal')}] {subject}"

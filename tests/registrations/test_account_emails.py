@@ -10,21 +10,27 @@ import pytest
 from django.urls import reverse
 
 from compact_portal import config
+from outbox.models import OutgoingMail
 from registrations import services
+from tests.invitations.conftest import smtp_server  # noqa: F401  (the real SMTP server)
 from tests.registrations.conftest import pdf_bytes, upload
 from tests.registrations.test_accounts import confirmation_link
 
 PASSWORD = "a-long-pass-phrase-2017"
 
 
-def _sign_up(client, email, *, language="en", **extra):
-    return client.post(
-        f"/{language}/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}, **extra
-    )
+def _sign_up(client, email, on_commit, *, language="en", **extra):
+    """Signs up; the confirmation is stored in the outbox and sent by its task once the request's work commits."""
+    with on_commit(execute=True):
+        return client.post(
+            f"/{language}/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}, **extra
+        )
 
 
-def test_signed_in_after_confirming_the_address_hours_later(client, db, mailoutbox, monkeypatch):
-    _sign_up(client, "late.reader@mission.example.org")
+def test_signed_in_after_confirming_the_address_hours_later(
+    client, db, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    _sign_up(client, "late.reader@mission.example.org", django_capture_on_commit_callbacks)
     later = time.time() + 3 * 60 * 60  # past allauth's default 15 minutes
     monkeypatch.setattr("allauth.account.internal.stagekit.time.time", lambda: later)
     response = client.post(confirmation_link(mailoutbox[0]))
@@ -34,10 +40,16 @@ def test_signed_in_after_confirming_the_address_hours_later(client, db, mailoutb
 
 
 def test_account_emails_name_the_portal_and_are_signed_with_the_contact_in_the_users_language(
-    client, db, mailoutbox, settings
+    client, db, mailoutbox, settings, django_capture_on_commit_callbacks
 ):
     settings.SECRETARIAT_CONTACT_EMAIL = "gcm-secretariat@un.example.org"
-    _sign_up(client, "point.focal@mission.example.org", language="fr", HTTP_HOST="127.0.0.1:8131")
+    _sign_up(
+        client,
+        "point.focal@mission.example.org",
+        django_capture_on_commit_callbacks,
+        language="fr",
+        HTTP_HOST="127.0.0.1:8131",
+    )
     (message,) = mailoutbox
     assert message.subject.startswith("[Portail du Pacte] ")
     body = message.body
@@ -49,6 +61,40 @@ def test_account_emails_name_the_portal_and_are_signed_with_the_contact_in_the_u
         "Des questions ? Écrivez à gcm-secretariat@un.example.org\n"
         "http://127.0.0.1:8131/"
     )
+
+
+def test_an_account_mail_refused_with_5xx_is_failed_in_the_outgoing_mail_list_and_sent_again_by_the_secretariat(
+    client,
+    focal_mex,
+    secretariat_user,
+    smtp_server,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    smtp_server.replies[focal_mex.email.lower()] = ["550 5.1.1 No such user"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/fr/accounts/password/reset/", {"email": focal_mex.email})
+    mail = OutgoingMail.objects.get()
+    assert (mail.kind, mail.to, mail.status, mail.attempts, mail.last_error) == (
+        "account",
+        [focal_mex.email],
+        "failed",
+        1,
+        "550 5.1.1 No such user",
+    )
+    assert mail.subject.startswith("[Portail du Pacte] ")  # rendered in the language of the request
+    assert smtp_server.messages == []
+
+    del smtp_server.replies[focal_mex.email.lower()]
+    client.force_login(secretariat_user)
+    changelist = reverse("admin:outbox_outgoingmail_changelist")
+    assert "550 5.1.1 No such user" in client.get(changelist).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(changelist, {"action": "resend", "_selected_action": [mail.pk]})
+    mail.refresh_from_db()
+    assert (mail.status, mail.attempts) == ("sent", 2)
+    assert [(message["To"], message["Message-ID"]) for message in smtp_server.messages] == [
+        (focal_mex.email, mail.message_id)
+    ]
 
 
 def test_portal_base_url_follows_the_served_port_unless_set(monkeypatch):
@@ -81,8 +127,9 @@ def test_every_link_in_every_email_points_at_the_port_the_portal_serves(
     served = {"HTTP_HOST": "127.0.0.1:8131"}
 
     # allauth: sign-up confirmation, password reset (links built from the request).
-    _sign_up(client, "new.person@example.org", **served)
-    client.post("/en/accounts/password/reset/", {"email": focal_mex.email}, **served)
+    _sign_up(client, "new.person@example.org", django_capture_on_commit_callbacks, **served)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/accounts/password/reset/", {"email": focal_mex.email}, **served)
     # The portal's own notifications (links built from PORTAL_BASE_URL, as a worker does).
     registration = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)
     head = services.MemberData(family_name="Gómez-Camacho", function="Ambassador", email="head@example.org")

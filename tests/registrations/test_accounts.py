@@ -9,27 +9,36 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from outbox.models import OutgoingMail
+
 
 def confirmation_link(message) -> str:
     return re.search(r"https?://[^/\s]+(/[a-z-]+/accounts/confirm-email/\S+/)", message.body).group(1)
 
 
-def test_sign_up_needs_the_email_confirmed_and_the_username_is_the_address(client, db, mailoutbox):
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "email": "Focal.Point@Mission.example.org",
-            "password1": "a-long-pass-phrase-2017",
-            "password2": "a-long-pass-phrase-2017",
-        },
-    )
+def test_sign_up_needs_the_email_confirmed_and_the_username_is_the_address(
+    client, db, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox's task runs after the commit
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "Focal.Point@Mission.example.org",
+                "password1": "a-long-pass-phrase-2017",
+                "password2": "a-long-pass-phrase-2017",
+            },
+        )
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
     user = get_user_model().objects.get()
     assert (user.username, user.email) == ("focal.point@mission.example.org", "focal.point@mission.example.org")
     assert client.get(reverse("registrations:home")).status_code == 302  # not signed in before confirming
 
+    # The confirmation went through the outbox, as every mail of the portal: a row, sent by its task.
     (message,) = mailoutbox
+    assert list(OutgoingMail.objects.values_list("kind", "to", "status", "subject", "message_id")) == [
+        ("account", [user.email], "sent", message.subject, message.extra_headers["Message-ID"])
+    ]
     response = client.post(confirmation_link(message))
     assert response.status_code == 302
     assert response.url == reverse("registrations:home")
