@@ -4,10 +4,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from compact_portal.templatetags.portal_i18n import datetime_with_zone
 from outbox import sending
 from registrations import letters
 from registrations.models import (
@@ -143,7 +144,7 @@ def _accreditation_reason(event: OrganizationEvent) -> str:
             .first()
         )
         if entry is not None:
-            deadline = date_format(timezone.localtime(entry.list.deadline), "DATETIME_ZONE_FORMAT")
+            deadline = datetime_with_zone(entry.list.deadline)
             return _("Member States may object until %(deadline)s.") % {"deadline": deadline}
     return _(event.reason) if event.reason else ""
 

@@ -3,20 +3,15 @@
 from datetime import datetime, timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from compact_portal.templatetags.portal_i18n import words_for_duration
+from compact_portal.templatetags.portal_i18n import datetime_with_zone, words_for_duration
 from registrations.models import Dialogue
 from registrations.selectors.delegations import registration_window
 from sessions.models import ThematicSession
 from sessions.participation import WayIn
-
-
-def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_ZONE_FORMAT")
 
 
 def delegation_way_in(session: ThematicSession, *, now: datetime) -> WayIn:
@@ -33,7 +28,7 @@ def delegation_way_in(session: ThematicSession, *, now: datetime) -> WayIn:
     return WayIn(
         audience=audience,
         state="open",
-        status=_("Registration open until %(date)s.") % {"date": _when(deadline)},
+        status=_("Registration open until %(date)s.") % {"date": datetime_with_zone(deadline)},
         how=how,
         action=_("Register your delegation"),
         url=reverse("registrations:home"),
@@ -84,7 +79,7 @@ def dialogue_way_in(dialogue: Dialogue, *, now: datetime) -> WayIn:
         return WayIn(state="closed", status=problem, **common)
     return WayIn(
         state="open",
-        status=_("Applications open until %(date)s.") % {"date": _when(dialogue.applications_close_at)},
+        status=_("Applications open until %(date)s.") % {"date": datetime_with_zone(dialogue.applications_close_at)},
         action=_("Apply to speak in the informal dialogue"),
         url=reverse("registrations:apply", kwargs={"dialogue_pk": dialogue.pk}),
         more=[register],

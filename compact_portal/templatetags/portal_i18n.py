@@ -2,7 +2,8 @@
 
 from django import template
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
@@ -43,6 +44,19 @@ def words_for_duration(value) -> str:
     if seconds or not parts:
         parts.append(ngettext("%(count)s second", "%(count)s seconds", seconds) % {"count": seconds})
     return " ".join(parts)
+
+
+@register.filter
+def with_zone(moment) -> str:
+    """A moment as the portal writes deadlines, in the active language and time zone, with the zone:
+    "12 October 2017, 18:00 CEST" (DATETIME_ZONE_FORMAT, compact_portal/formats/)."""
+    return datetime_with_zone(moment)
+
+
+def datetime_with_zone(moment) -> str:
+    if moment is None or moment == "":
+        return ""
+    return date_format(timezone.localtime(moment), "DATETIME_ZONE_FORMAT")
 
 
 @register.filter

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from compact_portal.templatetags.portal_i18n import datetime_with_zone
 from registrations.models.history import StatusEvent
 from registrations.models.stakeholders import Organization
 
@@ -115,11 +115,11 @@ class Dialogue(models.Model):
         now = now or timezone.now()
         if now < self.applications_open_at:
             return "upcoming", gettext("Applications open on %(date)s.") % {
-                "date": date_format(timezone.localtime(self.applications_open_at), "DATETIME_ZONE_FORMAT")
+                "date": datetime_with_zone(self.applications_open_at)
             }
         if now >= self.applications_close_at:
             return "closed", gettext("Applications closed on %(date)s.") % {
-                "date": date_format(timezone.localtime(self.applications_close_at), "DATETIME_ZONE_FORMAT")
+                "date": datetime_with_zone(self.applications_close_at)
             }
         if self.drawn_at:
             return "closed", gettext("The draw has been made.")

@@ -4,9 +4,9 @@ admin's counts by status."""
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from compact_portal.templatetags.portal_i18n import datetime_with_zone
 from registrations import permissions
 from registrations.models import DelegationMember, DelegationRegistration, RegistrationEvent
 from sessions.models import ThematicSession
@@ -21,9 +21,7 @@ def registration_window(session: ThematicSession, *, now=None) -> tuple[str, str
     if session.status == ThematicSession.Status.PUBLISHED and deadline is None:
         return "upcoming", gettext("Registration has not opened yet: the secretariat has not set a deadline.")
     if deadline is not None and now >= deadline:
-        return "closed", gettext("Registration closed on %(date)s.") % {
-            "date": date_format(timezone.localtime(deadline), "DATETIME_ZONE_FORMAT")
-        }
+        return "closed", gettext("Registration closed on %(date)s.") % {"date": datetime_with_zone(deadline)}
     if session.status == ThematicSession.Status.CLOSED:
         return "closed", gettext("Registration closed.")
     if session.status != ThematicSession.Status.PUBLISHED:
