@@ -6,7 +6,7 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
-from compact_portal import desk
+from compact_portal import desk, views
 
 admin.site.site_header = "Compact Portal"
 admin.site.site_title = "Compact Portal"
@@ -16,14 +16,15 @@ admin.site.index = desk.index_view(admin.site.index)
 # One door: the admin's login is allauth's (rate limits, verified e-mail, two-factor).
 admin.site.login = secure_admin_login(admin.site.login)
 
-# The staff-only admin and the language switch (`set_language`) have no language prefix; every page a delegate,
-# stakeholder or visitor sees carries its language in the URL (/fr/sessions/…). "/" redirects to the visitor's
-# language (cookie, then Accept-Language), as LocaleMiddleware does for every unprefixed public URL.
+# The staff-only admin and the language switch (/i18n/) have no language prefix; every page a delegate, stakeholder
+# or visitor sees carries its language in the URL (/fr/sessions/…). "/" redirects to the visitor's language (cookie,
+# then Accept-Language), as LocaleMiddleware does for every unprefixed public URL.
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links; the icon is a static SVG.
     path("favicon.ico", RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/<str:language>/", views.switch_language, name="switch_language"),  # the switcher's links
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),

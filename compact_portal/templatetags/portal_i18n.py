@@ -2,9 +2,11 @@
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
 register = template.Library()
@@ -18,10 +20,12 @@ def state_name(state) -> str:
     return state.name(translation.get_language() or "en")
 
 
-@register.simple_tag
-def official_languages() -> list[tuple[str, str]]:
-    """settings.LANGUAGES as written there, each language named in itself (Django's own tag translates the names)."""
-    return list(settings.LANGUAGES)
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[tuple[str, str, str]]:
+    """(code, name in itself, link) per official language: the link leads to this page in that language and remembers
+    the choice (compact_portal.views.switch_language). The same for every visitor of a page: no token, no session."""
+    query = urlencode({"next": context["request"].get_full_path()})
+    return [(code, name, f"{reverse('switch_language', args=[code])}?{query}") for code, name in settings.LANGUAGES]
 
 
 @register.filter

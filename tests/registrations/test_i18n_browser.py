@@ -34,7 +34,7 @@ def test_language_switch_keeps_the_page_sets_lang_and_dir_and_is_remembered(
         ("Español", "es", "ltr", "Programa"),
         ("English", "en", "ltr", "Programme"),
     ]:
-        page.get_by_role("button", name=name, exact=True).click()
+        page.get_by_role("link", name=name, exact=True).click()
         page.wait_for_url(f"{live_server.url}/{code}/sessions/{demo_session.slug}/")
         html = page.locator("html")
         assert (html.get_attribute("lang"), html.get_attribute("dir")) == (code, direction)
@@ -43,7 +43,7 @@ def test_language_switch_keeps_the_page_sets_lang_and_dir_and_is_remembered(
         assert (current.inner_text(), current.get_attribute("aria-current")) == (name, "true")
 
     # The choice is remembered: the bare address leads to the last language chosen.
-    page.get_by_role("button", name="Русский", exact=True).click()
+    page.get_by_role("link", name="Русский", exact=True).click()
     page.wait_for_url(f"{live_server.url}/ru/sessions/{demo_session.slug}/")
     page.goto(f"{live_server.url}/")
     page.wait_for_url(f"{live_server.url}/ru/")
