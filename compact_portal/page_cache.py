@@ -24,6 +24,12 @@ class VersionedPageCache(BaseCache):
         return caches[self._shared_alias]
 
     @property
+    def local(self) -> BaseCache:
+        """This process's memory only, for what must not outlive the process (a whole page: its frame comes from the
+        templates and code of this process, which a deployment changes without changing the content's version)."""
+        return self._local
+
+    @property
     def shared(self) -> BaseCache | None:
         """The cache every process reads (Redis with REDIS_URL), for what must not be kept in one process's memory;
         None when the shared cache is only this process's memory (the embedded default), where the web server, the

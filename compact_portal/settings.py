@@ -78,7 +78,7 @@ DATABASES = {"default": config.database()}
 # https://docs.djangoproject.com/en/5.2/topics/cache/ ; shared (Redis) whenever REDIS_URL is set.
 REDIS_URL = config.redis_url()
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "compact_portal.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The public pages (sessions/public_cache.py): keys that change with the content, kept in each process's memory and

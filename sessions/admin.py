@@ -122,6 +122,7 @@ class SessionDocumentInline(admin.TabularInline):
 
 @admin.register(ThematicSession)
 class ThematicSessionAdmin(PublicContentAdminMixin, admin.ModelAdmin):
+    public_session_field = "pk"
     list_display = ["number", "title", "start_date", "end_date", "venue", "status"]
     list_display_links = ["number", "title"]
     list_filter = ["status", "process", "venue__duty_station"]
@@ -166,6 +167,7 @@ class ItemRoleInline(admin.TabularInline):
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(PublicContentAdminMixin, admin.ModelAdmin):
+    public_session_field = "session"
     list_display = ["title", "session", "day", "start_time", "end_time", "kind", "tentative"]
     list_filter = ["session", "kind", "tentative", "day"]
     search_fields = ["title", "description"]
@@ -213,6 +215,7 @@ def _with_clash_check(form_class):
 
 @admin.register(SessionDocument)
 class SessionDocumentAdmin(PublicContentAdminMixin, admin.ModelAdmin):
+    public_session_field = "session"
     form = SessionDocumentForm
     list_display = ["title", "session", "kind", "language"]
     list_filter = ["session", "kind", "language"]

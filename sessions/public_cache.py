@@ -14,21 +14,28 @@ emptied, a first start) the rows come from the database. In the embedded default
 the web server, the worker and `manage.py` commands) the rows are read from the database on every request: one
 query, so that a change made by another process shows at once there too.
 
-What is cached is the page's content, never its frame (the signed-in user's menu, the CSRF token, messages): the
-templates wrap their content in `{% cache page.timeout … page.key %}`, and the views pass lazy objects that
-query only on a miss.
+Two layers. The page's content, the same for everyone: the templates wrap it in `{% cache page.timeout … page.key %}`
+(shared by all processes), and the views pass lazy objects that query only on a miss. And the whole page for a
+visitor (`visitor_response`): a GET without a session cookie (so nobody signed in, no messages waiting) and without a
+query string is answered from this process's memory, frame included (the frame then holds nothing personal: the
+language switch is links, not a form with a token). A signed-in user's page is rendered around the cached content:
+their menu, their messages, their token, never kept.
 """
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from sessions.models import ThematicSession
 
@@ -45,11 +52,14 @@ def register_boundary(path: str) -> None:
         _boundaries.append(path)
 
 
-def public_pages_changed(*, session: ThematicSession | int | None = None) -> None:
-    """Call after a write that changes what public pages show (in its transaction): the session's pages, or every
-    session's with session=None (a venue, a person, a process, an organization's name …)."""
+def public_pages_changed(*, session: ThematicSession | int | set[int] | None = None) -> None:
+    """Call after a write that changes what public pages show (in its transaction): the session's pages (or those of
+    a set of sessions' ids), or every session's with session=None (a venue, a person, a process, an organization's
+    name …)."""
     sessions = ThematicSession.objects.all()
-    if session is not None:
+    if isinstance(session, set):
+        sessions = sessions.filter(pk__in=session)
+    elif session is not None:
         sessions = sessions.filter(pk=getattr(session, "pk", session))
     sessions.update(public_version=F("public_version") + 1)
     # robust: the change is committed whatever the cache says; the rows are read again once the generation is gone.
@@ -128,22 +138,99 @@ def session_list_page(*, now: datetime | None = None) -> PublicPage:
     return PublicPage(key=f"{digest}.{translation.get_language()}")
 
 
-class PublicContentAdminMixin:
-    """For the ModelAdmin of anything public pages show: each save or deletion, inlines included, changes every
-    session's cached pages (a venue, a person or a process appears on several; admin edits are rare)."""
+def _is_visitor(request) -> bool:
+    """Nobody signed in and nothing waiting for them: no session cookie (sign-in, a sign-up in progress and messages
+    live in the session), no messages cookie. Without a query string, so the pages kept are the few links lead to."""
+    return (
+        request.method == "GET"
+        and not request.META.get("QUERY_STRING")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        public_pages_changed()
+
+def _made_for_everyone(request, response) -> bool:
+    """Nothing in the rendered page belongs to this request: a success, no cookie set, no CSRF token used (it would
+    be this visitor's), no session written, nobody signed in, no message added."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.session.modified
+        and not request.user.is_authenticated
+        and not getattr(request, "_messages", None)
+    )
+
+
+def _headers(request, response: HttpResponse) -> HttpResponse:
+    """The page depends on the cookies (a signed-in user's menu); it changes at once when its content does, so any
+    cache asks again each time (an unchanged visitor's page then costs a 304); a page with a session is private."""
+    patch_vary_headers(response, ["Cookie"])
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(response, no_cache=True)
+    return response
+
+
+def visitor_response(request, page: PublicPage, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The response of a public page whose content is under `page.key`: for a visitor, the whole page from this
+    process's memory (rendered by `render` once per process, page and content version; kept only if nothing in it was
+    made for this request), with its content's ETag; for anyone else, `render()` (their menu, around the cached
+    content). This process's memory, not Redis: the frame comes from this process's code and templates, which a
+    deployment changes without changing the content's version."""
+    if not _is_visitor(request):
+        return _headers(request, render())
+    key = f"public.response.{request.path}.{page.key}"
+    memory = caches["public_pages"].local
+    entry = memory.get(key)
+    if entry is None:
+        response = render()
+        if not _made_for_everyone(request, response):
+            return _headers(request, response)
+        etag = '"' + hashlib.blake2b(response.content, digest_size=16).hexdigest() + '"'
+        entry = (response.content, response["Content-Type"], etag)
+        memory.set(key, entry, page.timeout)
+    content, content_type, etag = entry
+    response = HttpResponse(content, content_type=content_type)
+    response["ETag"] = etag
+    return get_conditional_response(request, etag=etag, response=_headers(request, response))
+
+
+class PublicContentAdminMixin:
+    """For the ModelAdmin of anything public pages show: each save or deletion, inlines included, changes the cached
+    pages that show it, once. The admin saves the object (save_model), then its inlines (save_related), in one
+    transaction, on the change page and in the list alike: the version is bumped after both, in one UPDATE.
+
+    `public_session_field` names the model's field of the one session whose pages show it ("session" for an agenda
+    item, "pk" for a session itself); None (a venue, a person, a process, an organization: shown on several sessions'
+    pages) changes every session's."""
+
+    public_session_field: str | None = None
+
+    def _sessions_showing(self, obj, form=None, change=False) -> set | None:
+        field = self.public_session_field
+        if field is None:
+            return None
+        if field == "pk":
+            return {obj.pk}
+        sessions = {getattr(obj, f"{field}_id")}
+        if change and form is not None and form.initial.get(field) is not None:
+            sessions.add(form.initial[field])  # moved from another session: that one's pages change too
+        return sessions
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        public_pages_changed()
+        public_pages_changed(session=self._sessions_showing(form.instance, form, change))
 
     def delete_model(self, request, obj):
+        sessions = self._sessions_showing(obj)
         super().delete_model(request, obj)
-        public_pages_changed()
+        public_pages_changed(session=sessions)
 
     def delete_queryset(self, request, queryset):
+        field = self.public_session_field
+        sessions = None if field is None else set(queryset.values_list(field, flat=True))
         super().delete_queryset(request, queryset)
-        public_pages_changed()
+        public_pages_changed(session=sessions)

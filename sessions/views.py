@@ -8,8 +8,8 @@ from django.utils.functional import SimpleLazyObject
 
 from sessions import calendar, participation, public_cache, selectors
 
-# The public pages are cached per language (sessions.public_cache): the views look up the page's key (one query)
-# and hand the template lazy objects that query only when the cache misses.
+# The public pages are cached per language (sessions.public_cache): the views look up the page's key (no query with
+# Redis) and hand the template lazy objects that query only when the cache misses; a visitor's page is served whole.
 
 
 def session_list(request):
@@ -24,9 +24,8 @@ def session_list(request):
             session.ways_in = ways[session.pk]
         return sessions
 
-    return render(
-        request, "sessions/session_list.html", {"page": page, "sessions": SimpleLazyObject(sessions_with_ways)}
-    )
+    context = {"page": page, "sessions": SimpleLazyObject(sessions_with_ways)}
+    return public_cache.visitor_response(request, page, lambda: render(request, "sessions/session_list.html", context))
 
 
 def session_detail(request, slug):
@@ -40,7 +39,9 @@ def session_detail(request, slug):
         "timezone_label": SimpleLazyObject(lambda: calendar.timezone_label(session())),
         "ways_in": SimpleLazyObject(lambda: participation.ways_in([session()], now=now)[session().pk]),
     }
-    return render(request, "sessions/session_detail.html", context)
+    return public_cache.visitor_response(
+        request, page, lambda: render(request, "sessions/session_detail.html", context)
+    )
 
 
 def session_calendar(request, slug):

@@ -67,6 +67,7 @@ class DrawForm(forms.Form):
 
 @admin.register(Dialogue)
 class DialogueAdmin(PublicContentAdminMixin, AuditTrailMixin, SecretariatActions, admin.ModelAdmin):
+    public_session_field = "session"
     list_display = [
         "session_code",
         "window",

@@ -231,7 +231,7 @@ def objection(request, entry_pk):
 
 def dialogue_speakers(request, slug):
     """The published list of the informal dialogue's speakers (public; cached per language, see
-    sessions.public_cache: one query when cached)."""
+    sessions.public_cache: no query when cached with Redis; a visitor's page served whole)."""
     now = timezone.now()
     page = public_cache.session_page(slug=slug, now=now)
     session = cache(lambda: session_selectors.public_session(slug=slug))
@@ -248,4 +248,6 @@ def dialogue_speakers(request, slug):
             )
         ),
     }
-    return render(request, "registrations/stakeholders/dialogue_speakers.html", context)
+    return public_cache.visitor_response(
+        request, page, lambda: render(request, "registrations/stakeholders/dialogue_speakers.html", context)
+    )

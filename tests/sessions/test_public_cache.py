@@ -24,7 +24,7 @@ def _caches(*, redis_prefix: str | None, local: str) -> dict:
         default = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": local + "-default"}
     else:
         default = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "compact_portal.redis_cache.RedisCache",
             "LOCATION": TEST_REDIS_URL,
             "KEY_PREFIX": redis_prefix,
         }
@@ -220,3 +220,128 @@ def test_public_pages_changed_bumps_one_session_or_all(session, make_session):
     assert dict(ThematicSession.objects.values_list("pk", "public_version")) == {session.pk: 2, other.pk: 1}
     public_cache.public_pages_changed()
     assert dict(ThematicSession.objects.values_list("pk", "public_version")) == {session.pk: 3, other.pk: 2}
+
+
+# --- A visitor's page, whole -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url_name", ["sessions:detail", "sessions:list"])
+def test_a_visitors_page_is_served_whole_the_second_time(client, session, url_name, page_cache):
+    url = reverse(url_name, kwargs={"slug": session.slug}) if url_name == "sessions:detail" else reverse(url_name)
+    first = client.get(url)
+    again = client.get(url)
+    assert ("base.html" in [t.name for t in first.templates], again.templates) == (True, [])
+    assert (again.status_code, again.content) == (200, first.content)
+
+
+def test_a_visitors_page_holds_nothing_of_the_request_and_says_how_to_cache_it(client, session):
+    url = reverse("sessions:detail", kwargs={"slug": session.slug})
+    for response in (client.get(url), client.get(url)):
+        assert "csrfmiddlewaretoken" not in response.content.decode()
+        assert not response.cookies
+        assert ("Cookie" in response["Vary"], response["Cache-Control"]) == (True, "no-cache")
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert client.get(url, headers={"If-None-Match": response["ETag"]}).status_code == 304
+
+
+def test_a_visitors_page_changes_at_once_whole(client, session, django_capture_on_commit_callbacks):
+    url = reverse("sessions:detail", kwargs={"slug": session.slug})
+    client.get(url)
+    etag = client.get(url)["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        ThematicSession.objects.filter(pk=session.pk).update(title="Disasters and mobility")
+        public_cache.public_pages_changed(session=session)
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert (changed.status_code, "Disasters and mobility" in changed.content.decode()) == (200, True)
+
+
+def test_a_page_asked_with_a_query_string_or_a_session_is_rendered(client, session):
+    url = reverse("sessions:detail", kwargs={"slug": session.slug})
+    client.get(url)
+    assert client.get(url + "?utm=1").templates != []
+    client.cookies["sessionid"] = "not-a-session"
+    with_session = client.get(url)
+    assert (with_session.templates != [], "private" in with_session["Cache-Control"]) == (True, True)
+
+
+def test_a_page_made_for_this_request_is_never_kept(rf, session):
+    """A page that used a CSRF token (or set a cookie, or wrote the session) is the visitor's own: rendered again."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    rendered = []
+
+    def render(request):
+        rendered.append(get_token(request))
+        return HttpResponse(f"<p>{rendered[-1]}</p>")
+
+    page = public_cache.session_page(slug=session.slug)
+    for _ in range(2):
+        request = rf.get("/en/")
+        request.session, request.user = SessionStore(), AnonymousUser()
+        response = public_cache.visitor_response(request, page, lambda request=request: render(request))
+        assert rendered[-1] in response.content.decode()
+    assert len(rendered) == 2
+
+
+# --- Admin saves: one bump, of the sessions concerned ----------------------------------------------------------------
+
+
+def _versions() -> dict:
+    return dict(ThematicSession.objects.values_list("pk", "public_version"))
+
+
+def test_a_session_saved_in_the_admin_bumps_its_version_once_and_no_other(
+    client, session, make_session, secretariat_user
+):
+    other = make_session(title="Oceans")
+    before = _versions()
+    client.force_login(secretariat_user)
+    change = reverse("admin:consultations_thematicsession_change", args=[session.pk])
+    assert client.post(change, session_change_data(session, title="Disasters and mobility")).status_code == 302
+    assert _versions() == {session.pk: before[session.pk] + 1, other.pk: before[other.pk]}
+
+
+def test_an_agenda_item_moved_in_the_admin_changes_both_sessions_pages_and_no_other(
+    client, session, make_session, secretariat_user
+):
+    target, untouched = make_session(title="Oceans"), make_session(title="Deserts")
+    item = AgendaItem.objects.get(session=session, title="Item 0")
+    before = _versions()
+    client.force_login(secretariat_user)
+    data = {
+        "session": target.pk,
+        "day": target.start_date.isoformat(),
+        "start_time": "10:00",
+        "end_time": "11:00",
+        "kind": "panel",
+        "title": "Item 0",
+        "roles-TOTAL_FORMS": 0,
+        "roles-INITIAL_FORMS": 0,
+    }
+    response = client.post(reverse("admin:consultations_agendaitem_change", args=[item.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _versions() == {
+        session.pk: before[session.pk] + 1,
+        target.pk: before[target.pk] + 1,
+        untouched.pk: before[untouched.pk],
+    }
+    assert "Item 0" in client.get(reverse("sessions:detail", kwargs={"slug": target.slug})).content.decode()
+
+
+def test_a_venue_saved_in_the_admin_bumps_every_session_once(client, session, make_session, secretariat_user):
+    other = make_session(title="Oceans")
+    before = _versions()
+    client.force_login(secretariat_user)
+    venue = session.venue
+    data = {
+        "duty_station": venue.duty_station,
+        "building": "Palais Wilson",
+        "room": venue.room,
+        "timezone": venue.timezone,
+    }
+    response = client.post(reverse("admin:consultations_venue_change", args=[venue.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _versions() == {session.pk: before[session.pk] + 1, other.pk: before[other.pk] + 1}
