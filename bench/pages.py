@@ -5,9 +5,12 @@ PostgreSQL and Redis (DJANGO_DEBUG=0), 50 connections from wrk, 127.0.0.1 only.
     scripts/system-packages.sh bench       # once: wrk
     .venv/bin/python bench/pages.py        # database wt_scale_bench_pages, Redis db 12, port 8647
     .venv/bin/python bench/pages.py --seconds 20 --connections 50 --redis redis://127.0.0.1:6379/12
+    .venv/bin/python bench/pages.py --rounds 3 --seconds 5   # each page 3 times, each time right after the trivial view
 
-Target: each page at >= 50% of the trivial view's requests per second, its p99 within 3x its p50. Stops by itself
-(each measure lasts --seconds; the server is stopped at the end).
+Target: each page at >= 50% of the trivial view's requests per second, its p99 within 3x its p50. Each page is
+measured right after the trivial view (the machine's load changes within a minute): its ratio is to that measure;
+with --rounds N, every figure is the median of N such pairs, and the ratios' range is shown. Stops by itself (each
+measure lasts --seconds; the server is stopped at the end).
 """
 
 import argparse
@@ -15,6 +18,7 @@ import os
 import re
 import secrets
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -98,6 +102,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
 
     load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
@@ -121,26 +126,35 @@ def main():
         for _, path in PAGES:  # one request each first: caches and imports warm in both processes
             for _ in range(4):
                 urllib.request.urlopen(base + path, timeout=10)
-        results = [
-            (name, _wrk(base + path, seconds=args.seconds, connections=args.connections)) for name, path in PAGES
-        ]
+        trivial_path = PAGES[0][1]
+        measures = {path: [] for _, path in PAGES}  # per path: (its measure, the trivial view's just before)
+        for _ in range(args.rounds):
+            for _, path in PAGES[1:]:
+                trivial = _wrk(base + trivial_path, seconds=args.seconds, connections=args.connections)
+                page = _wrk(base + path, seconds=args.seconds, connections=args.connections)
+                measures[trivial_path].append((trivial, trivial))
+                measures[path].append((page, trivial))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     print(
         f"{args.workers} gunicorn processes, PostgreSQL, Redis, {args.connections} connections (wrk), "
-        f"{args.seconds} s each; load average before: {load_before}, after: {load}"
+        f"{args.seconds} s each, {args.rounds} round(s); load average before: {load_before}, after: {load}"
     )
     print("| request | requests/s | vs trivial | p50 | p99 | p99/p50 | errors |")
     print("|---|---|---|---|---|---|---|")
-    trivial = results[0][1]["rps"]
-    for name, result in results:
-        errors = result["errors"] + (1 if result["socket_errors"] else 0)
+    for name, path in PAGES:
+        pairs = measures[path]
+        ratios = [page["rps"] / trivial["rps"] for page, trivial in pairs]
+        spread = f" ({min(ratios):.0%}–{max(ratios):.0%})" if len(pairs) > 1 and path != trivial_path else ""
+        median = {field: statistics.median(page[field] for page, _ in pairs) for field in ("rps", "p50", "p99")}
+        errors = sum(page["errors"] + (1 if page["socket_errors"] else 0) for page, _ in pairs)
+        sockets = "; ".join(page["socket_errors"] for page, _ in pairs if page["socket_errors"])
         print(
-            f"| {name} | {result['rps']:.0f} | {result['rps'] / trivial:.0%} | {result['p50']:.1f} ms "
-            f"| {result['p99']:.1f} ms | {result['p99'] / result['p50']:.1f}x | {errors}"
-            + (f" ({result['socket_errors']})" if result["socket_errors"] else "")
+            f"| {name} | {median['rps']:.0f} | {statistics.median(ratios):.0%}{spread} | {median['p50']:.1f} ms "
+            f"| {median['p99']:.1f} ms | {median['p99'] / median['p50']:.1f}x | {errors}"
+            + (f" ({sockets})" if sockets else "")
             + " |"
         )
 
