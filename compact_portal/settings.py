@@ -214,6 +214,7 @@ CELERY_TASK_QUEUES = [Queue("celery", routing_key="celery"), Queue("sweeper", ro
 CELERY_TASK_ROUTES = {
     "invitations.sweep_stuck_deliveries": {"queue": "sweeper"},
     "outbox.sweep": {"queue": "sweeper"},
+    "registrations.sweep_documents": {"queue": "sweeper"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -223,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "outbox-sweep": {
         "task": "outbox.sweep",
+        "schedule": timedelta(seconds=config.env.float("SWEEP_INTERVAL_SECONDS", default=15)),
+    },
+    "registrations-sweep-documents": {
+        "task": "registrations.sweep_documents",
         "schedule": timedelta(seconds=config.env.float("SWEEP_INTERVAL_SECONDS", default=15)),
     },
     "registrations-close-due-non-objection-lists": {
@@ -258,6 +263,14 @@ LETTER_PREVIEW_TIME_LIMIT_SECONDS = config.env.float("LETTER_PREVIEW_TIME_LIMIT_
 INVITATIONS_CSV_MAX_ROWS = config.env.int("INVITATIONS_CSV_MAX_ROWS", default=25_000)
 # A queued delivery whose task has not run after this long is put on the broker again (the broker was down).
 INVITATIONS_REQUEUE_AFTER_SECONDS = config.env.float("INVITATIONS_REQUEUE_AFTER_SECONDS", default=300)
+
+# --- Long documents (lists of participants, confirmation letters' zip) ------------------------------------------
+# A document whose worker process died (its heartbeat, below) is made again by the sweeper, at most
+# DOCUMENTS_MAX_ATTEMPTS times in all; then it fails with the reason, and the page offers "Make again". One still
+# "being made" after DOCUMENTS_RUNNING_TIMEOUT_SECONDS is taken as lost even if its worker looks alive (a last
+# resort: keep it above the task's hard time limit, 3 h 5 min, registrations/documents.py).
+DOCUMENTS_MAX_ATTEMPTS = config.env.int("DOCUMENTS_MAX_ATTEMPTS", default=2)
+DOCUMENTS_RUNNING_TIMEOUT_SECONDS = config.env.float("DOCUMENTS_RUNNING_TIMEOUT_SECONDS", default=4 * 3600)
 
 # --- Notifications ------------------------------------------------------------------------------------------------
 # A representative's confirmation or decline is e-mailed this long after the decision: decisions toggled within it

@@ -5,19 +5,25 @@ session's page. Never made in a web request.
     document_request(session=, kind=, by=)   writes the row (queued) and enqueues the task after the commit
     document_generate(document_id=)          the task's work: claims the row, makes the file, records progress
     document_publish(document=, by=)         a ready list of participants (PDF) shown on the session's page
+    documents_sweep()                        the periodic sweeper: a document whose worker died is made again, or fails
 """
 
 import io
+import time
 import zipfile
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from audit import trail
 from compact_portal.permissions import require_secretariat
+from outbox import workers
 from registrations import letters, participants
 from registrations.models import DelegationMember, DelegationRegistration, GeneratedDocument
 from sessions.models import ThematicSession
@@ -35,14 +41,65 @@ def document_request(*, session: ThematicSession, kind: str, by) -> GeneratedDoc
     return document
 
 
-def _claim(document_id: int) -> bool:
-    """queued → running, atomically: a task delivered twice makes the document once."""
-    now = timezone.now()
-    return bool(
-        GeneratedDocument.objects.filter(pk=document_id, status=Status.QUEUED).update(
-            status=Status.RUNNING, started_at=now
-        )
+def _claim(document_id: int, *, now=None) -> bool:
+    """queued → running, atomically, naming this worker process: a task delivered twice makes the document once. A
+    task delivered again because its worker died (acks_late) takes the row over from the dead process, until
+    DOCUMENTS_MAX_ATTEMPTS; past them the document fails with the reason."""
+    now = now or timezone.now()
+    worker = workers.beat(now=now)
+    claim = {"status": Status.RUNNING, "started_at": now, "claimed_by": worker, "attempts": F("attempts") + 1}
+    if GeneratedDocument.objects.filter(pk=document_id, status=Status.QUEUED).update(**claim):
+        return True
+    held = GeneratedDocument.objects.filter(pk=document_id, status=Status.RUNNING)
+    held = held.values("claimed_by", "started_at", "attempts").first()
+    if held is None or not held["claimed_by"] or workers.is_alive(held["claimed_by"], now=now):
+        return False
+    lost = GeneratedDocument.objects.filter(
+        pk=document_id, status=Status.RUNNING, claimed_by=held["claimed_by"], started_at=held["started_at"]
     )
+    if held["attempts"] >= settings.DOCUMENTS_MAX_ATTEMPTS:
+        lost.update(status=Status.FAILED, error=_lost_reason(held, gave_up=True), finished_at=now)
+        return False
+    return lost.update(error=_lost_reason(held), **claim) == 1
+
+
+def _lost_reason(held: dict, *, gave_up: bool = False, timed_out: bool = False) -> str:
+    if timed_out:
+        reason = f"Still being made {settings.DOCUMENTS_RUNNING_TIMEOUT_SECONDS / 3600:g} h after it started"
+    else:
+        reason = f"The worker process making it ({held['claimed_by']}) stopped"
+    attempts = held["attempts"]
+    tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
+    if gave_up:
+        return f"{reason}, after {tries}: given up. Make it again; if it fails again, look at the worker's memory."
+    return f"{reason}: made again (attempt {attempts + 1})."
+
+
+def documents_sweep(*, now=None) -> dict[str, int]:
+    """The periodic sweeper: a document left "being made" by a dead worker process (outbox.workers: its pid gone on
+    this host, or its heartbeat silent), or for longer than DOCUMENTS_RUNNING_TIMEOUT_SECONDS, is queued again for
+    another worker, or fails with the reason once it has had DOCUMENTS_MAX_ATTEMPTS."""
+    now = now or timezone.now()
+    running = GeneratedDocument.objects.filter(status=Status.RUNNING)
+    claimants = set(running.exclude(claimed_by="").values_list("claimed_by", flat=True))
+    dead = [name for name in claimants if not workers.is_alive(name, now=now)]
+    stale = now - timedelta(seconds=settings.DOCUMENTS_RUNNING_TIMEOUT_SECONDS)
+    lost = running.filter(Q(claimed_by__in=dead) | Q(started_at__lt=stale))
+    counts = {"requeued": 0, "failed": 0}
+    for held in lost.values("pk", "claimed_by", "started_at", "attempts"):
+        timed_out = held["claimed_by"] not in dead
+        row = GeneratedDocument.objects.filter(
+            pk=held["pk"], status=Status.RUNNING, claimed_by=held["claimed_by"], started_at=held["started_at"]
+        )
+        if held["attempts"] >= settings.DOCUMENTS_MAX_ATTEMPTS:
+            reason = _lost_reason(held, gave_up=True, timed_out=timed_out)
+            counts["failed"] += row.update(status=Status.FAILED, error=reason, finished_at=now)
+            continue
+        with transaction.atomic():
+            if row.update(status=Status.QUEUED, error=_lost_reason(held, timed_out=timed_out), stage=""):
+                generate_document.delay_on_commit(held["pk"])
+                counts["requeued"] += 1
+    return counts
 
 
 class _Progress:
@@ -50,12 +107,17 @@ class _Progress:
 
     def __init__(self, document: GeneratedDocument, total: int):
         self.document, self.total, self.last = document, max(total, 1), -1
+        self.beaten = time.monotonic()
         GeneratedDocument.objects.filter(pk=document.pk).update(total_steps=self.total, done_steps=0)
 
     def __call__(self, done: int, stage: str = "") -> None:
         percent = 100 * done // self.total
         if percent != self.last or stage:
             self.last = percent
+            if time.monotonic() - self.beaten >= settings.WORKER_HEARTBEAT_SECONDS:
+                # A worker without the heartbeat thread (solo pool) shows it is alive while it makes a long document.
+                self.beaten = time.monotonic()
+                workers.beat()
             update = {"done_steps": min(done, self.total)}
             if stage:
                 update["stage"] = stage
@@ -93,6 +155,7 @@ def document_generate(*, document_id: int) -> bool:
     document.status = Status.DONE
     document.done_steps = document.total_steps
     document.stage = ""
+    document.error = ""
     document.finished_at = timezone.now()
     document.save()
     return True
@@ -167,6 +230,11 @@ DOCUMENT_SOFT_TIME_LIMIT = 3 * 3600
 )
 def generate_document(document_id: int) -> bool:
     return document_generate(document_id=document_id)
+
+
+@shared_task(name="registrations.sweep_documents")
+def sweep_documents() -> dict[str, int]:
+    return documents_sweep()
 
 
 def published_list_ways_in(sessions, *, now) -> dict:

@@ -40,6 +40,8 @@ class GeneratedDocument(models.Model):
     filename = models.CharField(max_length=200, blank=True, help_text="The name the download is offered under.")
     names = models.PositiveIntegerField(default=0, help_text="Participants (or letters) in the document.")
     error = models.TextField(blank=True)
+    claimed_by = models.CharField(max_length=255, blank=True, help_text="The worker process (host:pid) making it.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started making it.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

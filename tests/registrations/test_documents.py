@@ -3,14 +3,20 @@ the task, run after the commit) makes the file with its progress, the secretaria
 list on the session's page. Co-facilitators may not; a task delivered twice makes the document once."""
 
 import io
+import socket
+import subprocess
+import sys
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
+from outbox import workers
 from registrations import documents, services
 from registrations.models import GeneratedDocument, PermanentMission, State
 
@@ -176,9 +182,93 @@ def test_the_letters_zip_reads_the_same_queries_for_1_and_4_approved_delegations
         with CaptureQueriesContext(connection) as context:
             assert documents.document_generate(document_id=document.pk) is True
         assert GeneratedDocument.objects.get(pk=document.pk).status == "done"
-        return len([query for query in context.captured_queries if query["sql"].startswith("SELECT")])
+        sql = [query["sql"] for query in context.captured_queries]
+        return len([query for query in sql if query.startswith("SELECT") and "workerheartbeat" not in query])
 
     add(1)
     one = reads()
     add(3)
     assert reads() == one
+
+
+# --- A worker that dies while making a document ----------------------------------------------------------------------
+
+
+def _dead_worker() -> str:
+    """The name (host:pid) of a worker process that has exited: a child run to its end."""
+    child = subprocess.Popen([sys.executable, "-c", ""])
+    child.wait()
+    return f"{socket.gethostname()}:{child.pid}"
+
+
+def _claimed_by(document, worker, *, attempts=1, started_at=None):
+    GeneratedDocument.objects.filter(pk=document.pk).update(
+        status="running", claimed_by=worker, attempts=attempts, started_at=started_at or timezone.now(),
+        done_steps=1, total_steps=4, stage="Writing 4 names",
+    )  # fmt: skip
+
+
+def test_a_document_whose_worker_died_is_made_again_then_fails_with_the_reason_and_is_made_again_from_its_page(
+    client, secretariat_user, approved_session, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        document = documents.document_request(session=approved_session, kind="participants_csv", by=secretariat_user)
+    dead = _dead_worker()
+    _claimed_by(document, dead)
+    with django_capture_on_commit_callbacks(execute=True):  # the sweeper's task, run after its commit
+        assert documents.documents_sweep() == {"requeued": 1, "failed": 0}
+    document.refresh_from_db()
+    assert (document.status, document.names, document.attempts, document.error) == ("done", 4, 2, "")
+
+    with django_capture_on_commit_callbacks(execute=False):
+        again = documents.document_request(session=approved_session, kind="letters_zip", by=secretariat_user)
+    _claimed_by(again, dead, attempts=2)
+    assert documents.documents_sweep() == {"requeued": 0, "failed": 1}
+    again.refresh_from_db()
+    reason = (
+        f"The worker process making it ({dead}) stopped, after 2 attempts: given up. Make it again; if it fails "
+        "again, look at the worker's memory."
+    )
+    assert (again.status, again.error, again.progress()["done"]) == ("failed", reason, True)
+    assert documents.documents_sweep() == {"requeued": 0, "failed": 0}
+
+    client.force_login(secretariat_user)
+    page = client.get(reverse("admin:registrations_generateddocument_participants", args=[approved_session.slug]))
+    text = page.content.decode()
+    assert f"Failed: {reason}".replace("'", "&#x27;") in text
+    assert 'value="Make again" aria-label="Make again: Confirmation letters of every approved member' in text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:registrations_generateddocument_make", args=[approved_session.slug]), {
+            "kind": "letters_zip"
+        })  # fmt: skip
+    remade = GeneratedDocument.objects.exclude(pk=again.pk).get(kind="letters_zip")
+    assert (remade.status, remade.names) == ("done", 4)
+
+
+def test_a_task_delivered_again_after_its_worker_died_takes_the_document_over(secretariat_user, approved_session):
+    """Celery delivers the task again when its worker process dies (acks_late): it makes the document at once, while
+    a task delivered twice to live workers still makes it once."""
+    document = GeneratedDocument.objects.create(session=approved_session, kind="participants_csv")
+    _claimed_by(document, workers.beat())  # this live process
+    assert documents.document_generate(document_id=document.pk) is False
+    _claimed_by(document, _dead_worker())
+    assert documents.document_generate(document_id=document.pk) is True
+    document.refresh_from_db()
+    assert (document.status, document.attempts, document.claimed_by) == ("done", 2, workers.this_worker())
+
+
+@pytest.mark.django_db
+def test_a_document_being_made_past_the_timeout_is_taken_as_lost(secretariat_user, approved_session, settings):
+    settings.DOCUMENTS_RUNNING_TIMEOUT_SECONDS = 3600
+    settings.WORKER_DEAD_AFTER_SECONDS = 10 * 3600  # its worker still looks alive
+    started = timezone.now()
+    document = GeneratedDocument.objects.create(session=approved_session, kind="participants_csv")
+    _claimed_by(document, workers.beat(now=started), attempts=2, started_at=started)
+    assert documents.documents_sweep(now=started + timedelta(minutes=59)) == {"requeued": 0, "failed": 0}
+    assert documents.documents_sweep(now=started + timedelta(minutes=61)) == {"requeued": 0, "failed": 1}
+    document.refresh_from_db()
+    assert (document.status, document.error) == (
+        "failed",
+        "Still being made 1 h after it started, after 2 attempts: given up. Make it again; if it fails again, look at "
+        "the worker's memory.",
+    )
