@@ -10,9 +10,18 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from compact_portal import admin_confirm
 from registrations import missions, permissions
 from registrations.admin.actions import action_page, each, ids_from, redirect_with_ids
 from registrations.models import FocalPointRequest
+
+
+class AutomaticApprovalFilter(admin.BooleanFieldListFilter):
+    """The `via_letter` filter, named for what it means."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "approved automatically (the account has the letter's address)"
 
 
 class DeclineForm(forms.Form):
@@ -22,10 +31,10 @@ class DeclineForm(forms.Form):
 
 @admin.register(FocalPointRequest)
 class FocalPointRequestAdmin(admin.ModelAdmin):
-    list_display = ["user_email", "state", "function", "status", "via_letter", "created_at", "letter_link"]
-    list_filter = ["status", "via_letter", "mission__state__regional_group"]
+    list_display = ["user_email", "state", "function", "status", "approved_automatically", "created_at", "letter_link"]
+    list_filter = ["status", ("via_letter", AutomaticApprovalFilter), "mission__state__regional_group"]
     search_fields = ["user__email", "mission__state__name_en", "function"]
-    list_select_related = ["user", "mission__state"]
+    list_select_related = ["user", "mission__state", "session"]
     actions = ["approve", "decline"]
     service_arg = "request"
     fields = [
@@ -34,7 +43,7 @@ class FocalPointRequestAdmin(admin.ModelAdmin):
         "function",
         "letter_link",
         "session",
-        "via_letter",
+        "approved_automatically",
         "status",
         "reason",
         "language",
@@ -60,6 +69,14 @@ class FocalPointRequestAdmin(admin.ModelAdmin):
     @admin.display(description="State", ordering="mission__state__name_en")
     def state(self, obj):
         return obj.mission.state.name_en
+
+    @admin.display(description="Approved automatically (the account has the letter's address)", ordering="via_letter")
+    def approved_automatically(self, obj):
+        """`via_letter`: no one decided; the account's verified address is the one the session's letter went to."""
+        if not obj.via_letter:
+            return "—"
+        session = obj.session.code if obj.session else "a session since deleted"
+        return f"Yes: it followed the link of the letter for {session}, sent to this address"
 
     @admin.display(description="Letter of designation")
     def letter_link(self, obj):
@@ -93,15 +110,31 @@ class FocalPointRequestAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    @admin.action(description="Approve selected requests (link the accounts)", permissions=["decide"])
+    @admin.action(description="Approve selected requests (link the accounts)…", permissions=["decide"])
     def approve(self, request, queryset):
-        each(
-            self,
-            request,
-            queryset.select_related("user", "mission__state"),
-            missions.focal_point_request_approve,
-            "Approved",
-        )
+        requests = list(queryset.select_related("user", "mission__state").order_by("mission__state__name_en", "pk"))
+        if not admin_confirm.confirmed(request):
+            pending = [item for item in requests if item.status == FocalPointRequest.Status.PENDING]
+            count = len(pending)
+            accounts = f"{count} account{'s' if count != 1 else ''}"
+            skipped = len(requests) - count
+            return admin_confirm.page(
+                self,
+                request,
+                queryset,
+                title="Approve focal-point requests",
+                consequences=[
+                    f"{accounts} become{'s' if count == 1 else ''} focal point{'s' if count != 1 else ''} of the "
+                    "mission named: they register its delegations, answer for it and receive its letters.",
+                    "Each requester is told by e-mail, and so are the mission's other focal points.",
+                ],
+                objects=[f"{item.user.email} → {item.mission.state.name_en} ({item.function})" for item in pending],
+                warnings=[f"{skipped} of the selected requests are already decided: left as they are."]
+                if skipped
+                else [],
+                button=f"Approve {count} request{'s' if count != 1 else ''}",
+            )
+        each(self, request, requests, missions.focal_point_request_approve, "Approved")
 
     @admin.action(description="Decline selected requests…", permissions=["decide"])
     def decline(self, request, queryset):

@@ -101,7 +101,7 @@ def test_a_secretariat_member_does_not_decide_their_own_request(
     client.force_login(secretariat_user)
     response = client.post(
         "/admin/registrations/focalpointrequest/",
-        {"action": "approve", "_selected_action": [own.pk]},
+        {"action": "approve", "_selected_action": [own.pk], "confirmed": "yes"},
         follow=True,
     )
     assert response.status_code == 200
@@ -469,6 +469,18 @@ def test_secretariat_approves_and_declines_requests_in_the_admin_with_counts(
     response = client.get(changelist)
     assert response.context["title"] == "Focal-point requests: 2 pending · 0 approved · 0 declined"
     response = client.post(changelist, {"action": "approve", "_selected_action": [first.pk]})
+    assert response.status_code == 200  # first the confirmation: what will happen, to whom
+    assert (response.context["consequences"], response.context["objects"], response.context["button"]) == (
+        [
+            "1 account becomes focal point of the mission named: they register its delegations, answer for it and "
+            "receive its letters.",
+            "Each requester is told by e-mail, and so are the mission's other focal points.",
+        ],
+        ["one@example.org → Mexico (First Secretary)"],
+        "Approve 1 request",
+    )
+    assert not Profile.objects.filter(user__email="one@example.org").exists()
+    response = client.post(changelist, {"action": "approve", "_selected_action": [first.pk], "confirmed": "yes"})
     assert response.status_code == 302
     assert Profile.objects.get(user__email="one@example.org").mission == mission_mex
     response = client.post(changelist, {"action": "decline", "_selected_action": [second.pk]})
@@ -480,12 +492,35 @@ def test_secretariat_approves_and_declines_requests_in_the_admin_with_counts(
     assert response.context["title"] == "Focal-point requests: 0 pending · 1 approved · 1 declined"
 
 
+def test_the_list_says_which_requests_were_approved_automatically_and_by_which_sessions_letter(
+    client, open_session, mission_mex, mission_che, make_account, secretariat_user
+):
+    by_letter = make_account("pm.mex@mex.example.org")
+    missions.registration_link_follow(link=_link(open_session, mission_mex, "pm.mex@mex.example.org"), user=by_letter)
+    missions.focal_point_request_create(user=make_account("two@example.org"), mission=mission_che, function="Intern")
+    client.force_login(secretariat_user)
+    response = client.get("/admin/registrations/focalpointrequest/")
+    page = response.content.decode()
+    assert "Approved automatically (the account has the letter&#x27;s address)" in page
+    assert "By the letter" not in page
+    cells = {row.user.email: row for row in response.context["cl"].result_list}
+    admin_class = response.context["cl"].model_admin
+    assert {email: admin_class.approved_automatically(row) for email, row in cells.items()} == {
+        "pm.mex@mex.example.org": f"Yes: it followed the link of the letter for {open_session.code}, sent to this "
+        "address",
+        "two@example.org": "—",
+    }
+
+
 def test_cofacilitators_do_not_decide_requests(client, mission_mex, make_account, cofacilitator_user):
     request = missions.focal_point_request_create(
         user=make_account("one@example.org"), mission=mission_mex, function="First Secretary"
     )
     client.force_login(cofacilitator_user)
-    client.post("/admin/registrations/focalpointrequest/", {"action": "approve", "_selected_action": [request.pk]})
+    client.post(
+        "/admin/registrations/focalpointrequest/",
+        {"action": "approve", "_selected_action": [request.pk], "confirmed": "yes"},
+    )
     request.refresh_from_db()
     assert request.status == "pending"
     assert not Profile.objects.exists()
