@@ -57,6 +57,7 @@ def populate(session, names: int) -> None:
     from django.utils import timezone
 
     from registrations.models import DelegationMember, DelegationRegistration, PermanentMission
+    from registrations.services.delegations import members_recount
 
     missions = list(PermanentMission.objects.select_related("state").order_by("pk"))
     now = timezone.now()
@@ -83,6 +84,7 @@ def populate(session, names: int) -> None:
             )
         )
     DelegationMember.objects.bulk_create(members, batch_size=2000)
+    members_recount(DelegationRegistration.objects.filter(session=session))
 
 
 def timed(function, repeat: int) -> tuple[float, float]:

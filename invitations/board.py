@@ -5,7 +5,7 @@ whatever the number of missions."""
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
 from invitations.models import Delivery, Letter
@@ -103,19 +103,21 @@ def board_rows(session: ThematicSession) -> list[BoardRow]:
         .order_by("state__name_en")
     )
     letters: dict[int, list[tuple[str, datetime | None]]] = {}
-    reminders: dict[int, list[datetime]] = {}
-    # Unordered: Delivery's default order would sort every delivery of the session (a COP's 20,000-address list).
+    reminders: dict[int, tuple[int, datetime | None]] = {}
+    # Summed up in the database per mission, kind and status: a few rows per mission, not every delivery of the
+    # session (a COP's letters to 20,000 delegates carry their mission too).
     deliveries = (
         Delivery.objects.filter(letter__session=session, mission__isnull=False)
         .order_by()
-        .values_list("mission_id", "letter__kind", "status", "sent_at")
+        .values_list("mission_id", "letter__kind", "status")
+        .annotate(sent=Count("sent_at"), first=Min("sent_at"), last=Max("sent_at"))
     )
-    for mission_id, kind, status, sent_at in deliveries:
+    for mission_id, kind, status, sent, first, last in deliveries:
         if kind == Letter.Kind.REMINDER:
-            if status == Delivery.Status.SENT and sent_at:
-                reminders.setdefault(mission_id, []).append(sent_at)
+            if status == Delivery.Status.SENT and sent:
+                reminders[mission_id] = (sent, last)
         elif kind == Letter.Kind.INVITATION:
-            letters.setdefault(mission_id, []).append((status, sent_at))
+            letters.setdefault(mission_id, []).append((status, first))
     answers = {answer.mission_id: answer for answer in MissionAnswer.objects.filter(session=session)}
     heads = DelegationMember.objects.filter(is_head=True)
     registrations = {
@@ -130,7 +132,7 @@ def board_rows(session: ThematicSession) -> list[BoardRow]:
         answer = answers.get(mission.pk)
         status, sent_at = _delivery_summary(letters.get(mission.pk, []))
         group = mission.state.regional_group
-        reminder_times = reminders.get(mission.pk, [])
+        reminders_sent, last_reminder_at = reminders.get(mission.pk, (0, None))
         rows.append(
             BoardRow(
                 mission=mission,
@@ -140,8 +142,8 @@ def board_rows(session: ThematicSession) -> list[BoardRow]:
                 letter_sent_at=sent_at,
                 letter_status=status,
                 link_followed_at=answer.link_followed_at if answer else None,
-                reminders_sent=len(reminder_times),
-                last_reminder_at=max(reminder_times) if reminder_times else None,
+                reminders_sent=reminders_sent,
+                last_reminder_at=last_reminder_at,
                 answer=_answer(mission),
                 registration=registration,
                 head=registration.heads[0] if registration and registration.heads else None,

@@ -40,6 +40,7 @@ from registrations.models import (
     State,
 )
 from registrations.reference import reference_data_load
+from registrations.services.delegations import members_recount
 from sessions.models import AgendaItem, Process, ThematicSession, Venue
 
 BATCH = 5_000
@@ -421,6 +422,7 @@ def _members(registrations, scale: Scale, rng: random.Random) -> None:
                 DelegationMember.objects.bulk_create(batch)
                 batch = []
     DelegationMember.objects.bulk_create(batch)
+    members_recount(DelegationRegistration.objects.filter(pk__in=[registration.pk for registration in registrations]))
 
 
 @transaction.atomic

@@ -14,7 +14,8 @@ worker can report its progress (registrations/documents.py makes both in the bac
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Sum
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -175,9 +176,11 @@ def sections(session: ThematicSession) -> list[dict]:
 
 
 def count_names(session: ThematicSession) -> int:
-    approved = DelegationMember.objects.filter(
-        registration__session=session, registration__status=DelegationRegistration.Status.APPROVED
-    ).count()
+    """The names on the list: the approved delegations' kept member counts (not a count of their members), and the
+    confirmed representatives."""
+    approved = DelegationRegistration.objects.filter(
+        session=session, status=DelegationRegistration.Status.APPROVED
+    ).aggregate(names=Coalesce(Sum("member_count"), 0))["names"]
     stakeholders = Representation.objects.filter(session=session, status=Representation.Status.CONFIRMED).count()
     return approved + stakeholders
 

@@ -99,7 +99,6 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
         registrations = (
             DelegationRegistration.objects.filter(session=session, status=DelegationRegistration.Status.APPROVED)
             .select_related("mission__state")
-            .annotate(member_total=Count("members"))
             .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
             .order_by("mission__state__membership", "mission__state__name_en")
         )
@@ -109,7 +108,7 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
                 "section": participants.MEMBERSHIP_SECTIONS.get(r.mission.state.membership, ""),
                 "name": r.mission.state.name_en,
                 "head": r.heads[0] if r.heads else None,
-                "members": r.member_total,
+                "members": r.member_count,
                 "url": reverse("admin:registrations_delegationregistration_change", args=[r.pk]),
             }
             for r in page

@@ -59,6 +59,10 @@ class DelegationRegistration(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Kept with the members it counts, in the same transaction, by the one service that writes them
+    # (services.delegations._members_replace; bulk loaders call members_recount): lists and the board read it
+    # instead of counting a COP's 100,000 members per page.
+    member_count = models.PositiveIntegerField("members", default=0, editable=False)
 
     class Meta:
         ordering = ["session", "mission__state__name_en"]

@@ -50,11 +50,10 @@ def _registrations() -> QuerySet[DelegationRegistration]:
 
 
 def registrations_for_user(user) -> QuerySet[DelegationRegistration]:
-    """Registrations of the missions `user` is a focal point for, with their member counts."""
+    """Registrations of the missions `user` is a focal point for (with their member_count)."""
     return (
         _registrations()
         .filter(mission__in=permissions.missions_of(user))
-        .annotate(member_count=Count("members"))
         .order_by("-session__start_date", "mission__state__name_en")
     )
 

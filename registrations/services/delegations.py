@@ -19,6 +19,8 @@ from dataclasses import dataclass, fields
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,7 +123,7 @@ def registration_update(
                 actor=by,
                 action="registration update",
                 obj=locked,
-                after={"members": locked.members.count(), "note_verbale": locked.note_verbale_name},
+                after={"members": locked.member_count, "note_verbale": locked.note_verbale_name},
             )
     except Exception:
         if stored_name:  # the new file belongs to no committed row
@@ -146,6 +148,20 @@ def _members_replace(*, registration: DelegationRegistration, head: MemberData, 
         member.order = order
         member.full_clean()
         member.save()
+    registration.member_count = len(wanted)  # saved by the caller, in this transaction, under the row lock
+
+
+def members_recount(registrations: QuerySet[DelegationRegistration]) -> int:
+    """Sets `member_count` from the members table, in one UPDATE: for loaders that bulk-insert members (the COP-scale
+    demo, benchmarks), which no service sees. Returns the number of registrations updated."""
+    counted = (
+        DelegationMember.objects.filter(registration=OuterRef("pk"))
+        .order_by()
+        .values("registration")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return registrations.update(member_count=Coalesce(Subquery(counted), 0))
 
 
 def _transition(registration: DelegationRegistration, *, to: str, by, reason: str = "") -> RegistrationEvent:

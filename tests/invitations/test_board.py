@@ -194,3 +194,18 @@ def test_the_board_the_desk_and_the_reminders_agree_on_who_has_not_answered(
         Q(pk__in={recipient.mission_id for recipient in audience.recipients}) | Q(name__in=audience.without_email)
     )
     assert set(reminded.values_list("state__iso3", flat=True)) == on_board
+
+
+@pytest.mark.django_db
+def test_the_board_sums_up_each_missions_letters_and_reminders(session, groups, mission_mex, mission_zaf):
+    _letter_to(session, [mission_mex, mission_zaf], status=Delivery.Status.FAILED)
+    _letter_to(session, [mission_mex])  # sent to another address list: the letter reached Mexico
+    first = _letter_to(session, [mission_zaf], kind=Letter.Kind.REMINDER)
+    second = _letter_to(session, [mission_zaf], kind=Letter.Kind.REMINDER)
+    _letter_to(session, [mission_zaf], kind=Letter.Kind.REMINDER, status=Delivery.Status.FAILED)
+    Delivery.objects.filter(letter=first).update(sent_at=timezone.now() - timedelta(days=2))
+    last = Delivery.objects.get(letter=second).sent_at
+    rows = {row.state.iso3: row for row in board.board_rows(session)}
+    assert (rows["MEX"].letter_status, rows["MEX"].reminders_sent) == (Delivery.Status.SENT, 0)
+    assert (rows["ZAF"].letter_status, rows["ZAF"].letter_sent_at) == (Delivery.Status.FAILED, None)
+    assert (rows["ZAF"].reminders_sent, rows["ZAF"].last_reminder_at) == (2, last)

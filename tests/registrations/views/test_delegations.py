@@ -310,3 +310,41 @@ def test_public_speakers_page_runs_the_same_queries_for_1_and_50_speakers(
     add(1, 49)
     assert queries(client, url) == one
     assert "Speaker 49" in client.get(url).content.decode()
+
+
+def test_the_kept_member_count_follows_every_way_members_change(
+    client, open_session, mission_mex, focal_mex, secretariat_user, make_registration, head
+):
+    """registration.member_count (read by the admin lists, the board and the participants page instead of counting)
+    equals the members through the focal point's form, the services and the admin, which changes no member."""
+
+    def counts():
+        registration.refresh_from_db()
+        return registration.member_count, registration.members.count()
+
+    registration = make_registration(session=open_session, mission=mission_mex, focal_point=focal_mex)
+    assert counts() == (1, 1)
+    client.force_login(focal_mex)
+    edit = reverse("registrations:edit", kwargs={"pk": registration.pk})
+    assert client.post(edit, form_data()).status_code == 302  # the head and Ana Pérez
+    assert counts() == (2, 2)
+    added = {"members-TOTAL_FORMS": "3", "members-1-family_name": "Li", "members-1-function": "Adviser"}
+    assert client.post(edit, form_data(**added, **{"members-2-attendance": "in_person"})).status_code == 302
+    assert counts() == (3, 3)
+    others = [services.MemberData(family_name=f"Member {n}", function="Adviser") for n in range(5)]
+    services.registration_update(registration=registration, by=focal_mex, head=head, members=others)
+    assert counts() == (6, 6)
+    services.registration_update(registration=registration, by=focal_mex, head=others[0], members=others[1:2])
+    assert counts() == (2, 2)
+
+    client.force_login(secretariat_user)
+    member = registration.members.first()
+    change = f"/admin/registrations/delegationregistration/{registration.pk}/change/"
+    inline = {"members-TOTAL_FORMS": "1", "members-INITIAL_FORMS": "1", "members-0-id": member.pk}
+    client.post(change, {**inline, "members-0-DELETE": "on", "members-0-family_name": "X"})  # read-only inline
+    assert client.post(f"/admin/registrations/delegationmember/{member.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"{change.removesuffix('change/')}delete/", {"post": "yes"}).status_code == 403
+    assert counts() == (2, 2)
+    services.registration_submit(registration=registration, by=focal_mex)
+    services.registration_approve(registration=registration, by=secretariat_user)
+    assert counts() == (2, 2)
