@@ -217,7 +217,7 @@ class DelegationMemberAdmin(CappedCountAdmin, admin.ModelAdmin):
 
     list_display = ["family_name", "given_name", "honorific", "function", "mission", "session_code", "status", "email"]
     list_filter = ["registration__session", "registration__status", "is_head", "attendance"]
-    # Names and addresses that start with the words typed, in any case: each served by an index (migration 0015:
+    # Names and addresses that start with the words typed, in any case: each served by an index (migration 0016:
     # COLLATE NOCASE on SQLite, UPPER(...) text_pattern_ops on PostgreSQL), where "contains" reads every member.
     search_fields = ["^family_name", "^given_name", "^email"]
     search_help_text = "Family name, given name or e-mail address, or their beginning (any case)."

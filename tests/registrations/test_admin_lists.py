@@ -113,7 +113,7 @@ def test_the_members_search_finds_names_and_addresses_by_their_beginning_through
     response = client.get("/admin/registrations/delegationmember/?q=diallo")
     found = {member.family_name for member in response.context["cl"].result_list}
     assert found == {"Diallo", "DIALLO-Sow", "Ba", "Sy"}
-    # Each searched column has its index, and the search reads them rather than every member (migration 0015).
+    # Each searched column has its index, and the search reads them rather than every member (migration 0016).
     queryset, _ = DelegationMemberAdmin(DelegationMember, None).get_search_results(
         None, DelegationMember.objects.all(), "diallo"
     )

@@ -17,7 +17,7 @@ def count_members(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registrations", "0013_staff_enrolment_code"),
+        ("registrations", "0014_generated_document_claimed_by"),
     ]
 
     operations = [

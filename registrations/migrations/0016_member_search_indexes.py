@@ -33,7 +33,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registrations", "0014_registration_member_count"),
+        ("registrations", "0015_registration_member_count"),
     ]
 
     operations = [migrations.RunPython(create, drop)]
