@@ -148,3 +148,16 @@ def test_the_members_list_counts_a_few_pages_ahead_not_the_whole_table(client, s
     assert 'href="?p=12"' in page and 'href="?p=13"' not in page
     further = client.get(url + "?p=12").content.decode()
     assert "30 delegation members" in further  # counted up to page 12 + 10: all of them
+
+
+def test_the_registrations_search_finds_a_delegation_by_the_beginning_of_a_members_family_name(
+    client, secretariat_user, open_session, mission_mex, focal_mex, make_registration
+):
+    make_registration(
+        session=open_session, mission=mission_mex, focal_point=focal_mex, members=[_member("Ndiaye", "Awa")]
+    )
+    client.force_login(secretariat_user)
+    url = "/admin/registrations/delegationregistration/?q="
+    assert len(client.get(url + "ndia").context["cl"].result_list) == 1
+    assert len(client.get(url + "diaye").context["cl"].result_list) == 0  # not inside a name: no index serves it
+    assert len(client.get(url + "mexi").context["cl"].result_list) == 1  # the State's name, anywhere in it
