@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
@@ -163,9 +164,22 @@ class SignatoryInline(admin.StackedInline):
         return f"Set by {who} on {change.at:%d %B %Y %H:%M} UTC." if change else "Set."
 
 
+class LetterChangeList(ChangeList):
+    """The letters' list leaves out the reminder rounds' copies (each is reached from its round); their pages stay."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        if not getattr(self, "_originals", False):
+            self.root_queryset, self._originals = self.root_queryset.originals(), True
+        return super().get_queryset(request, exclude_parameters)
+
+
 @admin.register(Letter)
 class LetterAdmin(admin.ModelAdmin):
     form = LetterAdminForm
+
+    def get_changelist(self, request, **kwargs):
+        return LetterChangeList
+
     list_display = ["session", "kind", "language", "subject", "updated_at"]
     list_display_links = ["subject"]
     list_filter = [SessionFilter, "kind", "language"]

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from compact_portal.csv_export import csv_response
 from compact_portal.permissions import is_cofacilitator
@@ -124,9 +125,19 @@ class ReminderScheduleAdmin(admin.ModelAdmin):
 
 @admin.register(ReminderRound)
 class ReminderRoundAdmin(admin.ModelAdmin):
-    list_display = ["session", "audience", "days_before", "skipped", "dispatch", "created_by", "created_at"]
+    list_display = [
+        "session", "audience", "days_before", "skipped", "letter_copy", "dispatch", "created_by", "created_at"
+    ]  # fmt: skip
     list_filter = ["audience", "skipped"]
-    list_select_related = ["session", "dispatch__letter", "created_by"]
+    list_select_related = ["session", "letter__session", "dispatch__letter", "created_by"]
+
+    @admin.display(description="Letter sent (the round's copy)")
+    def letter_copy(self, obj):
+        """The round's own copy of the reminder letter: the letters' list leaves it out, it is reached from here."""
+        if obj.letter is None:
+            return "—"
+        url = reverse("admin:invitations_letter_change", args=[obj.letter.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.letter)
 
     def has_add_permission(self, request):
         return False

@@ -15,7 +15,8 @@ RECENT = 20  # dispatches shown at most per section; the rest are in the dispatc
 
 def letters(**_) -> list[desk.Row]:
     rows = (
-        Letter.objects.exclude(session__status=ThematicSession.Status.CLOSED)
+        Letter.objects.originals()
+        .exclude(session__status=ThematicSession.Status.CLOSED)
         .annotate(sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)))
         .order_by("session__number", "kind", "language")
         .values_list("pk", "kind", "language", "session__number", "session__title", "sent")

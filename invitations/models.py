@@ -51,6 +51,13 @@ def _placeholder_errors(obj) -> dict[str, str]:
     }
 
 
+class LetterQuerySet(models.QuerySet):
+    def originals(self):
+        """The letters the secretariat wrote, without the copy of the reminder letter each reminder round makes and
+        sends (invitations/reminders.py): lists of letters show these; a round's copy is reached from its round."""
+        return self.exclude(pk__in=ReminderRound.objects.exclude(letter=None).values("letter"))
+
+
 class Letter(models.Model):
     class Kind(models.TextChoices):
         INVITATION = "invitation", "Invitation"
@@ -87,6 +94,8 @@ class Letter(models.Model):
     attachments = models.ManyToManyField(SessionDocument, blank=True, related_name="letters")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LetterQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "kind", "language"]

@@ -39,12 +39,8 @@ def reminder_letter(session: ThematicSession, *, audience: str) -> Letter | None
         return schedule.stakeholder_letter
     if schedule.mission_letter_id:
         return schedule.mission_letter
-    copies = ReminderRound.objects.exclude(letter=None).values("letter")
     return (
-        Letter.objects.filter(session=session, kind=Letter.Kind.REMINDER)
-        .exclude(pk__in=copies)
-        .order_by("language", "pk")
-        .first()
+        Letter.objects.originals().filter(session=session, kind=Letter.Kind.REMINDER).order_by("language", "pk").first()
     )
 
 

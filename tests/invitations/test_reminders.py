@@ -184,3 +184,28 @@ def test_organizations_that_have_not_applied_are_reminded_before_the_application
     emails = sorted(Delivery.objects.values_list("email", flat=True))
     assert applied.email not in emails
     assert silent.email in emails
+
+
+@pytest.mark.django_db
+def test_a_rounds_copy_of_the_reminder_letter_is_left_out_of_the_letters_lists_and_reached_from_its_round(
+    client, session, cofacilitator_user
+):
+    from django.urls import reverse
+
+    from compact_portal import desk
+
+    letter = _reminder_letter(session)
+    reminders.reminder_send_now(session=session, audience=reminders.MISSIONS, by=cofacilitator_user, key=uuid.uuid4())
+    copy = ReminderRound.objects.get().letter
+    assert (Letter.objects.count(), list(Letter.objects.originals()), copy.pk != letter.pk) == (2, [letter], True)
+
+    client.force_login(cofacilitator_user)
+    listing = client.get(reverse("admin:invitations_letter_changelist"))
+    assert (list(listing.context["cl"].result_list), listing.context["cl"].full_result_count) == ([letter], 1)
+    rows = next(entry.rows for entry in desk.desk_for(cofacilitator_user) if entry.key == "letters")
+    assert [row.url for row in rows] == [reverse("admin:invitations_letter_change", args=[letter.pk])]
+
+    rounds = client.get(reverse("admin:invitations_reminderround_changelist")).content.decode()
+    copy_page = reverse("admin:invitations_letter_change", args=[copy.pk])
+    assert f'<a href="{copy_page}">{copy}</a>' in rounds
+    assert client.get(copy_page).status_code == 200
