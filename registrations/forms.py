@@ -277,6 +277,25 @@ class RepresentationForm(MarksRequired, forms.Form):
         self.mark_required()
 
 
+class ReadChoiceField(forms.ModelChoiceField):
+    """A choice among objects already read (a list): its options and its validation make no query."""
+
+    def __init__(self, objects, *, label_from_instance, **kwargs):
+        super().__init__(queryset=type(objects[0])._default_manager.none() if objects else None, **kwargs)
+        self.objects = {str(obj.pk): obj for obj in objects}
+        self.choices = [("", self.empty_label), *((obj.pk, label_from_instance(obj)) for obj in objects)]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.objects[str(getattr(value, "pk", value))]
+        except KeyError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from None
+
+
 class SlotApplicationForm(MarksRequired, forms.ModelForm):
     class Meta:
         model = SlotApplication
@@ -296,19 +315,28 @@ class SlotApplicationForm(MarksRequired, forms.ModelForm):
 
     def __init__(self, *args, dialogue, **kwargs):
         super().__init__(*args, **kwargs)
-        panels = AgendaItem.objects.filter(session=dialogue.session_id, kind__in=FLOOR_KINDS).order_by(
-            "day", "start_time"
+        # The session's panels, read once: the options, and the choice checked against them (one query).
+        panels = list(
+            AgendaItem.objects.filter(session=dialogue.session_id, kind__in=FLOOR_KINDS).order_by("day", "start_time")
         )
-        self.fields["theme"].queryset = panels
-        self.fields["theme"].required = panels.exists()
-        self.fields["theme"].empty_label = _("— choose the panel —")
-        self.fields["theme"].label_from_instance = lambda item: item.local_title
-        self.fields["theme"].widget = ContentSelect(english_values=_untranslated(panels, "title"))
-        self.fields["theme"].widget.choices = self.fields["theme"].choices
+        theme = self.fields["theme"]
+        self.fields["theme"] = ReadChoiceField(
+            panels,
+            label_from_instance=lambda item: item.local_title,
+            required=bool(panels),
+            label=theme.label,
+            help_text=theme.help_text,
+            empty_label=_("— choose the panel —"),
+            widget=ContentSelect(english_values=_untranslated(panels, "title")),
+        )
         self.fields["speaker_email"].help_text = _(
             "The speaker receives the confirmation and the slot's calendar file."
         )
         self.mark_required()
+
+    def _get_validation_exclusions(self):
+        # The theme is one of the panels just read (no query again for its row); the service checks its session.
+        return {*super()._get_validation_exclusions(), "theme"}
 
 
 class ObjectionForm(forms.Form):

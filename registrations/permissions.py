@@ -19,6 +19,10 @@ Organizations:
     acts_for_organization(user, organization, session=None)   focal point or confirmed representative
     may_decide_representation(user, organization)   its focal point or the secretariat
 
+A mission or an organization read through the user's focal-point profile (`organization_of`, a registration read by
+`selectors.registration_for_user`) is marked so (`read_for_focal_point`): the checks above then answer from the mark,
+without a second query for what the same request has just read.
+
 Templates: `{% load permissions %}` then `{% if user|is_secretariat %}`, `{% if user|is_focal_point_of:mission %}`.
 
 Refusals: services raise PermissionDenied; views show another mission's or organization's object as 404 (its
@@ -56,6 +60,7 @@ __all__ = [
     "member_state_missions_of",
     "missions_of",
     "organization_of",
+    "read_for_focal_point",
     "require_cofacilitator",
     "require_focal_point_of_mission",
     "require_secretariat",
@@ -65,6 +70,18 @@ __all__ = [
 
 def _active(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def read_for_focal_point(obj, user):
+    """Marks `obj` (a mission or an organization, or None) as read through `user`'s focal-point profile, in a query
+    that required it; returns `obj`."""
+    if obj is not None:
+        obj._read_for_focal_point = user.pk
+    return obj
+
+
+def _read_for_focal_point(obj, user) -> bool:
+    return getattr(obj, "_read_for_focal_point", None) == user.pk
 
 
 # --- Missions -----------------------------------------------------------------------------------------------------
@@ -85,6 +102,8 @@ def member_state_missions_of(user) -> QuerySet[PermanentMission]:
 def is_focal_point_of_mission(user, mission: PermanentMission) -> bool:
     if not _active(user) or mission is None:
         return False
+    if _read_for_focal_point(mission, user):
+        return True
     return Profile.objects.filter(user=user, mission=mission, is_focal_point=True).exists()
 
 
@@ -102,16 +121,19 @@ def organization_of(user) -> Organization | None:
     """The organization `user` acts for as its focal point, or None."""
     if not _active(user):
         return None
-    return (
+    organization = (
         Organization.objects.filter(profiles__user=user, profiles__is_focal_point=True)
         .select_related("country__regional_group")
         .first()
     )
+    return read_for_focal_point(organization, user)
 
 
 def is_focal_point_of_organization(user, organization: Organization) -> bool:
     if not _active(user) or organization is None:
         return False
+    if _read_for_focal_point(organization, user):
+        return True
     return Profile.objects.filter(user=user, organization=organization, is_focal_point=True).exists()
 
 

@@ -58,14 +58,17 @@ def registrations_for_user(user) -> QuerySet[DelegationRegistration]:
     )
 
 
-def registration_for_user(*, user, pk: int) -> DelegationRegistration:
-    """A registration of one of the user's missions, with members and history; 404 for anyone else's."""
+def registration_for_user(*, user, pk: int, events: bool = True) -> DelegationRegistration:
+    """A registration of one of the user's missions, with members and (unless `events=False`) history; 404 for
+    anyone else's. Its mission is marked as read for the user's focal-point profile (see permissions)."""
     queryset = (
         _registrations()
         .filter(mission__in=permissions.missions_of(user))
-        .prefetch_related("members", Prefetch("events", queryset=_events()))
+        .prefetch_related("members", *([Prefetch("events", queryset=_events())] if events else []))
     )
-    return get_object_or_404(queryset, pk=pk)
+    registration = get_object_or_404(queryset, pk=pk)
+    permissions.read_for_focal_point(registration.mission, user)
+    return registration
 
 
 def registration_for_note_verbale(*, user, pk: int) -> DelegationRegistration:

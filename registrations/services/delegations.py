@@ -117,7 +117,7 @@ def registration_update(
                 stored_name = locked.note_verbale.name
                 if old_name:
                     transaction.on_commit(lambda: locked.note_verbale.storage.delete(old_name))
-            locked.full_clean()
+            _full_clean(locked)
             locked.save()
             trail.record(
                 actor=by,
@@ -129,7 +129,26 @@ def registration_update(
         if stored_name:  # the new file belongs to no committed row
             registration.note_verbale.storage.delete(stored_name)
         raise
-    registration.refresh_from_db()
+    return _refreshed(registration, locked)
+
+
+# A registration's foreign keys (its session, mission, the accounts that made and decided it) name rows that exist,
+# which the database's keys hold; its session and mission never change, so neither does their pair's uniqueness; and
+# its one check (a reason when returned or rejected) is _decide's first rule. None of them is worth a query each time
+# it is saved.
+_HELD = ["session", "mission", "created_by", "decided_by"]
+
+
+def _full_clean(locked: DelegationRegistration) -> None:
+    locked.full_clean(exclude=_HELD, validate_unique=False, validate_constraints=False)
+
+
+def _refreshed(registration: DelegationRegistration, locked: DelegationRegistration) -> DelegationRegistration:
+    """`registration` as `locked` (read and saved under the lock) now is: refresh_from_db without a query. Its related
+    rows stay (session and mission never change), and the prefetched members and events are dropped."""
+    for field in DelegationRegistration._meta.concrete_fields:
+        setattr(registration, field.attname, getattr(locked, field.attname))
+    registration._prefetched_objects_cache = {}
     return registration
 
 
@@ -137,17 +156,25 @@ def _members_replace(*, registration: DelegationRegistration, head: MemberData, 
     existing = {member.pk: member for member in registration.members.all()}
     wanted = [(head, True), *((member, False) for member in members)]
     keep = {data.id for data, _is_head in wanted if data.id in existing}
-    DelegationMember.objects.filter(registration=registration).exclude(pk__in=keep).delete()
-    # The head may change hands: clear the flag first so the one-head constraint holds at every step.
-    DelegationMember.objects.filter(registration=registration).update(is_head=False)
+    if set(existing) - keep:
+        DelegationMember.objects.filter(registration=registration).exclude(pk__in=keep).delete()
+    if keep:
+        # The head may change hands: clear the flag first so the one-head constraint holds at every step.
+        DelegationMember.objects.filter(registration=registration).update(is_head=False)
+    new = []
     for order, (data, is_head) in enumerate(wanted):
         member = existing.get(data.id) if data.id in keep else DelegationMember(registration=registration)
         for name in MEMBER_FIELDS:
             setattr(member, name, (getattr(data, name) or "").strip())
         member.is_head = is_head
         member.order = order
-        member.full_clean()
-        member.save()
+        # Its registration is the locked row; one head among `wanted` (the database's constraint holds it too).
+        member.full_clean(exclude=["registration"], validate_constraints=False)
+        if member.pk is None:
+            new.append(member)
+        else:
+            member.save()
+    DelegationMember.objects.bulk_create(new)
     registration.member_count = len(wanted)  # saved by the caller, in this transaction, under the row lock
 
 
@@ -174,7 +201,7 @@ def _transition(registration: DelegationRegistration, *, to: str, by, reason: st
         )
     registration.status = to
     event = RegistrationEvent(registration=registration, from_status=current, to_status=to, reason=reason, by=by)
-    event.full_clean()
+    event.full_clean(exclude=["registration", "by"])  # the locked row, and the account acting (no query each)
     event.save()
     trail.record(
         actor=by,
@@ -208,10 +235,9 @@ def registration_submit(*, registration: DelegationRegistration, by) -> Delegati
             raise ValidationError(problems)
         _transition(locked, to=Status.SUBMITTED, by=by)
         locked.submitted_at = timezone.now()
-        locked.full_clean()
+        _full_clean(locked)
         locked.save()
-    registration.refresh_from_db()
-    return registration
+    return _refreshed(registration, locked)
 
 
 def _decide(*, registration: DelegationRegistration, by, to: str, reason: str) -> DelegationRegistration:
@@ -230,8 +256,7 @@ def _decide(*, registration: DelegationRegistration, by, to: str, reason: str) -
         if to == Status.APPROVED:
             for member_id in locked.members.exclude(email="").values_list("pk", flat=True):
                 enqueue_on_commit("registrations.email_confirmation_letter", member_id)
-    registration.refresh_from_db()
-    return registration
+    return _refreshed(registration, locked)
 
 
 def registration_approve(*, registration: DelegationRegistration, by, reason: str = "") -> DelegationRegistration:

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,7 +159,10 @@ def application_submit(
         status=Status.PENDING,
         sequence=0,
     )
-    application.full_clean(exclude=["dialogue", "sequence", "status"], validate_constraints=False)
+    # The organization, the theme and the applicant are rows just read (their foreign keys hold them): no query each.
+    application.full_clean(
+        exclude=["dialogue", "sequence", "status", "organization", "theme", "applied_by"], validate_constraints=False
+    )
     try:
         with transaction.atomic():
             locked = _locked(dialogue)
@@ -168,19 +171,22 @@ def application_submit(
             problem = locked.applications_message(now=now)
             if problem:
                 raise ValidationError(problem)
-            if locked.applications.filter(organization=organization).exists():
-                raise ValidationError(_already_applied(organization))
+            # A second application of the organization is refused by the constraint (below), which undoes this.
             locked.next_sequence += 1
             locked.save(update_fields=["next_sequence"])
             application.dialogue = locked
             application.sequence = locked.next_sequence
             if locked.allocation == Dialogue.Allocation.FIRST_COME:
-                confirmed = locked.applications.filter(status=Status.CONFIRMED).count()
-                application.status = Status.CONFIRMED if confirmed < locked.slot_count else Status.WAITLISTED
-                application.position = _next_position(locked, application.status)
+                listed = locked.applications.aggregate(
+                    taken=Count("pk", filter=Q(status=Status.CONFIRMED)),
+                    **{f"last_{status}": Max("position", filter=Q(status=status)) for status in LISTED},
+                )
+                confirmed = listed["taken"] < locked.slot_count
+                application.status = Status.CONFIRMED if confirmed else Status.WAITLISTED
+                application.position = (listed[f"last_{application.status}"] or 0) + 1  # as _next_position does
             application.save()
             _event(application, from_status="", by=by)
-    except IntegrityError as error:  # the constraint, should a row ever bypass the lock
+    except IntegrityError as error:  # one application per organization and dialogue (a constraint)
         raise ValidationError(_already_applied(organization)) from error
     return application
 

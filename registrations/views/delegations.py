@@ -84,12 +84,13 @@ def registration_detail(request, pk):
 
 @login_required
 def registration_edit(request, pk):
-    registration = delegation_selectors.registration_for_user(user=request.user, pk=pk)
+    registration = delegation_selectors.registration_for_user(user=request.user, pk=pk, events=False)
     if not registration.is_editable:
         messages.info(request, _("This registration has been processed and can no longer be changed."))
         return redirect("registrations:detail", pk=pk)
     members = registration.members.filter(is_head=False).order_by("order", "id")
-    head = registration.members.filter(is_head=True).first() or DelegationMember(registration=registration)
+    head = next((member for member in registration.members.all() if member.is_head), None)
+    head = head or DelegationMember(registration=registration)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     if data is not None and "add_member" in data:

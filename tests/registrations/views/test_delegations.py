@@ -106,6 +106,38 @@ def test_a_submission_checks_its_note_verbale_in_one_child_process(
     assert checked == [len(content)]
 
 
+# The form: session, user, the registration with its members (2), the header's areas, the members for the formset.
+EDIT_FORM_QUERIES = 6
+# Saved and submitted: session, user, the registration with its members; saving (a savepoint in tests): the
+# registration locked, its members read, the new ones in one insert, the registration, an audit entry (3); submitting:
+# the same lock, its head looked for, the event, an audit entry (3), the registration.
+SUBMIT_QUERIES = 22
+
+
+def test_a_submission_costs_the_same_queries_whatever_the_session_holds(
+    client, open_session, mission_mex, focal_mex, make_focal_point, mission_che
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.get_for_model(DelegationRegistration)  # read once per process in production
+
+    def submit(mission, focal_point) -> tuple[int, int]:
+        registration = services.registration_start(session=open_session, mission=mission, by=focal_point)
+        client.force_login(focal_point)
+        url = reverse("registrations:edit", kwargs={"pk": registration.pk})
+        with CaptureQueriesContext(connection) as form:
+            assert client.get(url).status_code == 200
+        data = {**form_data(), "note_verbale": upload(pdf_bytes()), "submit": "1"}
+        with CaptureQueriesContext(connection) as post:
+            assert client.post(url, data).status_code == 302
+        registration.refresh_from_db()
+        assert registration.status == Status.SUBMITTED and registration.members.count() == 2
+        return len(form), len(post)
+
+    assert submit(mission_mex, focal_mex) == (EDIT_FORM_QUERIES, SUBMIT_QUERIES)
+    assert submit(mission_che, make_focal_point(mission_che)) == (EDIT_FORM_QUERIES, SUBMIT_QUERIES)
+
+
 def test_the_letter_qr_code_is_checked_at_the_badge_desk(client, approved_mex, focal_mex, secretariat_user):
     registration = approved_mex
     head = registration.members.get()
