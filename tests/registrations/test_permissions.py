@@ -220,3 +220,30 @@ def test_the_secretariat_links_an_account_under_profiles_add(client, secretariat
     refused = client.post(reverse("admin:registrations_profile_add"), {**form, "user": accounts["unverified"].pk})
     assert refused.status_code == 200
     assert not Profile.objects.filter(user=accounts["unverified"]).exists()
+
+
+def test_an_organization_read_through_the_focal_points_profile_answers_for_it_without_a_second_query(
+    make_organization, django_assert_num_queries
+):
+    organization = make_organization()
+    colleague = make_organization().focal_point
+    read = permissions.organization_of(organization.focal_point)
+    with django_assert_num_queries(0):
+        assert permissions.is_focal_point_of_organization(organization.focal_point, read)
+    with django_assert_num_queries(1):  # the mark is the focal point's only
+        assert not permissions.is_focal_point_of_organization(colleague, read)
+
+
+def test_a_registration_read_for_a_focal_point_answers_for_its_mission_and_only_for_them(
+    open_session, mission_mex, focal_mex, focal_che, django_assert_num_queries
+):
+    from registrations.selectors import delegations as delegation_selectors
+
+    registration = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)
+    read = delegation_selectors.registration_for_user(user=focal_mex, pk=registration.pk)
+    with django_assert_num_queries(0):
+        assert permissions.is_focal_point_of_mission(focal_mex, read.mission)
+    with django_assert_num_queries(1):
+        assert not permissions.is_focal_point_of_mission(focal_che, read.mission)
+    with pytest.raises(PermissionDenied):
+        services.registration_submit(registration=read, by=focal_che)
