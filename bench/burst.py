@@ -8,6 +8,10 @@ Redis (DJANGO_DEBUG=0), 127.0.0.1 only; then counts what the database holds. Thr
 
 Target: 0 errors, 0 lost (every application in the database once, arrivals numbered 1..N without a gap), and
 requests at >= 25% of the trivial view's throughput. Bounded: the burst stops after --timeout seconds.
+The trivial view is measured before, between and after the bursts; each burst is compared with the mean of the
+measures on either side of it (the machine's load changes during a long run). CPU time is counted per process kind
+over each burst and each trivial measure (/proc): the gunicorn processes with their PDF checkers, PostgreSQL's
+backends of the bench's database, the bench's client threads; divided by the requests served.
 Then (--submissions N, default 2,000; 0 skips it) N missions' focal points submit their delegation registration
 (a draft each, one per mission and session over as many open sessions as needed) from the same clients: GET the form,
 POST it with the head, one member and a note verbale (a one-page PDF, multipart) and "submit"; then the database is
@@ -304,6 +308,72 @@ def burst(*, port: int, plan: dict, clients: int, timeout: float) -> dict:
     return _run_clients(client, clients=clients, results=results, left=work)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of a process and of its children it has reaped (0 if it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def _postgres_backends(database: str) -> list[int]:
+    from urllib.parse import urlsplit
+
+    import psycopg2
+
+    parts = urlsplit(database)
+    connection = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username, dbname="postgres")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [parts.path.lstrip("/")])
+        pids = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    return pids
+
+
+class CpuMeter:
+    """CPU seconds spent by the web processes (gunicorn and its PDF checkers), PostgreSQL's backends of the bench's
+    database and this process (the client threads) between `start()` and `stop()`."""
+
+    def __init__(self, server_pid: int, database: str):
+        self.server_pid, self.database = server_pid, database
+
+    def _sample(self) -> dict:
+        web = sum(_cpu_seconds(pid) for pid in _descendants(self.server_pid))
+        postgres = {pid: _cpu_seconds(pid) for pid in _postgres_backends(self.database)}
+        usage = os.times()
+        return {"web": web, "postgres": postgres, "client": usage.user + usage.system}
+
+    def start(self) -> None:
+        self.before = self._sample()
+
+    def stop(self) -> dict:
+        after = self._sample()
+        postgres = sum(seconds - self.before["postgres"].get(pid, 0.0) for pid, seconds in after["postgres"].items())
+        return {
+            "web": after["web"] - self.before["web"],
+            "postgres": postgres,
+            "client": after["client"] - self.before["client"],
+        }
+
+
 def _run_clients(client, *, clients: int, results: list, left: queue.Queue) -> dict:
     threads = [threading.Thread(target=client) for _ in range(clients)]
     started = time.perf_counter()
@@ -356,6 +426,7 @@ def main():
         return
 
     args.seconds, args.connections = 10, 50
+    load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
     env = _environment(args)
     env["VAR_DIR"] = str(ROOT / "var" / "bench" / "burst")
     Path(env["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
@@ -390,24 +461,50 @@ def main():
                 break
             except OSError:
                 time.sleep(0.2)
-        trivial = _wrk(base + "/i18n/setlang/", seconds=10, connections=50)
-        result = burst(port=args.port, plan=plan, clients=args.clients, timeout=args.timeout) if plan else None
-        submitted = (
-            submissions_burst(port=args.port, plan=submissions_plan, clients=args.clients, timeout=args.timeout)
-            if submissions_plan
-            else None
-        )
+        meter = CpuMeter(server.pid, args.database)
+
+        def trivial_measure() -> dict:
+            meter.start()
+            measured = _wrk(base + "/i18n/setlang/", seconds=10, connections=50)
+            measured["cpu"] = meter.stop()
+            measured["requests"] = measured["rps"] * 10
+            return measured
+
+        def measured_burst(run, plan_) -> dict | None:
+            if not plan_:
+                return None
+            meter.start()
+            outcome = run(port=args.port, plan=plan_, clients=args.clients, timeout=args.timeout)
+            outcome["cpu"] = meter.stop()
+            outcome["requests"] = 2 * outcome["done"]
+            return outcome
+
+        trivials = [trivial_measure()]
+        result = measured_burst(burst, plan)
+        if result:
+            trivials.append(trivial_measure())
+        submitted = measured_burst(submissions_burst, submissions_plan)
+        if submitted:
+            trivials.append(trivial_measure())
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
-    print(f"{args.clients} clients, 2 gunicorn processes, PostgreSQL, Redis; load average after: {load}")
+    print(
+        f"{args.clients} clients, 2 gunicorn processes, PostgreSQL, Redis; load average before: {load_before}, "
+        f"after: {load}"
+    )
     print("| measure | result |")
     print("|---|---|")
-    print(f"| trivial view, wrk 50 connections | {trivial['rps']:.0f} requests/s |")
+    print(
+        "| trivial view, wrk 50 connections, before / between / after the bursts | "
+        + " / ".join(f"{t['rps']:.0f}" for t in trivials)
+        + " requests/s |"
+    )
+    print(f"| CPU per trivial request (first measure; its client is wrk) | {_cpu_per_request(trivials[0])} |")
     if result:
         stored = child("--child", "count", "--dialogue", str(plan["dialogue"]))
-        _print_burst("applications", result, trivial)
+        _print_burst("applications", result, trivials[0:2])
         lost = len(plan["cookies"]) - stored["rows"]
         print(
             f"| applications in the database | {stored['rows']} of {stored['organizations']} organizations, "
@@ -415,7 +512,7 @@ def main():
         )
     if submitted:
         stored = child("--child", "count-submissions", "--sessions", ",".join(map(str, submissions_plan["sessions"])))
-        _print_burst("delegation submissions", submitted, trivial)
+        _print_burst("delegation submissions", submitted, trivials[-2:])
         lost = len(submissions_plan["submissions"]) - stored["complete"]
         print(
             f"| submissions in the database | {stored['rows']} registrations {stored['statuses']}; "
@@ -423,14 +520,22 @@ def main():
         )
 
 
-def _print_burst(what: str, result: dict, trivial: dict) -> None:
+def _cpu_per_request(measured: dict) -> str:
+    """Milliseconds of CPU per request served, by process kind (the trivial view's client is wrk, not counted)."""
+    cpu = {kind: seconds * 1000 / max(measured["requests"], 1) for kind, seconds in measured["cpu"].items()}
+    return f"web {cpu['web']:.1f} ms, PostgreSQL {cpu['postgres']:.1f} ms, client {cpu['client']:.1f} ms"
+
+
+def _print_burst(what: str, result: dict, trivials: list[dict]) -> None:
     requests_per_second = 2 * result["done"] / result["seconds"]
+    trivial = statistics.mean(t["rps"] for t in trivials)
     print(
         f"| {what} (GET form + POST) | {result['done']} in {result['seconds']:.1f} s: "
         f"{result['done'] / result['seconds']:.1f}/s, {requests_per_second:.0f} requests/s "
-        f"({requests_per_second / trivial['rps']:.0%} of the trivial view) |"
+        f"({requests_per_second / trivial:.0%} of the trivial view's {trivial:.0f}/s measured around it) |"
     )
     print(f"| latency per {what[:-1]} (GET + POST) | p50 {result['p50']:.0f} ms, p95 {result['p95']:.0f} ms |")
+    print(f"| CPU per request of the {what} | {_cpu_per_request(result)} |")
     print(f"| errors | {sum(result['errors'].values())} {result['errors'] or ''} (not sent: {result['not_sent']}) |")
 
 
