@@ -4,6 +4,7 @@ page. Nobody, whatever their permissions, can add, change or delete an entry her
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -88,6 +89,12 @@ class AuditTrailMixin:
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
         return [*fields, "audit_trail"] if obj is not None and "audit_trail" not in fields else fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and "audit_trail" not in flatten_fieldsets(fieldsets):
+            fieldsets.append(("Audit trail", {"fields": ["audit_trail"]}))
+        return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "audit_trail"]

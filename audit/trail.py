@@ -10,6 +10,9 @@ appends are serialised and the chain cannot fork under concurrent writers (on SQ
 the database's write lock). `before` and `after` are small JSON-able dicts of the fields that changed;
 `obj=None` with `object_repr` records an action on no single row (an export of personal data).
 
+`record_changes` records an edit (a form saved in the admin): the fields that differ between two `field_values`
+snapshots, taken before and after the save; nothing when nothing changed.
+
 `verify()` walks the chain and returns the first entry altered or missing; `manage.py audit_verify` prints it.
 """
 
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from audit.models import GENESIS, AuditEntry, ChainHead
@@ -83,6 +86,42 @@ def record(
         entry.save()
         ChainHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
     return entry
+
+
+def field_values(obj, fields) -> dict:
+    """`fields` of `obj` as the trail keeps them: files by their stored name, foreign keys by id; {} for None."""
+    if obj is None:
+        return {}
+    values = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        value = field.value_from_object(obj)
+        values[name] = (value.name or "") if isinstance(field, models.FileField) else value
+    return values
+
+
+def stored_values(obj, fields) -> dict:
+    """`field_values` of `obj`'s row as the database holds it now ({} for an object not saved yet)."""
+    if obj.pk is None:
+        return {}
+    return field_values(type(obj)._default_manager.filter(pk=obj.pk).first(), fields)
+
+
+def record_changes(*, actor, action: str, obj, before: dict, after: dict, **kwargs) -> AuditEntry | None:
+    """Records the fields whose value differs between `before` and `after` (each {} for an object that did not
+    exist before, or no longer does); nothing if none differs. `kwargs` as for `record`."""
+    names = before.keys() | after.keys()
+    changed = sorted(name for name in names if _plain(before.get(name)) != _plain(after.get(name)))
+    if not changed:
+        return None
+    return record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        before={name: before[name] for name in changed if name in before} or None,
+        after={name: after[name] for name in changed if name in after} or None,
+        **kwargs,
+    )
 
 
 @dataclass(frozen=True)

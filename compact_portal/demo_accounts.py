@@ -10,6 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 from compact_portal import roles
 
 DEMO_PASSWORD = "compact-demo-2017"  # noqa: S105 - printed by `make run`; refused outside DEBUG
+# The reason on the audit entries the demo writes (by no one: the portal), so they are never taken for a person's.
+DEMO_REASON = "Demo data, loaded by manage.py demo."
 
 
 @dataclass(frozen=True)

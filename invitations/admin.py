@@ -24,6 +24,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
+from audit.admin import AuditTrailMixin
 from compact_portal import permissions
 from compact_portal.csv_export import csv_response
 from compact_portal.pdf import DocumentTooLong, RenderTimeout
@@ -174,7 +175,7 @@ class LetterChangeList(ChangeList):
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(AuditTrailMixin, admin.ModelAdmin):
     form = LetterAdminForm
 
     def get_changelist(self, request, **kwargs):
@@ -207,6 +208,18 @@ class LetterAdmin(admin.ModelAdmin):
                     messages.WARNING,
                 )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    # Saved through the services: every change of the text, the versions, the signatories (their titles, emblems)
+    # is on the letter's audit trail, before -> after, in the admin's transaction.
+    def save_model(self, request, obj, form, change):
+        services.letter_save(letter=obj, by=request.user, attachments=form.cleaned_data.get("attachments"))
+
+    def save_formset(self, request, form, formset, change):
+        for part in formset.save(commit=False):
+            services.letter_part_save(part=part, by=request.user)
+        for part in formset.deleted_objects:
+            services.letter_part_delete(part=part, by=request.user)
+        formset.save_m2m()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -19,6 +19,7 @@ class InvitationsConfig(AppConfig):
             {
                 roles.SECRETARIAT: {
                     "letter": roles.FULL,
+                    "letterversion": roles.FULL,
                     "signatory": roles.FULL,
                     "dispatch": roles.VIEW,
                     "delivery": roles.VIEW,
@@ -27,6 +28,7 @@ class InvitationsConfig(AppConfig):
                 },
                 roles.CO_FACILITATORS: {
                     "letter": roles.FULL,
+                    "letterversion": roles.FULL,
                     "signatory": roles.FULL,
                     "dispatch": roles.VIEW,
                     "delivery": roles.VIEW,

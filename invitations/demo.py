@@ -11,6 +11,7 @@ import math
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from compact_portal.demo_accounts import DEMO_REASON
 from invitations import services
 from invitations.models import Letter, LetterVersion, Signatory
 from sessions.models import ThematicSession
@@ -209,7 +210,12 @@ def demo_letters_load(*, session: ThematicSession) -> list[Letter]:
         if key != "signatories":
             setattr(letter, key, value)
     letter.full_clean()
-    letter.save()
+    # The procedural note the letter transmits, generated from the agenda: each mission gets it in its language.
+    from invitations.procedural_note import procedural_note_publish
+
+    documents = procedural_note_publish(session=session, by=None)
+    # Through the services, as the admin saves them: what changed is on the letter's audit trail, marked as the demo.
+    services.letter_save(letter=letter, by=None, attachments=documents, reason=DEMO_REASON)
     for language, fields in LETTERS.items():
         if language == MAIN_LANGUAGE:
             continue
@@ -218,18 +224,21 @@ def demo_letters_load(*, session: ThematicSession) -> list[Letter]:
         for key, value in fields.items():
             setattr(version, key, value)
         version.full_clean()
-        version.save()
-    # The procedural note the letter transmits, generated from the agenda: each mission gets it in its language.
-    from invitations.procedural_note import procedural_note_publish
-
-    letter.attachments.set(procedural_note_publish(session=session, by=None))
-    letter.signatories.all().delete()
+        services.letter_part_save(part=version, by=None, reason=DEMO_REASON)
+    # The signatories, by their order; an emblem or signature already there is kept (a new file at every run would
+    # be a change to record each time).
+    existing = {signatory.order: signatory for signatory in letter.signatories.all()}
     emblems = [("seal.svg", demo_seal_svg()), ("swiss-cross.svg", demo_swiss_cross_svg())]
     for order, (name, title, letterhead) in enumerate(data["signatories"]):
-        signatory = Signatory(letter=letter, order=order, name=name, title=title, letterhead=letterhead)
-        signatory.emblem.save(emblems[order][0], ContentFile(emblems[order][1]), save=False)
+        signatory = existing.pop(order, None) or Signatory(letter=letter, order=order)
+        signatory.name, signatory.title, signatory.letterhead = name, title, letterhead
+        if not signatory.emblem:
+            signatory.emblem.save(emblems[order][0], ContentFile(emblems[order][1]), save=False)
         signatory.full_clean()
-        signatory.save()
-        signature = ContentFile(demo_signature_svg(order), name="signature.svg")
-        services.signatory_set_signature(signatory=signatory, image=signature, by=None)
+        services.letter_part_save(part=signatory, by=None, reason=DEMO_REASON)
+        if not signatory.signature:
+            signature = ContentFile(demo_signature_svg(order), name="signature.svg")
+            services.signatory_set_signature(signatory=signatory, image=signature, by=None, reason=DEMO_REASON)
+    for extra in existing.values():
+        services.letter_part_delete(part=extra, by=None, reason=DEMO_REASON)
     return [letter]

@@ -1,12 +1,22 @@
-"""Writing letters: a new letter starts from its session's co-facilitators as signatories; frozen revisions for
-dispatches; signature images set by co-facilitators."""
+"""Writing letters: a new letter starts from its session's co-facilitators as signatories; edits of a letter, its
+language versions and its signatories (the admin saves them here) on the audit trail with the fields before ->
+after; frozen revisions for dispatches; signature images set by co-facilitators."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from audit import trail
 from compact_portal import permissions
 from invitations.images import validate_signature_image
-from invitations.models import Letter, LetterRevision, Signatory, SignatureChange
+from invitations.models import (
+    LANGUAGE_NAMES,
+    TEXT_FIELDS,
+    Letter,
+    LetterRevision,
+    LetterVersion,
+    Signatory,
+    SignatureChange,
+)
 from sessions.models import ThematicSession
 
 
@@ -38,6 +48,87 @@ def letter_add_default_signatories(*, letter: Letter) -> list[Signatory]:
         signatory.save()
         signatories.append(signatory)
     return signatories
+
+
+# --- Edits (the admin's forms), on the audit trail -------------------------------------------------------------------
+
+LETTER_FIELDS = ("session", "kind", "language", *TEXT_FIELDS)
+VERSION_FIELDS = ("language", *TEXT_FIELDS, "signatory_titles")
+SIGNATORY_FIELDS = ("order", "name", "title", "letterhead", "emblem")
+EDIT_PERMISSION = "invitations.change_letter"
+
+
+def _require_may_edit(by) -> None:
+    """`by` None: an operator at the command line (the demo loader)."""
+    if by is not None and not permissions.has_staff_power(by, EDIT_PERMISSION):
+        raise PermissionDenied("Only the secretariat and co-facilitators edit letters.")
+
+
+def _attachment_names(letter: Letter) -> list[str]:
+    return sorted(str(document) for document in letter.attachments.all())
+
+
+@transaction.atomic
+def letter_save(*, letter: Letter, by, attachments=None, reason: str = "") -> Letter:
+    """Saves a letter written or edited (the admin's form: fields already validated), and its attachments if given;
+    records the fields that changed, before -> after."""
+    _require_may_edit(by)
+    created = letter.pk is None
+    before = trail.stored_values(letter, LETTER_FIELDS)
+    if not created:
+        before["attachments"] = _attachment_names(Letter.objects.get(pk=letter.pk))
+    letter.save()
+    if attachments is not None:
+        letter.attachments.set(attachments)
+    after = {**trail.field_values(letter, LETTER_FIELDS), "attachments": _attachment_names(letter)}
+    action = "letter create" if created else "letter edit"
+    trail.record_changes(actor=by, action=action, obj=letter, before=before, after=after, reason=reason)
+    return letter
+
+
+def _part_label(part: LetterVersion | Signatory) -> str:
+    if isinstance(part, LetterVersion):
+        return f"{LANGUAGE_NAMES.get(part.language, part.language)} version"
+    return f"signatory {part.name}"
+
+
+_PARTS = {LetterVersion: ("letter version", VERSION_FIELDS), Signatory: ("signatory", SIGNATORY_FIELDS)}
+
+
+def _record_part(part: LetterVersion | Signatory, *, action: str, by, before: dict, after: dict, reason: str) -> None:
+    """On the letter's trail (its admin page shows it), naming the version or signatory changed."""
+    trail.record_changes(
+        actor=by,
+        action=action,
+        obj=part.letter,
+        object_repr=f"{part.letter}: {_part_label(part)}",
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def letter_part_save(*, part: LetterVersion | Signatory, by, reason: str = "") -> LetterVersion | Signatory:
+    """Saves a language version or a signatory of a letter (validated by the admin's inline form, or by the
+    caller); records the fields that changed on the letter's trail (its admin page shows them)."""
+    _require_may_edit(by)
+    noun, fields = _PARTS[type(part)]
+    created = part.pk is None
+    before = trail.stored_values(part, fields)
+    part.save()
+    action = f"{noun} {'add' if created else 'edit'}"
+    _record_part(part, action=action, by=by, before=before, after=trail.field_values(part, fields), reason=reason)
+    return part
+
+
+@transaction.atomic
+def letter_part_delete(*, part: LetterVersion | Signatory, by, reason: str = "") -> None:
+    _require_may_edit(by)
+    noun, fields = _PARTS[type(part)]
+    before = trail.stored_values(part, fields)
+    _record_part(part, action=f"{noun} delete", by=by, before=before, after={}, reason=reason)
+    part.delete()
 
 
 # --- Frozen revisions ----------------------------------------------------------------------------------------------
@@ -73,7 +164,7 @@ def letter_is_sent(letter: Letter) -> bool:
 
 
 @transaction.atomic
-def signatory_set_signature(*, signatory: Signatory, image, by) -> Signatory:
+def signatory_set_signature(*, signatory: Signatory, image, by, reason: str = "") -> Signatory:
     """Sets (or, with `image` None, removes) a signatory's signature image, recording who and when.
 
     Only co-facilitators (who may send letters) set signatures; `by` None is an operator at the command line (the
@@ -81,6 +172,7 @@ def signatory_set_signature(*, signatory: Signatory, image, by) -> Signatory:
     refer to it by name, and a retry must render the signature the letter was sent with."""
     if by is not None and not permissions.is_cofacilitator(by):
         raise PermissionDenied("Only co-facilitators may set the signatories' signatures.")
+    before = trail.stored_values(signatory, ["signature"])
     if image is None:
         signatory.signature = ""
         action = "removed"
@@ -90,4 +182,6 @@ def signatory_set_signature(*, signatory: Signatory, image, by) -> Signatory:
         action = "set"
     signatory.save(update_fields=["signature"])
     SignatureChange.objects.create(signatory=signatory, by=by, action=action, file_name=signatory.signature.name)
+    after = trail.field_values(signatory, ["signature"])
+    _record_part(signatory, action=f"signature {action}", by=by, before=before, after=after, reason=reason)
     return signatory

@@ -1,10 +1,19 @@
-"""Demo contact data for the missions: addresses under example.org, and the heads the seed letter names."""
+"""Demo contact data for the missions: addresses under example.org, and the heads the seed letter names; the demo
+accounts' links, the stakeholders and the dialogue.
+
+What a person would have done here through a service (link an account, accredit an organization, apply, put
+organizations on a non-objection list) is on the audit trail as the service records it, by no one (the portal) and
+with the reason DEMO_REASON, only when the demo actually changed something: `audit_verify` passes on the demo.
+"""
 
 from datetime import timedelta
 
 from django.db import transaction
 
+from audit import trail
+from compact_portal.demo_accounts import DEMO_REASON
 from registrations.models import PermanentMission
+from registrations.services.accounts import affiliation
 
 HEADS = {
     "MEX": ("H.E. Mr.", "Juan José Gómez-Camacho", "Ambassador and Permanent Representative"),
@@ -56,7 +65,7 @@ def demo_registrations_load() -> dict:
     from django.utils import timezone
 
     from compact_portal.demo_accounts import DEMO_ACCOUNTS
-    from registrations.models import FLOOR_KINDS, Organization, Profile, SpeakersList
+    from registrations.models import FLOOR_KINDS, Organization, SpeakersList
     from sessions.models import ThematicSession
 
     if not settings.DEBUG:
@@ -67,16 +76,12 @@ def demo_registrations_load() -> dict:
     for email, iso3 in DEMO_FOCAL_POINTS.items():
         if email in users:
             mission = PermanentMission.objects.get(state__iso3=iso3, duty_station=PermanentMission.DutyStation.NEW_YORK)
-            Profile.objects.update_or_create(
-                user=users[email], defaults={"mission": mission, "organization": None, "is_focal_point": True}
-            )
+            _link(users[email], mission=mission, organization=None)
     for email, (name, acronym) in DEMO_ORGANIZATIONS.items():
         if email in users:
             organization, _ = Organization.objects.get_or_create(name=name, defaults={"acronym": acronym})
             _accredit(organization, **DEMO_ORGANIZATION_DETAILS, email=email)
-            Profile.objects.update_or_create(
-                user=users[email], defaults={"mission": None, "organization": organization, "is_focal_point": True}
-            )
+            _link(users[email], mission=None, organization=organization)
     session = ThematicSession.objects.get(slug=DEMO_SESSION)
     now = timezone.now()
     if session.registration_deadline is None or session.registration_deadline <= now + timedelta(days=7):
@@ -132,6 +137,26 @@ THEMES = [
 ]
 
 
+def _record(action: str, obj, *, before=None, after=None, changes: bool = False) -> None:
+    """The entry the service would have written, by the portal, marked as the demo's. `changes`: only the fields
+    that differ between `before` and `after`, nothing if none does."""
+    if changes:
+        trail.record_changes(actor=None, action=action, obj=obj, before=before, after=after, reason=DEMO_REASON)
+    else:
+        trail.record(actor=None, action=action, obj=obj, before=before, after=after, reason=DEMO_REASON)
+
+
+def _link(user, *, mission, organization) -> None:
+    """As services.account_link: the account as the focal point of `mission` or `organization`."""
+    from registrations.models import Profile
+
+    before = affiliation(Profile.objects.filter(user=user).select_related("mission", "organization").first())
+    profile, _ = Profile.objects.update_or_create(
+        user=user, defaults={"mission": mission, "organization": organization, "is_focal_point": True}
+    )
+    _record("account link", profile, before=before or {}, after=affiliation(profile), changes=True)
+
+
 def _slug(name: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
 
@@ -146,10 +171,18 @@ def _accredit(organization, *, kind, ecosoc_status, country_iso3, email="") -> N
     organization.country = State.objects.filter(iso3=country_iso3).first() if country_iso3 else None
     organization.website = organization.website or f"https://{_slug(organization.name)}.example.org"
     organization.email = organization.email or email or f"contact@{_slug(organization.name)}.example.org"
+    before = organization.accreditation
     if organization.accreditation != Organization.Accreditation.ACCREDITED:
         organization.accreditation = Organization.Accreditation.ACCREDITED
         organization.accredited_at = timezone.now()
     organization.save()
+    if before != organization.accreditation:
+        _record(
+            "organization accreditation",
+            organization,
+            before={"accreditation": before},
+            after={"accreditation": organization.accreditation},
+        )
 
 
 def demo_dialogue_load(*, session, now):
@@ -192,7 +225,7 @@ def demo_dialogue_load(*, session, now):
             continue
         dialogue.next_sequence += 1
         dialogue.save(update_fields=["next_sequence"])
-        SlotApplication.objects.create(
+        application = SlotApplication.objects.create(
             dialogue=dialogue,
             organization=organization,
             speaker_name=speaker,
@@ -202,12 +235,22 @@ def demo_dialogue_load(*, session, now):
             status=SlotApplication.Status.PENDING,
             sequence=dialogue.next_sequence,
         )
+        _record(
+            f"application {application.status}",
+            application,
+            before={"status": ""},
+            after={"status": application.status, "position": application.position},
+        )
 
     nolist = NonObjectionList.objects.filter(title=DEMO_LIST_TITLE).first()
     if nolist is None or (nolist.closed_at is None and nolist.deadline <= now + timedelta(days=3)):
+        created = nolist is None
         nolist = nolist or NonObjectionList(title=DEMO_LIST_TITLE)
+        before = None if created else {"deadline": nolist.deadline}
         nolist.deadline = (now + timedelta(days=14)).replace(hour=18, minute=0, second=0, microsecond=0)
         nolist.save()
+        action = "non-objection list create" if created else "non-objection list deadline"
+        _record(action, nolist, before=before, after={"deadline": nolist.deadline})
     for name, acronym, kind, iso3 in DEMO_NON_OBJECTION:
         organization, _ = Organization.objects.get_or_create(
             name=name,
@@ -224,4 +267,10 @@ def demo_dialogue_load(*, session, now):
             NonObjectionEntry.objects.get_or_create(list=nolist, organization=organization)
             organization.accreditation = Organization.Accreditation.ON_LIST
             organization.save(update_fields=["accreditation"])
+            _record(
+                "organization accreditation",
+                organization,
+                before={"accreditation": Organization.Accreditation.REQUESTED},
+                after={"accreditation": organization.accreditation},
+            )
     return dialogue

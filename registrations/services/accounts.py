@@ -9,7 +9,8 @@ from registrations.models import (
 )
 
 
-def _affiliation(profile: Profile | None) -> dict | None:
+def affiliation(profile: Profile | None) -> dict | None:
+    """What the audit trail records of an account's link: its mission or organization, and whether focal point."""
     if profile is None:
         return None
     return {
@@ -31,8 +32,8 @@ def account_link(*, profile: Profile, by) -> Profile:
             actor=by,
             action="account link",
             obj=profile,
-            before=_affiliation(previous),
-            after=_affiliation(profile),
+            before=affiliation(previous),
+            after=affiliation(profile),
         )
     return profile
 
@@ -40,5 +41,5 @@ def account_link(*, profile: Profile, by) -> Profile:
 def account_unlink(*, profile: Profile, by) -> None:
     permissions.require_secretariat(by, "Only the secretariat unlinks accounts from missions and organizations.")
     with transaction.atomic():
-        trail.record(actor=by, action="account unlink", obj=profile, before=_affiliation(profile))
+        trail.record(actor=by, action="account unlink", obj=profile, before=affiliation(profile))
         profile.delete()

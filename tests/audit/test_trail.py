@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from audit import trail
 from audit.models import AppendOnly, AuditEntry
+from compact_portal.demo_accounts import DEMO_REASON
 from registrations import services
 from registrations.models import DelegationRegistration, Dialogue, PermanentMission
 from registrations.services import dialogue as dialogue_services
@@ -80,6 +81,36 @@ def test_audit_verify_passes_on_the_demo(demo_with_decisions):
     count = AuditEntry.objects.count()
     assert count > 20  # the draw alone places 18 applications
     assert audit_verify() == f"{count} entries, chain intact"
+
+
+def test_the_demo_alone_is_on_the_trail_as_the_demo_and_audit_verify_names_an_entry_changed_by_hand(db, settings):
+    settings.DEBUG = True
+    call_command("demo", stdout=io.StringIO())
+    entries = AuditEntry.objects.order_by("seq")
+    count = entries.count()
+    assert set(entries.values_list("actor_repr", "actor_id", "reason")) == {("", None, DEMO_REASON)}
+    assert set(entries.values_list("action", flat=True)) == {
+        "account link",
+        "organization accreditation",
+        "application pending",
+        "non-objection list create",
+        "letter create",
+        "letter version add",
+        "signatory add",
+        "signature set",
+    }
+    assert audit_verify() == f"{count} entries, chain intact"
+    call_command("demo", stdout=io.StringIO())  # again: nothing changes, nothing is recorded
+    assert entries.count() == count
+    settings.DEBUG = False
+
+    signature = entries.filter(action="signature set").first()
+    with connection.cursor() as cursor:  # as someone with database access would
+        forged = '{"signature": "signatures/forged.svg"}'
+        cursor.execute("UPDATE audit_auditentry SET after = %s WHERE id = %s", [forged, signature.pk])
+    with pytest.raises(CommandError) as refused:
+        audit_verify()
+    assert str(refused.value) == f"Entry #{signature.seq} was altered (signature set {signature.object_repr})."
 
 
 def test_audit_verify_names_an_entry_changed_by_hand(demo_with_decisions):

@@ -16,10 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from audit import trail
+from audit.models import AuditEntry
 from invitations import dispatch as dispatching
 from invitations.demo import demo_letters_load
 from invitations.models import Delivery, Dispatch, Letter
 from invitations.placeholders import PLACEHOLDERS
+from invitations.services import VERSION_FIELDS
 from registrations.demo import demo_missions_load
 from registrations.models import PermanentMission
 
@@ -264,6 +267,69 @@ def test_a_sent_letter_edited_by_the_secretariat_sends_its_original_text_to_queu
     )
     assert later.deliveries.get().revision.content["closing"] == "EDITED AFTER SENDING: yours truly."
     assert queued.revision.content["closing"] == original_closing
+
+
+def test_edits_of_a_letter_its_versions_and_signatories_are_on_its_audit_trail_before_and_after(
+    client, secretariat_user, letter
+):
+    french = letter.versions.get(language="fr")
+    spanish = letter.versions.get(language="es")
+    first = letter.signatories.get(order=0)
+    versions = list(letter.versions.order_by("pk"))
+    data = _change_post(letter, closing="Yours truly.")
+    data[f"versions-{versions.index(french)}-subject"] = "Rappel : {{ session_title }}"
+    data[f"versions-{versions.index(spanish)}-DELETE"] = "on"
+    data["signatories-0-title"] = "Permanent Representative"
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+    client.force_login(secretariat_user)
+    response = client.post(_url("letter_change", letter.pk), data)
+    assert response.status_code == 302
+    rows = AuditEntry.objects.filter(seq__gt=last).order_by("seq")
+    assert [(e.action, e.actor_repr, e.object_repr, e.before, e.after, e.session_id) for e in rows] == [
+        (
+            "letter edit",
+            "sec@example.org",
+            str(letter),
+            {"closing": letter.closing},
+            {"closing": "Yours truly."},
+            letter.session_id,
+        ),
+        (
+            "letter version edit",
+            "sec@example.org",
+            f"{letter}: French version",
+            {"subject": french.subject},
+            {"subject": "Rappel : {{ session_title }}"},
+            letter.session_id,
+        ),
+        (
+            "letter version delete",
+            "sec@example.org",
+            f"{letter}: Spanish version",
+            {field: getattr(spanish, field) for field in VERSION_FIELDS},
+            None,
+            letter.session_id,
+        ),
+        (
+            "signatory edit",
+            "sec@example.org",
+            f"{letter}: signatory {first.name}",
+            {"title": first.title},
+            {"title": "Permanent Representative"},
+            letter.session_id,
+        ),
+    ]
+    page = client.get(_url("letter_change", letter.pk)).content.decode()
+    trail_table = page[page.index('<table class="audit-trail">') :]
+    assert "letter version edit" in trail_table and "Rappel : {{ session_title }}" in trail_table
+    assert trail.verify().intact
+
+    # Saved again unchanged: nothing to record.
+    last = rows.last().seq
+    unchanged = _change_post(Letter.objects.get(pk=letter.pk))
+    assert client.post(_url("letter_change", letter.pk), unchanged).status_code == 302
+    assert not AuditEntry.objects.filter(seq__gt=last).exists()
 
 
 def test_a_revision_cannot_be_changed():

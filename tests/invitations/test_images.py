@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfReader
 
+from audit.models import AuditEntry
 from invitations import rendering, services
 from invitations.demo import demo_letters_load, demo_seal_svg, demo_signature_svg, demo_swiss_cross_svg
 from invitations.images import check_image
@@ -189,9 +190,18 @@ def test_a_cofacilitator_uploads_a_signature_in_the_admin_and_the_secretariat_ma
     refused = client.post(url, {"signatory": signatory.pk, "image": evil})
     assert "The SVG contains a &lt;script&gt; element" in refused.content.decode()
     upload.seek(0)
+    before = signatory.signature.name
     assert client.post(url, {"signatory": signatory.pk, "image": upload}).status_code == 302
     change = signatory.signature_changes.first()
     assert (change.by, change.action) == (cofacilitator_user, "set")
+    entry = AuditEntry.objects.order_by("-seq").first()  # shown on the letter's page with its other edits
+    assert (entry.action, entry.actor_repr, entry.object_id, entry.before, entry.after) == (
+        "signature set",
+        cofacilitator_user.email,
+        str(letter.pk),
+        {"signature": before},
+        {"signature": change.file_name},
+    )
 
 
 @pytest.mark.parametrize("name", ["emblem.html", "emblem.svg", "emblem", "emblem.png.htm", "emblem.xhtml"])
