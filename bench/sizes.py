@@ -42,6 +42,7 @@ PAGES = [
     ("admin: applications", "/admin/registrations/slotapplication/"),
     ("admin: deliveries", "/admin/invitations/delivery/"),
     ("admin: a delegation of the largest size", "/admin/registrations/delegationregistration/{largest}/change/"),
+    ("the desk (the admin's index)", "/admin/"),
     ("board of answers", "/admin/registrations/missionanswer/?session={session}"),
     ("participants list page", "/admin/registrations/generateddocument/participants/{slug}/"),
     ("session page (cached; as staff)", "/en/sessions/{slug}/"),

@@ -21,6 +21,7 @@ from registrations.models import DelegationMember, DelegationRegistration, Gener
 from sessions.models import ThematicSession
 
 DELEGATIONS_PER_PAGE = 50
+STAKEHOLDERS_SHOWN = 50
 MAKE_BUTTONS = [
     (GeneratedDocument.Kind.PARTICIPANTS_PDF, "Make the list of participants (PDF)"),
     (GeneratedDocument.Kind.PARTICIPANTS_CSV, "Make the list of participants (CSV)"),
@@ -113,11 +114,12 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
             }
             for r in page
         ]
+        confirmed = Representation.objects.filter(session=session, status=Representation.Status.CONFIRMED)
+        # The first organizations, not all of them (a COP has thousands): the representatives list has the rest.
         stakeholders = (
-            Representation.objects.filter(session=session, status=Representation.Status.CONFIRMED)
-            .values_list("organization__name")
+            confirmed.values_list("organization__name")
             .annotate(n=Count("pk"))
-            .order_by("organization__name")
+            .order_by("organization__name")[:STAKEHOLDERS_SHOWN]
         )
         recent = GeneratedDocument.objects.filter(session=session).select_related("created_by")[:RECENT_DOCUMENTS]
         recent = list(recent)
@@ -131,6 +133,9 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
             page=page,
             rows=rows,
             stakeholders=list(stakeholders),
+            stakeholder_count=confirmed.values("organization").distinct().count(),
+            representatives_url=reverse("admin:registrations_representation_changelist")
+            + f"?session__id__exact={session.pk}&status__exact={Representation.Status.CONFIRMED}",
             names=participants.count_names(session),
             documents=recent,
             pending=any(not document.progress()["done"] for document in recent),

@@ -272,3 +272,27 @@ def test_a_document_being_made_past_the_timeout_is_taken_as_lost(secretariat_use
         "Still being made 1 h after it started, after 2 attempts: given up. Make it again; if it fails again, look at "
         "the worker's memory.",
     )
+
+
+def test_the_participants_page_lists_the_first_stakeholder_organizations_and_links_all_their_representatives(
+    client, secretariat_user, approved_session, make_organization, django_user_model, monkeypatch
+):
+    from registrations.admin import participants as participants_admin
+    from registrations.services import stakeholders
+
+    monkeypatch.setattr(participants_admin, "STAKEHOLDERS_SHOWN", 1)  # so two organizations stand for thousands
+    for name in ("Migrant Forum in Asia", "Caritas Internationalis"):
+        organization = make_organization(name=name)
+        email = f"focal@{name.split()[0].lower()}.example.org"
+        person = django_user_model.objects.create_user(email, email, "pw", first_name="Ana", last_name="Reyes")
+        representation = stakeholders.representation_request(
+            session=approved_session, organization=organization, by=person, function="Coordinator"
+        )
+        stakeholders.representation_decide(representation=representation, by=secretariat_user, confirm=True)
+    client.force_login(secretariat_user)
+    page = client.get(reverse("admin:registrations_generateddocument_participants", args=[approved_session.slug]))
+    assert page.context["stakeholders"] == [("Caritas Internationalis", 1)]
+    html = page.content.decode()
+    assert "2 stakeholder organizations" in html and "Stakeholders (2)" in html
+    link = f"/admin/registrations/representation/?session__id__exact={approved_session.pk}&amp;status__exact=confirmed"
+    assert f'<a href="{link}">The first 1: all 2 organizations' in html
