@@ -60,7 +60,7 @@ def page_cache(request, settings):
 
 
 def _content(response) -> str:
-    """The page without its frame (the language form's CSRF token differs per request), or the whole .ics."""
+    """The page's content (its <main>, without the frame), or the whole .ics."""
     text = response.content.decode()
     return text[text.index("<main") : text.index("</main>")] if "<main" in text else text
 
