@@ -46,6 +46,7 @@ run: setup-run
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo
 	@echo
+	@PORT=$(PORT) $(BIN)/python manage.py portal_base_url --record >/dev/null  # for commands run without PORT
 	@echo "Compact Portal: http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@$(BIN)/python manage.py demo --print-logins
 	@echo "Ctrl-C stops the web server, the worker and beat; any of them that exits is started again."

@@ -173,16 +173,54 @@ def _redacted(url: str) -> str:
     return url
 
 
-def portal_base_url() -> str:
-    """Where people reach the portal, for links in e-mails sent without a request (workers): PORTAL_BASE_URL, or
-    the address `make run` serves, http://127.0.0.1:$PORT (the Makefile passes PORT to every process; 8000)."""
+# `make run` records here the address it serves (manage.py portal_base_url --record), for commands run from another
+# shell without PORT: their links (a letter's registration link) then point at the running portal, not at port 8000.
+BASE_URL_RECORD = VAR_DIR / "portal-base-url"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def portal_base_url_known() -> tuple[str, str] | None:
+    """(the portal's address, where it was read) from PORTAL_BASE_URL, else from PORT (http://127.0.0.1:$PORT: the
+    Makefile passes PORT to every process `make run` starts), else from what the running portal recorded in
+    BASE_URL_RECORD; None when nothing says it."""
     url = env.str("PORTAL_BASE_URL", default="").strip()
     if url:
-        parts = urlsplit(url)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise ConfigError(f"PORTAL_BASE_URL must be an http:// or https:// URL, not {url!r}")
-        return url.rstrip("/")
-    port = env.str("PORT", default="8000").strip() or "8000"
-    if not port.isdigit() or not 0 < int(port) < 65536:
-        raise ConfigError(f"PORT must be a port number, not {port!r}")
-    return f"http://127.0.0.1:{int(port)}"
+        return _checked_base_url(url, "PORTAL_BASE_URL"), "PORTAL_BASE_URL"
+    port = env.str("PORT", default="").strip()
+    if port:
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(f"PORT must be a port number, not {port!r}")
+        return f"http://127.0.0.1:{int(port)}", "PORT"
+    try:
+        recorded = BASE_URL_RECORD.read_text().strip()
+    except OSError:
+        return None
+    return (_checked_base_url(recorded, str(BASE_URL_RECORD)), str(BASE_URL_RECORD)) if recorded else None
+
+
+def portal_base_url() -> str:
+    """Where people reach the portal, for links in e-mails sent without a request (workers): as
+    portal_base_url_known() says, else http://127.0.0.1:8000 (runserver's default; commands that write links into
+    letters refuse to guess: require_portal_base_url)."""
+    known = portal_base_url_known()
+    return known[0] if known else DEFAULT_BASE_URL
+
+
+def require_portal_base_url() -> str:
+    """The portal's address for a command about to write links that people will follow, or a ConfigError that says
+    which setting to give."""
+    known = portal_base_url_known()
+    if known is None:
+        raise ConfigError(
+            "The letters' links need the portal's address, and nothing says it: set PORTAL_BASE_URL (e.g. "
+            "PORTAL_BASE_URL=https://portal.example.org), or PORT when the portal runs on this machine "
+            f"(`make run` records its address in {BASE_URL_RECORD})."
+        )
+    return known[0]
+
+
+def _checked_base_url(url: str, source: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(f"{source} must be an http:// or https:// URL, not {url!r}")
+    return url.rstrip("/")

@@ -4,6 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
+from compact_portal import config
+from invitations import dispatch as dispatching
 from invitations.demo import demo_letters_load
 from invitations.models import Dispatch
 from registrations.demo import demo_missions_load
@@ -13,6 +15,24 @@ from registrations.demo import demo_missions_load
 def demo_letters(reference_data, demo_session):
     demo_missions_load()
     return demo_letters_load(session=demo_session)
+
+
+@pytest.fixture
+def served_on_8131(monkeypatch, settings):
+    """The command runs where `make run` runs it: with PORT in its environment."""
+    monkeypatch.delenv("PORTAL_BASE_URL", raising=False)
+    monkeypatch.setenv("PORT", "8131")
+    settings.PORTAL_BASE_URL = "http://127.0.0.1:8131"
+
+
+@pytest.fixture
+def shell_without_port(monkeypatch, settings, tmp_path):
+    """A shell of its own: neither PORTAL_BASE_URL nor PORT set; settings read as settings.py reads them."""
+    monkeypatch.delenv("PORTAL_BASE_URL", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+    monkeypatch.setattr(config, "BASE_URL_RECORD", tmp_path / "var" / "portal-base-url")
+    settings.PORTAL_BASE_URL = config.portal_base_url()
+    return settings
 
 
 @pytest.mark.django_db
@@ -61,7 +81,7 @@ def test_render_invitation_says_what_is_missing(demo_letters, tmp_path, argument
 @pytest.mark.celery_worker
 @pytest.mark.timeout(300)
 def test_send_invitations_waits_until_every_delivery_ended(
-    transactional_db, demo_letters, smtp_server, celery_worker, capsys
+    transactional_db, demo_letters, smtp_server, celery_worker, capsys, served_on_8131
 ):
     call_command("send_invitations", "gcm-its-6", "--audience", "observer-states", "--wait", "--timeout", "120")
     out = capsys.readouterr().out
@@ -85,7 +105,7 @@ def test_send_invitations_waits_until_every_delivery_ended(
 @pytest.mark.celery_worker
 @pytest.mark.timeout(120)
 def test_send_invitations_wait_exits_1_when_a_delivery_failed(
-    transactional_db, demo_letters, smtp_server, celery_worker, capsys
+    transactional_db, demo_letters, smtp_server, celery_worker, capsys, served_on_8131
 ):
     smtp_server.replies["pm.vat@missions.example.org"] = ["550 5.1.1 No such mailbox"]
     with pytest.raises(SystemExit) as exit_:
@@ -126,3 +146,33 @@ def test_send_invitations_wait_tells_a_missing_worker_from_a_stalled_dispatch(de
         f"stalled (1 queued, 1 retrying; the next retry is due at {timezone.localtime(due):%H:%M:%S}). "
         "Busy with other work, or the broker lost its messages (the sweeper re-queues them)."
     )
+
+
+@pytest.mark.django_db
+def test_send_invitations_from_a_shell_without_port_refuses_to_guess_the_links_address(
+    demo_letters, shell_without_port
+):
+    with pytest.raises(CommandError) as refused:
+        call_command("send_invitations", "gcm-its-6", "--audience", "observer-states")
+    assert str(refused.value) == (
+        "The letters' links need the portal's address, and nothing says it: set PORTAL_BASE_URL (e.g. "
+        "PORTAL_BASE_URL=https://portal.example.org), or PORT when the portal runs on this machine (`make run` "
+        f"records its address in {config.BASE_URL_RECORD})."
+    )
+    assert not Dispatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_send_invitations_from_a_shell_without_port_links_to_the_address_make_run_recorded(
+    demo_letters, shell_without_port, monkeypatch, capsys
+):
+    monkeypatch.setenv("PORT", "8131")  # `make run`, on port 8131, records where it serves
+    call_command("portal_base_url", "--record")
+    assert capsys.readouterr().out == f"http://127.0.0.1:8131 (from PORT, recorded in {config.BASE_URL_RECORD})\n"
+    monkeypatch.delenv("PORT")  # then, in another shell
+    shell_without_port.PORTAL_BASE_URL = config.portal_base_url()
+    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids, **queue: len(ids))
+    call_command("send_invitations", "gcm-its-6", "--audience", "observer-states")
+    deliveries = Dispatch.objects.get().deliveries.order_by("recipient_code")
+    links = [delivery.values["registration_url"].rsplit("/", 3)[0] for delivery in deliveries]
+    assert links == ["http://127.0.0.1:8131/ar/delegation", "http://127.0.0.1:8131/en/delegation"]

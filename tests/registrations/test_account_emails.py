@@ -97,8 +97,9 @@ def test_an_account_mail_refused_with_5xx_is_failed_in_the_outgoing_mail_list_an
     ]
 
 
-def test_portal_base_url_follows_the_served_port_unless_set(monkeypatch):
+def test_portal_base_url_follows_the_served_port_unless_set(monkeypatch, tmp_path):
     monkeypatch.delenv("PORTAL_BASE_URL", raising=False)
+    monkeypatch.setattr(config, "BASE_URL_RECORD", tmp_path / "portal-base-url")  # no `make run` recorded one
     monkeypatch.setenv("PORT", "8131")
     assert config.portal_base_url() == "http://127.0.0.1:8131"
     monkeypatch.delenv("PORT")

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 from django.utils import timezone
 
+from compact_portal import config
 from invitations import dispatch as dispatching
 from invitations.models import Delivery, Dispatch, Letter
 from invitations.selectors import letter_for
@@ -37,6 +38,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, session_slug, audience, language, kind, wait, timeout, stall, **options):
+        try:  # each letter carries links (the registration link): never to a guessed address
+            config.require_portal_base_url()
+        except config.ConfigError as error:
+            raise CommandError(str(error)) from error
         try:
             letter = letter_for(session_slug=session_slug, kind=kind, language=language)
             dispatch = dispatching.dispatch_create(letter=letter, audience=audience, by=None)
