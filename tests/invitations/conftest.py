@@ -1,10 +1,13 @@
 """A real SMTP server (aiosmtpd, in-process) with programmable replies, and a real Celery worker against Redis."""
 
+import base64
+import json
 import os
 import socket
 import threading
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import Message
 
@@ -89,6 +92,21 @@ def redis_broker(settings):
     yield app
     app.conf.broker_transport_options, app.conf.broker_transport = saved[1], saved[2]
     use_broker(app, saved[0])
+
+
+def broker_messages() -> list[tuple[str, list, datetime | None]]:
+    """The task messages waiting on this process's Redis broker (`redis_broker`, default queue), oldest first:
+    (task name, args, eta). What a use case put on the broker, read from the broker itself."""
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    messages = []
+    for raw in reversed(client.lrange(f"{TEST_BROKER_KEY_PREFIX}celery", 0, -1)):  # pushed on the left
+        message = json.loads(raw)
+        args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+        eta = message["headers"].get("eta")
+        messages.append((message["headers"]["task"], args, datetime.fromisoformat(eta) if eta else None))
+    return messages
 
 
 def use_broker(app, url: str) -> None:

@@ -1,19 +1,21 @@
 """The outbox: one row per outgoing mail, one task that claims, sends and records it (real SMTP server, aiosmtpd)."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils import timezone
 
 from outbox import sending
 from outbox.models import OutgoingMail
 from outbox.tasks import send_mail
+from tests.invitations.conftest import broker_messages
 
 
-def queue(django_capture_on_commit_callbacks, monkeypatch, **fields) -> OutgoingMail:
-    enqueued = []
-    monkeypatch.setattr(sending, "mails_enqueue", lambda ids, **queue: enqueued.extend(ids) or len(ids))
+def queue(django_capture_on_commit_callbacks, **fields) -> OutgoingMail:
+    """A mail queued in a transaction; its task is on the (real, Redis) broker once the transaction commits."""
     message = EmailMessage(
         subject=fields.get("subject", "ITS6: registration received"),
         body="Dear focal point,\n\nReceived.",
@@ -21,18 +23,19 @@ def queue(django_capture_on_commit_callbacks, monkeypatch, **fields) -> Outgoing
         reply_to=["gcm-secretariat@example.org"],
     )
     message.attach("slot.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         mail = sending.mail_queue(message, kind="registration")
-    assert enqueued == [mail.pk]  # put on the broker after the commit
-    monkeypatch.undo()
+        assert broker_messages()[-1:] != [("outbox.send_mail", [mail.pk], None)]  # not before the commit
+    assert len(callbacks) == 1
+    assert broker_messages()[-1] == ("outbox.send_mail", [mail.pk], None)
     return mail
 
 
 @pytest.mark.django_db
 def test_a_mail_is_sent_once_when_its_task_runs_twice_with_a_deterministic_message_id(
-    smtp_server, django_capture_on_commit_callbacks, monkeypatch, settings
+    smtp_server, redis_broker, django_capture_on_commit_callbacks, settings
 ):
-    mail = queue(django_capture_on_commit_callbacks, monkeypatch)
+    mail = queue(django_capture_on_commit_callbacks)
     assert [sending.mail_send(mail_id=mail.pk) for _ in range(2)] == ["sent", "claimed-elsewhere"]
     [message] = smtp_server.messages
     mail.refresh_from_db()
@@ -53,18 +56,21 @@ def test_a_mail_is_sent_once_when_its_task_runs_twice_with_a_deterministic_messa
 
 @pytest.mark.django_db
 def test_a_4xx_reply_retries_with_backoff_and_a_5xx_reply_fails_with_the_reply_kept(
-    smtp_server, django_capture_on_commit_callbacks, monkeypatch, settings
+    smtp_server, redis_broker, django_capture_on_commit_callbacks, settings
 ):
     settings.INVITATIONS_RETRY_BASE_SECONDS = 30
-    greylisted = queue(django_capture_on_commit_callbacks, monkeypatch, to=["grey@example.org"])
-    refused = queue(django_capture_on_commit_callbacks, monkeypatch, to=["nobody@example.org"])
+    greylisted = queue(django_capture_on_commit_callbacks, to=["grey@example.org"])
+    refused = queue(django_capture_on_commit_callbacks, to=["nobody@example.org"])
     smtp_server.replies["grey@example.org"] = ["451 4.7.1 Greylisted"]
     smtp_server.replies["nobody@example.org"] = ["550 5.1.1 No such user"]
-    retries = []
-    monkeypatch.setattr(send_mail, "apply_async", lambda args, countdown: retries.append((args, countdown)))
+    waiting = len(broker_messages())
+    started = timezone.now()
     assert sending.mail_send(mail_id=greylisted.pk) == "retrying"
     assert sending.mail_send(mail_id=refused.pk) == "failed"
-    assert retries == [((greylisted.pk,), 30)]
+    finished = timezone.now()
+    [(task, args, eta)] = broker_messages()[waiting:]  # the retry only, on the broker, due in 30 s
+    assert (task, args) == ("outbox.send_mail", [greylisted.pk])
+    assert started + timedelta(seconds=30) <= eta <= finished + timedelta(seconds=30)
     assert sorted(OutgoingMail.objects.values_list("to", "status", "attempts", "last_error")) == [
         (["grey@example.org"], "retrying", 1, "451 4.7.1 Greylisted"),
         (["nobody@example.org"], "failed", 1, "550 5.1.1 No such user"),
@@ -73,9 +79,9 @@ def test_a_4xx_reply_retries_with_backoff_and_a_5xx_reply_fails_with_the_reply_k
 
 @pytest.mark.django_db
 def test_the_outgoing_mail_list_shows_a_refused_mail_with_its_reply_and_it_can_be_sent_again(
-    smtp_server, django_capture_on_commit_callbacks, monkeypatch, client, secretariat_user, cofacilitator_user
+    smtp_server, redis_broker, django_capture_on_commit_callbacks, client, secretariat_user, cofacilitator_user
 ):
-    mail = queue(django_capture_on_commit_callbacks, monkeypatch, to=["nobody@example.org"])
+    mail = queue(django_capture_on_commit_callbacks, to=["nobody@example.org"])
     smtp_server.replies["nobody@example.org"] = ["550 5.1.1 No such user"]
     assert sending.mail_send(mail_id=mail.pk) == "failed"
     changelist = reverse("admin:outbox_outgoingmail_changelist")
@@ -86,12 +92,11 @@ def test_the_outgoing_mail_list_shows_a_refused_mail_with_its_reply_and_it_can_b
         assert client.get(reverse("admin:outbox_outgoingmail_change", args=[mail.pk])).status_code == 200
     assert client.post(reverse("admin:outbox_outgoingmail_delete", args=[mail.pk])).status_code == 403
 
-    enqueued = []
-    monkeypatch.setattr(sending, "mails_enqueue", lambda ids, **queue: enqueued.extend(ids) or len(ids))
+    waiting = len(broker_messages())
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(changelist, {"action": "resend", "_selected_action": [mail.pk]}, follow=True)
     assert "1 queued again." in response.content.decode()
-    assert enqueued == [mail.pk]
+    assert broker_messages()[waiting:] == [("outbox.send_mail", [mail.pk], None)]
     assert sending.mail_send(mail_id=mail.pk) == "sent"
     mail.refresh_from_db()
     assert (mail.status, mail.attempts, mail.last_error) == ("sent", 2, "")

@@ -13,24 +13,25 @@ def test_a_notification_refused_with_5xx_is_failed_in_the_outbox_with_the_reply_
     make_registration,
     django_capture_on_commit_callbacks,
     smtp_server,  # noqa: F811
-    monkeypatch,
 ):
-    monkeypatch.setattr(sending, "mails_enqueue", lambda ids, **queue: len(ids))  # the test sends by hand below
     registration = make_registration(session=open_session, mission=mission_mex, focal_point=focal_mex)
+    smtp_server.replies[focal_mex.email.lower()] = ["554 5.7.1 Rejected by policy"]
+    # After the commit: the notification's task writes the mail, the outbox's task sends it (here, in this process).
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_submit(registration=registration, by=focal_mex)
     mail = OutgoingMail.objects.get()
-    assert (mail.kind, mail.to, mail.subject, mail.status) == (
+    assert (mail.kind, mail.to, mail.subject, mail.status, mail.attempts, mail.last_error) == (
         "registration",
         [focal_mex.email],
         f"{open_session.code}, delegation of Mexico: registration received",
-        "queued",
+        "failed",
+        1,
+        "554 5.7.1 Rejected by policy",
     )
-    smtp_server.replies[focal_mex.email.lower()] = ["554 5.7.1 Rejected by policy"]
-    assert sending.mail_send(mail_id=mail.pk) == "failed"
-    mail.refresh_from_db()
-    assert (mail.status, mail.last_error) == ("failed", "554 5.7.1 Rejected by policy")
+    assert smtp_server.messages == []
     assert registration.events.get().notified_at is not None  # the event was told once; the mail records the rest
-    assert sending.mail_resend(mail=mail) is True
-    assert sending.mail_send(mail_id=mail.pk) == "sent"
-    assert [message["Subject"] for message in smtp_server.messages] == [mail.subject]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sending.mail_resend(mail=mail) is True
+    mail.refresh_from_db()
+    assert (mail.status, mail.attempts, mail.last_error) == ("sent", 2, "")
+    assert [message["Message-ID"] for message in smtp_server.messages] == [mail.message_id]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from registrations import tasks
 from registrations.models import NonObjectionEntry, Objection, Organization, Profile, Representation
 from registrations.services import stakeholders
+from tests.invitations.conftest import broker_messages, redis_broker  # noqa: F401  (the real broker)
 
 
 @pytest.fixture
@@ -427,7 +428,7 @@ def test_a_representation_notice_waits_the_settle_delay_and_its_task_run_twice_s
     secretariat_user,
     mailoutbox,
     settings,
-    monkeypatch,
+    redis_broker,  # noqa: F811
     django_capture_on_commit_callbacks,
 ):
     settings.REPRESENTATION_NOTICE_SETTLE_SECONDS = 45
@@ -436,15 +437,19 @@ def test_a_representation_notice_waits_the_settle_delay_and_its_task_run_twice_s
     representation = stakeholders.representation_request(
         session=dialogue.session, organization=make_organization(), by=person
     )
-    queued = []
-    monkeypatch.setattr(
-        tasks.notify_representation_decision, "apply_async", lambda args, countdown: queued.append((args, countdown))
-    )
+    redis_broker.conf.task_always_eager = False  # the task goes to the real broker (the conftest restores this)
     with django_capture_on_commit_callbacks(execute=True):
         stakeholders.representation_decide(representation=representation, by=secretariat_user, confirm=True)
+    committed = timezone.now()
     representation.refresh_from_db()
-    assert queued == [((representation.pk, "confirmed", representation.decided_at.isoformat()), 45)]
-    (args, _countdown) = queued[0]
+    [(task, args, eta)] = broker_messages()
+    assert (task, args) == (
+        "registrations.notify_representation_decision",
+        [representation.pk, "confirmed", representation.decided_at.isoformat()],
+    )
+    settle = timedelta(seconds=45)
+    assert representation.decided_at + settle <= eta <= committed + settle  # put on the broker after the commit
+    redis_broker.conf.task_always_eager = True  # the task, delivered twice, and the outbox's, run here
     with django_capture_on_commit_callbacks(execute=True):
         assert [tasks.notify_representation_decision(*args) for _ in range(2)] == [True, False]
     assert [message.to for message in mailoutbox] == [["rep@example.org"]]
