@@ -6,6 +6,7 @@ quotes and code are not parsed, and an image (`![alt](url)`) is shown as its own
 never make WeasyPrint fetch a URL of the user's choosing.
 """
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -41,6 +42,7 @@ _markdown.inline.ruler.at("image", _image_as_text)
 _markdown.enable("image")
 
 
+@lru_cache(maxsize=64)  # a dispatch renders the same body for every recipient (placeholders are filled after)
 def markdown_to_html(text: str) -> str:
     """Render user-written Markdown to HTML in which every character the user typed is escaped."""
     return _markdown.render(text)

@@ -3,10 +3,10 @@
 Why a module rather than calling WeasyPrint where a PDF is needed:
 
 - Per-process resources. Loading fonts (one FontConfiguration), compiling the print stylesheets (CSS objects)
-  and decoding images (the image cache) are the slow parts of a render that every render can share. They are
-  made lazily on the first render in a process, so a Celery prefork worker makes its own after the fork (never
-  at import in the parent), and made again if the process id changes. A process renders one document at a time
-  and no thread renders, so nothing here is shared concurrently.
+  and decoding and drawing images (the image cache, `ImageCache`) are the slow parts of a render that every
+  render can share. They are made lazily on the first render in a process, so a Celery prefork worker makes its
+  own after the fork (never at import in the parent), and made again if the process id changes. A process
+  renders one document at a time and no thread renders, so nothing here is shared concurrently.
 - A URL fetcher that reads only the project's static and media files from disk. Everything else (other files,
   the network, data: URLs, any other scheme) is refused, and WeasyPrint renders the document without it.
 
@@ -28,9 +28,11 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
+from weasyprint.images import RasterImage, SVGImage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
@@ -84,6 +86,91 @@ def _project_folders() -> list[Path]:
     ]
 
 
+class ImageCache(dict):
+    """WeasyPrint's image cache for one process (image URL -> decoded image), which also keeps what WeasyPrint 70
+    would otherwise do again for every document that shows the image (bench/letters.py, bench/README.md):
+
+    - an SVG image (an emblem, a signature) is drawn by walking its tree into PDF operators, ~2 ms an image; the
+      operators of its first drawing at a size are kept and replayed into the next documents. Only drawings that
+      are self-contained are kept: plain operators and opacity states, no text (fonts), gradients, patterns,
+      masks or groups (their resources are numbered per document); any other SVG is drawn each time, as before;
+    - a PNG image is decoded and compressed again into the PDF's image object for every document (~10 ms for a
+      signature scan); the object's compressed data is made once and a fresh object built from it per document.
+
+    Image URLs are file URLs of uploads, and every upload gets a new name (invitations.models), so an entry never
+    goes stale. A failed load is not kept: the next document tries the file again."""
+
+    def __setitem__(self, key, value):
+        if value is None:
+            return  # WeasyPrint remembers a failed load as None; a missing file may be there for the next letter
+        if isinstance(value, SVGImage):
+            _keep_drawings(value)
+        elif isinstance(value, RasterImage):
+            _keep_x_objects(value)
+        super().__setitem__(key, value)
+
+
+def _reset_tracked_state(stream) -> None:
+    """Forgets the colour and opacity the stream believes are set, so that a drawing writes every operator it needs
+    (WeasyPrint skips setting what it believes is set already; a replayed drawing must not depend on that)."""
+    stream._current_color = stream._current_color_stroke = None
+    stream._current_alpha = stream._current_alpha_stroke = None
+
+
+def _keep_drawings(image: SVGImage) -> None:
+    draw, drawings = image.draw, {}
+
+    def replaying_draw(stream, concrete_width, concrete_height, style):
+        key = (concrete_width, concrete_height)
+        if key in drawings:
+            operators, states = drawings[key]
+            stream._resources["ExtGState"].update(states)
+            stream.stream.extend(operators)
+            _reset_tracked_state(stream)
+            return
+        _reset_tracked_state(stream)
+        before = {name: set(value) for name, value in stream._resources.items() if isinstance(value, dict)}
+        fonts, start = len(stream._fonts), len(stream.stream)
+        draw(stream, concrete_width, concrete_height, style)
+        added = {
+            name: set(value) - before.get(name, set())
+            for name, value in stream._resources.items()
+            if isinstance(value, dict)
+        }
+        states = added.pop("ExtGState", set())
+        operators = stream.stream[start:]
+        self_contained = (
+            not any(added.values())
+            and len(stream._fonts) == fonts
+            and all(key[:1] in ("a", "A") for key in states)  # opacity states, named by their value
+            and all(isinstance(operator, (bytes, str)) for operator in operators)
+        )
+        if self_contained:
+            drawings[key] = (tuple(operators), {key: stream._resources["ExtGState"][key] for key in states})
+
+    image.draw = replaying_draw
+
+
+def _stream_copy(stream: pydyf.Stream) -> pydyf.Stream:
+    """A new PDF object with the same data: writing a PDF numbers its objects and rewrites their references."""
+    extra = pydyf.Dictionary(stream.extra)
+    if isinstance(extra.get("SMask"), pydyf.Stream):
+        extra["SMask"] = _stream_copy(extra["SMask"])
+    return pydyf.Stream(list(stream.stream), extra, stream.compress)
+
+
+def _keep_x_objects(image: RasterImage) -> None:
+    get_x_object, made = image.get_x_object, {}
+
+    def kept_x_object(interpolate, dpi_ratio):
+        key = (interpolate, dpi_ratio)
+        if key not in made:
+            made[key] = get_x_object(interpolate, dpi_ratio)  # kept unwritten: documents get copies
+        return _stream_copy(made[key])
+
+    image.get_x_object = kept_x_object
+
+
 @dataclass(frozen=True)
 class _Resources:
     pid: int
@@ -91,7 +178,7 @@ class _Resources:
     url_fetcher: ProjectFilesFetcher
     font_config: FontConfiguration
     stylesheets: list[CSS]
-    image_cache: dict[str, Any]
+    image_cache: ImageCache
 
 
 _resources: _Resources | None = None
@@ -115,7 +202,7 @@ def _process_resources() -> _Resources:
                 CSS(filename=static_dir / name, url_fetcher=url_fetcher, font_config=font_config)
                 for name in PRINT_STYLESHEETS
             ],
-            image_cache={},
+            image_cache=ImageCache(),
         )
     return _resources
 

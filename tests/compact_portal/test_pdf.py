@@ -11,6 +11,7 @@ import weasyprint
 from django.conf import settings
 from PIL import Image
 from pypdf import PdfReader
+from weasyprint import HTML
 from weasyprint.urls import URLFetchingError, fetch
 
 from compact_portal import pdf
@@ -328,6 +329,100 @@ def test_a_forked_process_makes_its_own_resources_and_renders():
 
     assert os.read(read_end, 16) == b"own"
     assert pdf._process_resources() is parent
+
+
+# --- Images kept per process ----------------------------------------------------------------------------------
+
+SEAL_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100" viewBox="0 0 100 100">'
+    '<circle cx="50" cy="50" r="40" fill="none" stroke="#006847" stroke-width="4" stroke-opacity="0.5"/>'
+    '<rect x="30" y="30" width="40" height="40" fill="#ce1126"/></svg>'
+)
+GRADIENT_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><defs><linearGradient id="g">'
+    '<stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/></linearGradient></defs>'
+    '<rect width="100" height="100" fill="url(#g)"/></svg>'
+)
+
+
+def page_content(document: bytes) -> bytes:
+    return PdfReader(io.BytesIO(document)).pages[0].get_contents().get_data()
+
+
+def images_html(*paths: Path) -> str:
+    images = "".join(
+        f'<p>Before<img alt="i{n}" src="{path.as_uri()}" style="height: 12mm">After</p>' for n, path in enumerate(paths)
+    )
+    return f'<html lang="en"><title>t</title><p style="color: #123456">Text in colour</p>{images}</html>'
+
+
+def test_an_svg_image_is_drawn_once_per_process_and_replayed_identically(settings, fresh_resources, monkeypatch):
+    seal = Path(settings.MEDIA_ROOT) / "letters" / "emblems" / "seal.svg"
+    seal.parent.mkdir(parents=True, exist_ok=True)
+    seal.write_text(SEAL_SVG)
+    html = images_html(seal, seal)
+    drawn = []
+    draw_node = weasyprint.svg.SVG.draw_node
+
+    def counting_draw_node(self, node, *args, **kwargs):
+        drawn.append(node.tag)
+        return draw_node(self, node, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.svg.SVG, "draw_node", counting_draw_node)
+
+    first, second = pdf.html_to_pdf(html), pdf.html_to_pdf(html)
+    drawings = len(drawn)
+    resources = pdf._process_resources()
+    plain = HTML(string=html, base_url=resources.base_url, url_fetcher=resources.url_fetcher).write_pdf(
+        font_config=resources.font_config, stylesheets=resources.stylesheets, cache={}, pdf_variant=pdf.PDF_VARIANT
+    )
+
+    assert drawings == 3  # the svg, its circle and its rectangle, once: the second image and document replay them
+    assert page_content(first) == page_content(second) == page_content(plain)
+
+
+def test_an_svg_image_with_a_gradient_is_drawn_for_every_document(settings, fresh_resources, monkeypatch):
+    image = Path(settings.MEDIA_ROOT) / "letters" / "emblems" / "gradient.svg"
+    image.parent.mkdir(parents=True, exist_ok=True)
+    image.write_text(GRADIENT_SVG)
+    drawn = []
+    draw = weasyprint.svg.SVG.draw
+    monkeypatch.setattr(weasyprint.svg.SVG, "draw", lambda self, *a, **k: drawn.append(1) or draw(self, *a, **k))
+
+    documents = [pdf.html_to_pdf(images_html(image)) for _ in range(2)]
+
+    assert len(drawn) == 2  # its shading is numbered per document: nothing kept
+    assert page_content(documents[0]) == page_content(documents[1])
+
+
+def test_a_png_image_object_is_made_once_per_process(settings, fresh_resources, monkeypatch):
+    signature = Path(settings.MEDIA_ROOT) / "signatures" / "scan.png"
+    signature.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGBA", (60, 20), (27, 42, 107, 200)).save(signature)
+    made = []
+    get_x_object = weasyprint.images.RasterImage.get_x_object
+    monkeypatch.setattr(
+        weasyprint.images.RasterImage, "get_x_object", lambda self, *a: made.append(1) or get_x_object(self, *a)
+    )
+
+    documents = [pdf.html_to_pdf(images_html(signature)) for _ in range(3)]
+
+    assert len(made) == 1
+    for document in documents:
+        (image,) = PdfReader(io.BytesIO(document)).pages[0].images
+        assert image.image.size == (60, 20)
+        assert image.image.convert("RGBA").getpixel((5, 5)) == (27, 42, 107, 200)
+
+
+def test_an_image_that_failed_to_load_is_tried_again_by_the_next_document(settings, fresh_resources):
+    late = Path(settings.MEDIA_ROOT) / "signatures" / "late.png"
+    late.unlink(missing_ok=True)
+
+    missing = pdf.html_to_pdf(images_html(late))
+    write_png(late)
+    present = pdf.html_to_pdf(images_html(late))
+
+    assert (image_count(missing), image_count(present)) == (0, 1)
 
 
 # --- URL fetcher ---------------------------------------------------------------------------------------------------
