@@ -45,6 +45,19 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.kind == OutgoingMail.KIND_ACCOUNT:
+            return ["body_withheld" if name == "body" else name for name in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "body_withheld"]
+
+    @admin.display(description="body")
+    def body_withheld(self, mail):
+        return "Not shown: an account's e-mail carries a one-time link (confirmation, password reset) for its owner."
+
     def has_change_permission(self, request, obj=None):
         return False
 

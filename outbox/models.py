@@ -29,6 +29,10 @@ class OutgoingMail(models.Model):
         RETRYING = "retrying", "Retrying"
         FAILED = "failed", "Failed"
 
+    # allauth's messages (registrations.accounts): they carry one-time links (a password reset's among them), so the
+    # admin shows their status and reply but not their body: reading it would let staff take over the account.
+    KIND_ACCOUNT = "account"
+
     kind = models.CharField(max_length=60, db_index=True, help_text="What the message is about, e.g. registration.")
     subject = models.CharField(max_length=500)
     from_email = models.CharField(max_length=300)

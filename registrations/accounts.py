@@ -16,10 +16,8 @@ from django.shortcuts import resolve_url
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from outbox import sending
+from outbox.models import OutgoingMail
 from registrations.enrolment import needs_enrolment_code, redeem_enrolment_code
-
-# The outgoing mails of allauth (address confirmation, password reset, "account already exists"...).
-MAIL_KIND = "account"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -49,7 +47,7 @@ class AccountAdapter(DefaultAccountAdapter):
             "contact_email": settings.SECRETARIAT_CONTACT_EMAIL,
         }
         message = self.render_mail(template_prefix, email, {"request": request, "email": email, **context, **portal})
-        sending.mail_queue(message, kind=MAIL_KIND)
+        sending.mail_queue(message, kind=OutgoingMail.KIND_ACCOUNT)
 
     def format_email_subject(self, subject: str) -> str:
         return f"[{gettext('Compact Portal')}] {subject}"

@@ -88,6 +88,10 @@ def test_an_account_mail_refused_with_5xx_is_failed_in_the_outgoing_mail_list_an
     client.force_login(secretariat_user)
     changelist = reverse("admin:outbox_outgoingmail_changelist")
     assert "550 5.1.1 No such user" in client.get(changelist).content.decode()
+    # Its one-time link is for its owner: the secretariat sees the mail, not the link (it would reset the password).
+    assert "/accounts/password/reset/key/" in mail.body
+    page = client.get(reverse("admin:outbox_outgoingmail_change", args=[mail.pk])).content.decode()
+    assert "/accounts/password/reset/key/" not in page and "Not shown: an account&#x27;s e-mail" in page
     with django_capture_on_commit_callbacks(execute=True):
         client.post(changelist, {"action": "resend", "_selected_action": [mail.pk]})
     mail.refresh_from_db()
