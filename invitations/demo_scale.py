@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from invitations.models import Delivery, Dispatch, Letter
-from invitations.services import letter_create
+from invitations.services import letter_create, letter_revision_for
 from registrations.demo import demo_missions_load
 from registrations.models import (
     DIALOGUE_KIND,
@@ -572,6 +572,7 @@ def _reminder_dispatch(session, scale: Scale, *, now) -> None:
         body="We recall our invitation to {{ session_title }}, {{ session_dates }}.",
     )
     dispatch = Dispatch.objects.create(letter=letter, audience=Dispatch.Audience.CSV)
+    revision = letter_revision_for(letter=letter, language=letter.language)
     deliveries = []
     for index, (member, name) in enumerate(_recipient_rows(session, scale.recipients)):
         failed = index % 100 == 99
@@ -579,6 +580,7 @@ def _reminder_dispatch(session, scale: Scale, *, now) -> None:
             Delivery(
                 dispatch=dispatch,
                 letter=letter,
+                revision=revision,
                 mission_id=member.registration.mission_id,
                 email=member.email,
                 recipient_name=name,

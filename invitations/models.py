@@ -313,11 +313,9 @@ class Delivery(models.Model):
 
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="deliveries")
     letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="deliveries")
-    # The frozen text this delivery sends, in the recipient's language; null only for deliveries made before
-    # revisions existed (they render the letter's main text).
-    revision = models.ForeignKey(
-        LetterRevision, on_delete=models.PROTECT, null=True, blank=True, related_name="deliveries"
-    )
+    # The frozen text this delivery sends, in the recipient's language. Always set: deliveries made before revisions
+    # existed were pinned to their letter's text as it was then (migration 0007).
+    revision = models.ForeignKey(LetterRevision, on_delete=models.PROTECT, related_name="deliveries")
     mission = models.ForeignKey(PermanentMission, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     email = models.EmailField()
     recipient_name = models.CharField(max_length=300)

@@ -212,10 +212,8 @@ def message_id(delivery: Delivery) -> str:
 
 
 def delivery_content(delivery: Delivery) -> dict:
-    """The frozen text the delivery was made with; the letter's main text for deliveries older than revisions."""
-    if delivery.revision_id:
-        return delivery.revision.content
-    return letter_content(delivery.letter)
+    """The frozen text the delivery was made with (every delivery has its revision)."""
+    return delivery.revision.content
 
 
 def delivery_email(delivery: Delivery) -> EmailMessage:

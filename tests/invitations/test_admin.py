@@ -22,7 +22,7 @@ from invitations import dispatch as dispatching
 from invitations.demo import demo_letters_load
 from invitations.models import Delivery, Dispatch, Letter
 from invitations.placeholders import PLACEHOLDERS
-from invitations.services import VERSION_FIELDS
+from invitations.services import VERSION_FIELDS, letter_revision_for
 from registrations.demo import demo_missions_load
 from registrations.models import PermanentMission
 
@@ -67,10 +67,12 @@ def _confirm_data(response) -> dict:
 def _dispatch_with(letter, user, statuses: list[str]) -> Dispatch:
     dispatch = Dispatch.objects.create(letter=letter, audience=Dispatch.Audience.CSV, created_by=user)
     now = timezone.now()
+    revision = letter_revision_for(letter=letter, language=letter.language)
     Delivery.objects.bulk_create(
         Delivery(
             dispatch=dispatch,
             letter=letter,
+            revision=revision,
             email=f"d{dispatch.pk}-{index}@example.org",
             recipient_name=f"Recipient {index:03d}",
             recipient_code=f"R{index:03d}",

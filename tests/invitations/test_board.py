@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from invitations import board
 from invitations.models import Delivery, Dispatch, Letter
+from invitations.services import letter_revision_for
 from registrations import missions
 from registrations.models import MissionAnswer, PermanentMission, RegionalGroup, State
 from tests.registrations.conftest import (  # noqa: F401 - the delegates' fixtures, tasks run in this process
@@ -53,10 +54,12 @@ def _missions(count: int, *, group: RegionalGroup) -> list[PermanentMission]:
 def _letter_to(session, mission_list, *, kind=Letter.Kind.INVITATION, status=Delivery.Status.SENT):
     letter = Letter.objects.create(session=session, kind=kind, place_date="New York", subject="S", body="B")
     dispatch = Dispatch.objects.create(letter=letter, audience="member-states")
+    revision = letter_revision_for(letter=letter, language=letter.language)
     for mission in mission_list:
         Delivery.objects.create(
             dispatch=dispatch,
             letter=letter,
+            revision=revision,
             mission=mission,
             email=f"pm.{mission.state.iso3.lower()}@missions.example.org",
             recipient_name=mission.name,

@@ -59,3 +59,57 @@ def test_existing_addresses_are_lowered_and_a_letter_sent_twice_to_one_address_k
         (lone, "only.once@example.org", "failed"),
     ]
     assert not Delivery.objects.filter(pk__in=[second_sent, pending_duplicate]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest_afterwards")
+def test_deliveries_older_than_revisions_are_pinned_to_their_letters_current_text(demo_session):
+    from invitations.demo import demo_letters_load
+    from invitations.models import Delivery as CurrentDelivery
+    from invitations.models import LetterRevision as CurrentRevision
+    from invitations.rendering import letter_content
+
+    apps = migrate([("invitations", "0006_letter_versions_revisions_emblems_signatures")])
+    [demo] = demo_letters_load(session=demo_session)  # with versions, signatories, images and an attachment
+    Letter = apps.get_model("invitations", "Letter")
+    Dispatch = apps.get_model("invitations", "Dispatch")
+    Delivery = apps.get_model("invitations", "Delivery")
+    LetterRevision = apps.get_model("invitations", "LetterRevision")
+    plain = Letter.objects.create(session_id=demo_session.pk, place_date="x", subject="s", body="b")
+    older = LetterRevision.objects.create(letter=plain, language="en", number=1, content={"body": "older"}, digest="0")
+    made = {}
+    for letter_id in (demo.pk, plain.pk):
+        dispatch = Dispatch.objects.create(letter_id=letter_id, audience="csv")
+        for email in ("a@example.org", "b@example.org"):
+            made[letter_id, email] = Delivery.objects.create(
+                dispatch=dispatch, letter_id=letter_id, email=email, recipient_name=email, recipient_code="x"
+            ).pk
+    pinned = Delivery.objects.create(
+        dispatch=dispatch, letter=plain, email="c@example.org", recipient_name="c", recipient_code="x", revision=older
+    ).pk
+
+    migrate([("invitations", "0007_deliveries_pinned_to_revisions")])
+    demo.refresh_from_db()
+    for letter_id in (demo.pk, plain.pk):
+        revisions = {
+            CurrentDelivery.objects.get(pk=made[letter_id, email]).revision
+            for email in ("a@example.org", "b@example.org")
+        }
+        [revision] = revisions  # one revision per letter, shared by its deliveries
+        assert revision.content == letter_content(revision.letter)  # as the current code freezes it
+        assert revision.digest == CurrentRevision.digest_of(revision.content)
+    assert CurrentDelivery.objects.get(pk=pinned).revision_id == older.pk  # a pinned delivery keeps its revision
+    assert CurrentDelivery.objects.get(pk=made[plain.pk, "a@example.org"]).revision.number == 2
+    assert len(letter_content(demo)["signatories"]) == 2
+
+
+@pytest.mark.django_db
+def test_a_delivery_cannot_be_saved_without_a_revision(demo_session):
+    from django.db import IntegrityError
+
+    from invitations.models import Delivery, Dispatch, Letter
+
+    letter = Letter.objects.create(session=demo_session, place_date="x", subject="s", body="b")
+    dispatch = Dispatch.objects.create(letter=letter, audience="csv")
+    with pytest.raises(IntegrityError):
+        Delivery.objects.create(dispatch=dispatch, letter=letter, email="a@example.org", recipient_name="a")
