@@ -33,9 +33,13 @@ class RenderedPdf:
 
 
 def mission_values(mission: PermanentMission, *, language: str) -> dict[str, str]:
+    """The mission's placeholder values in `language`; its name in English where it has none in `language`, and then
+    `recipient_language` "en" so that the letter marks the recipient line as English."""
+    name, name_language = mission.name_in(language)
     return {
-        "recipient_name": mission.name,
-        "mission_name": mission.name,
+        "recipient_name": name,
+        "mission_name": name,
+        **({"recipient_language": name_language} if name_language != language else {}),
         "state_name": mission.state.name(language),
         "head_honorific": mission.head_honorific,
         "head_name": mission.head_name,
@@ -120,6 +124,7 @@ def content_context(content: dict, *, session, values: dict[str, str], fit_step:
         ],
         "addressee_lines": text(content["addressee"]).splitlines(),
         "recipient_line": values.get("recipient_name", ""),
+        "recipient_language": values.get("recipient_language", ""),
         "fit_step": fit_step,
     } | registration_link_context(language, values=values)
 

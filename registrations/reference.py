@@ -1,5 +1,7 @@
 """The reference data the portal ships: regional groups, the 193 Member States, the 2 non-member Observer
-States (data/states.csv, from public UN facts) and one Permanent Mission per State in New York."""
+States (data/states.csv, from public UN facts) and one Permanent Mission per State in New York, named in English and,
+from data/mission_names.csv, in French and Spanish (UN short names with the articles each language's UN usage gives
+them: "Mission permanente du Mexique", "Misión Permanente del Perú")."""
 
 import csv
 from datetime import date
@@ -10,6 +12,7 @@ from django.db import transaction
 from registrations.models import PermanentMission, RegionalGroup, State
 
 STATES_CSV = Path(__file__).parent / "data" / "states.csv"
+MISSION_NAMES_CSV = Path(__file__).parent / "data" / "mission_names.csv"
 
 REGIONAL_GROUPS = {
     "AFRICAN": ("African States", "African"),
@@ -108,18 +111,58 @@ def reference_data_load(*, path: Path = STATES_CSV) -> dict[str, int]:
             "state_id", flat=True
         )
     )
+    names = read_mission_names()
     new_missions = [
         PermanentMission(
             state=state,
             duty_station=PermanentMission.DutyStation.NEW_YORK,
             name=mission_name(state),
             correspondence_language=official_language(state.iso3),
+            translations=_with_names({}, names.get(state.iso3, {})),
         )
         for state in states
         if state.pk not in with_mission
     ]
     PermanentMission.objects.bulk_create(new_missions)
+    if with_mission:
+        mission_names_load(names=names)
     return {"states": len(new_states), "missions": len(new_missions)}
+
+
+def read_mission_names(path: Path = MISSION_NAMES_CSV) -> dict[str, dict[str, str]]:
+    """{"FRA": {"fr": "Mission permanente de la France…", "es": "Misión Permanente de Francia…"}, …}: the New York
+    missions' names in the languages of data/mission_names.csv (a column name_<language> each)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            row.pop("iso3"): {column.removeprefix("name_").replace("_", "-"): name for column, name in row.items()}
+            for row in csv.DictReader(handle)
+        }
+
+
+def _with_names(translations: dict, names: dict[str, str]) -> dict:
+    """`translations` with each of `names` added where the mission has no name in that language yet."""
+    result = dict(translations or {})
+    for language, name in names.items():
+        if name and not (result.get(language) or {}).get("name"):
+            result[language] = {**result.get(language, {}), "name": name}
+    return result
+
+
+def mission_names_load(*, names: dict[str, dict[str, str]] | None = None) -> int:
+    """Gives the New York missions their names from data/mission_names.csv in the languages where they have none: a
+    name the secretariat entered is kept. Returns how many missions changed (one bulk write)."""
+    names = read_mission_names() if names is None else names
+    changed = []
+    missions = PermanentMission.objects.filter(
+        duty_station=PermanentMission.DutyStation.NEW_YORK, state__iso3__in=list(names)
+    ).select_related("state")
+    for mission in missions:
+        translations = _with_names(mission.translations, names[mission.state.iso3])
+        if translations != mission.translations:
+            mission.translations = translations
+            changed.append(mission)
+    PermanentMission.objects.bulk_update(changed, ["translations"])
+    return len(changed)
 
 
 # The State's official language where it is one of the UN's six (the first where several are), for the missions'

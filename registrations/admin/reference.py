@@ -10,6 +10,7 @@ from registrations.models import (
     RegionalGroup,
     State,
 )
+from sessions.forms import translations_form
 
 
 @admin.register(RegionalGroup)
@@ -48,3 +49,6 @@ class PermanentMissionAdmin(AuditTrailMixin, AccountLinkingAdmin, admin.ModelAdm
     list_select_related = ["state"]
     autocomplete_fields = ["state"]
     inlines = [FocalPointInline]
+    # The name in each other official language (letters in that language use it; English where it is empty).
+    form = translations_form(PermanentMission, {"name": "Name"})
+    exclude = ["translations"]

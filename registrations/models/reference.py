@@ -8,6 +8,8 @@ from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sessions.models import Translatable
+
 
 class RegionalGroup(models.Model):
     """One of the five regional groups of Member States used for elections."""
@@ -94,7 +96,13 @@ def validate_email_lines(value: str) -> None:
             raise ValidationError(f"Line {line_number}: {address!r} is not an e-mail address.") from error
 
 
-class PermanentMission(models.Model):
+class PermanentMission(Translatable):
+    """A State's mission at a duty station. Its name in the other official languages is in `translations`
+    ({"fr": {"name": "Mission permanente de la France auprès de l'Organisation des Nations Unies"}}): letters name
+    the mission in their own language, and in English where none is given (data/mission_names.csv fills them)."""
+
+    TRANSLATED_FIELDS = ("name",)
+
     class DutyStation(models.TextChoices):
         NEW_YORK = "new_york", _("New York")
         GENEVA = "geneva", _("Geneva")
@@ -114,6 +122,9 @@ class PermanentMission(models.Model):
         default="en",
         help_text="The official language letters are sent to this mission in, where the letter has a version in it.",
     )
+    translations = models.JSONField(
+        default=dict, blank=True, help_text="The mission's name in the other official languages; English where none."
+    )
 
     class Meta:
         ordering = ["state__name_en", "duty_station"]
@@ -123,6 +134,12 @@ class PermanentMission(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_duty_station_display()})"
+
+    def name_in(self, language: str) -> tuple[str, str]:
+        """The mission's name in `language` and the language it is in: ("Mission permanente de la France…", "fr"),
+        or the English name and "en" where no name is given in `language`."""
+        name = ((self.translations or {}).get(language.lower()) or {}).get("name", "")
+        return (name, language) if name else (self.name, "en")
 
     @property
     def email_list(self) -> list[str]:

@@ -358,7 +358,8 @@ def test_preview_is_the_pdf_the_chosen_mission_gets(client, secretariat_user, le
         "application/pdf",
         'inline; filename="ITS6-invitation-MEX.pdf"',
     )
-    assert "Permanent Mission of Mexico to the United Nations" in _pdf_text(response.content)
+    # Mexico reads Spanish: its version, naming the mission in Spanish
+    assert "Misión Permanente de México ante las Naciones Unidas" in _pdf_text(response.content)
 
 
 def test_preview_without_a_recipient_shows_the_placeholder_names(client, secretariat_user, letter):

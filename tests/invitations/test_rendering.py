@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 from pypdf import PdfReader
 
 from invitations import rendering
@@ -181,3 +182,25 @@ def test_the_arabic_and_chinese_versions_name_the_session_by_its_title_in_their_
             letter, values=rendering.mission_values(mexico, language=language), language=language
         )
         assert title in "".join(pdftotext(pdf).split())
+
+
+@pytest.mark.django_db
+def test_each_mission_is_named_in_its_letters_language_and_in_english_marked_as_such_where_it_has_no_name(
+    letter, reference_data
+):
+    france = PermanentMission.objects.select_related("state").get(state__iso3="FRA", duty_station="new_york")
+    rendered = rendering.letter_rendered(letter, values=rendering.mission_values(france, language="fr"), language="fr")
+    text = words(pdftotext(rendered.pdf))
+    assert text.endswith("NEW YORK Mission permanente de la France auprès de l’Organisation des Nations Unies")
+    assert rendered.page_count == 1
+    russian = rendering.mission_values(france, language="ru")
+    assert (russian["recipient_name"], russian["recipient_language"]) == (france.name, "en")
+    html = render_to_string(
+        rendering.LETTER_TEMPLATE,
+        rendering.content_context(
+            rendering.letter_content(letter, language="ru"), session=letter.session, values=russian
+        ),
+    )
+    # lang="en" on the line (WeasyPrint 70 uses it for hyphenation and fonts, but writes no /Lang per tag)
+    assert '<p class="addressee recipient" lang="en">Permanent Mission of France to the United Nations</p>' in html
+    assert "recipient_language" not in rendering.mission_values(france, language="es")

@@ -112,3 +112,44 @@ def test_alphabetical_key_drops_accents_from_latin_letters_only():
     ]
     # Russian "Й" is a letter of its own, after "И": Yemen comes after India.
     assert sorted(["Йемен", "Индия"], key=alphabetical_key) == ["Индия", "Йемен"]
+
+
+def test_every_new_york_mission_is_named_in_french_and_spanish_with_the_un_articles(reference_data):
+    missions = PermanentMission.objects.filter(duty_station="new_york").select_related("state")
+    names = {mission.state.iso3: mission for mission in missions}
+    assert len(names) == 195
+    for mission in names.values():
+        french, spanish = mission.name_in("fr")[0], mission.name_in("es")[0]
+        kind = "Mission permanente d’observation " if mission.state.membership == "observer" else "Mission permanente "
+        assert french.startswith(kind) and french.endswith(" auprès de l’Organisation des Nations Unies"), french
+        assert spanish.startswith("Misión Permanente ") and spanish.endswith(" ante las Naciones Unidas"), spanish
+    assert {iso3: names[iso3].name_in("fr") for iso3 in ("FRA", "MEX", "DEU", "USA", "HTI", "CUB")} == {
+        "FRA": ("Mission permanente de la France auprès de l’Organisation des Nations Unies", "fr"),
+        "MEX": ("Mission permanente du Mexique auprès de l’Organisation des Nations Unies", "fr"),
+        "DEU": ("Mission permanente de l’Allemagne auprès de l’Organisation des Nations Unies", "fr"),
+        "USA": ("Mission permanente des États-Unis d’Amérique auprès de l’Organisation des Nations Unies", "fr"),
+        "HTI": ("Mission permanente d’Haïti auprès de l’Organisation des Nations Unies", "fr"),
+        "CUB": ("Mission permanente de Cuba auprès de l’Organisation des Nations Unies", "fr"),
+    }
+    assert {iso3: names[iso3].name_in("es")[0] for iso3 in ("MEX", "ARG", "PER", "USA", "IND", "PSE")} == {
+        "MEX": "Misión Permanente de México ante las Naciones Unidas",
+        "ARG": "Misión Permanente de la Argentina ante las Naciones Unidas",
+        "PER": "Misión Permanente del Perú ante las Naciones Unidas",
+        "USA": "Misión Permanente de los Estados Unidos de América ante las Naciones Unidas",
+        "IND": "Misión Permanente de la India ante las Naciones Unidas",
+        "PSE": "Misión Permanente de Observación del Estado de Palestina ante las Naciones Unidas",
+    }
+    # A language without a name: the English one, and the language it is in.
+    assert names["FRA"].name_in("ru") == ("Permanent Mission of France to the United Nations", "en")
+
+
+def test_reloading_keeps_a_name_the_secretariat_entered_and_fills_a_missing_one(reference_data):
+    france = PermanentMission.objects.get(state__iso3="FRA", duty_station="new_york")
+    france.translations = {"fr": {"name": "Mission permanente de la France (corrigée)"}}
+    france.save()
+    reference_data_load()
+    france.refresh_from_db()
+    assert france.translations == {
+        "fr": {"name": "Mission permanente de la France (corrigée)"},
+        "es": {"name": "Misión Permanente de Francia ante las Naciones Unidas"},
+    }
