@@ -295,6 +295,33 @@ def not_attending_missions(*, user, session_ids) -> set[tuple[int, int]]:
     )
 
 
+# --- Language of correspondence ------------------------------------------------------------------------------------
+
+
+def mission_correspondence_language_set(*, mission: PermanentMission, language: str, by) -> PermanentMission:
+    """Sets the official language letters are sent to `mission` in. The mission's focal points and the secretariat
+    may; the change is on the audit trail (before → after). Setting the language it has already changes nothing."""
+    if not (permissions.is_focal_point_of_mission(by, mission) or permissions.is_secretariat(by)):
+        raise PermissionDenied("Only the mission's focal points and the secretariat set its correspondence language.")
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose one of the six official languages."))
+    with transaction.atomic():
+        locked = PermanentMission.objects.select_for_update().get(pk=mission.pk)
+        before = locked.correspondence_language
+        if before != language:
+            locked.correspondence_language = language
+            locked.save(update_fields=["correspondence_language"])
+            trail.record(
+                actor=by,
+                action="language of correspondence",
+                obj=locked,
+                before={"correspondence_language": before},
+                after={"correspondence_language": language},
+            )
+    mission.correspondence_language = language
+    return mission
+
+
 # --- Notifications (called by tasks) --------------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ urlpatterns = [
         mission_views.mission_answer,
         name="mission_answer",
     ),
+    path("delegation/missions/<int:mission_pk>/language/", mission_views.mission_language, name="mission_language"),
     path("delegation/speakers/<int:list_pk>/inscribe/", views.inscription_create, name="inscribe"),
     path("delegation/inscriptions/<int:pk>/withdraw/", views.inscription_withdraw, name="withdraw"),
     path("sessions/<slug:slug>/speakers/", views.session_speakers, name="session_speakers"),

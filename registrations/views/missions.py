@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registrations import links, missions
+from registrations import links, missions, permissions
 from registrations.mission_forms import FocalPointRequestForm
 from registrations.models import FocalPointRequest, PermanentMission
 from sessions.models import ThematicSession
@@ -112,4 +112,24 @@ def mission_answer(request, slug, mission_pk):
             messages.success(request, _("Recorded: the delegation will not attend %(code)s.") % {"code": session.code})
         else:
             messages.success(request, _("Recorded: the delegation may attend %(code)s.") % {"code": session.code})
+    return redirect("registrations:home")
+
+
+@login_required
+@require_POST
+def mission_language(request, mission_pk):
+    """A focal point sets the mission's language of correspondence (another mission's is not found)."""
+    mission = get_object_or_404(permissions.missions_of(request.user), pk=mission_pk)
+    language = request.POST.get("correspondence_language", "")
+    try:
+        missions.mission_correspondence_language_set(mission=mission, language=language, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Recorded: letters will come to the mission in %(language)s where they have a version in it.")
+            % {"language": translation.get_language_info(language)["name_local"]},
+        )
     return redirect("registrations:home")
