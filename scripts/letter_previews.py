@@ -1,8 +1,8 @@
 """The first page of the demo's invitation as each mission receives it, as small PNGs under docs/letters/ for the
-README: English (Germany), French (France), Spanish (Mexico) and Arabic (Egypt, from an Arabic version added in a
-throw-away database only); and the first page of the procedural note in English.
+README: English (Germany), French (France), Spanish (Mexico), and Arabic (Egypt) and Chinese (China) from versions added
+in a throw-away database only (bench/letters.py's translations); and the first page of the procedural note in English.
 
-    .venv/bin/python scripts/letter_previews.py [--resolution 50]
+    .venv/bin/python scripts/letter_previews.py [--resolution 60]
 
 Builds a temporary portal (VAR_DIR in a temporary folder: SQLite, the demo's data, no accounts), renders each letter
 through the portal's pipeline and converts its first page with pdftoppm (poppler-utils). The developer's var/ is never
@@ -19,12 +19,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "letters"
-LETTERS = [("en", "DEU"), ("fr", "FRA"), ("es", "MEX"), ("ar", "EGY")]
+LETTERS = [("en", "DEU"), ("fr", "FRA"), ("es", "MEX"), ("ar", "EGY"), ("zh-hans", "CHN")]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--resolution", type=int, default=50, help="pixels per inch of the PNGs (default 50)")
+    # 60: at 50 the signatures' thin strokes fade when the page is shown scaled down.
+    parser.add_argument("--resolution", type=int, default=60, help="pixels per inch of the PNGs (default 60)")
     args = parser.parse_args()
     var_dir = Path(tempfile.mkdtemp(prefix="letter-previews-"))
     os.environ.update(VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="compact_portal.settings")
@@ -51,13 +52,14 @@ def main() -> int:
         reference_data_load()
         demo_missions_load()
         [letter] = demo_letters_load(session=demo_sessions_load())
-        arabic = TRANSLATED["ar"]
-        LetterVersion.objects.create(
-            letter=letter,
-            language="ar",
-            **{key: arabic[key] for key in ("place_date", "subject", "salutation", "body", "closing", "addressee")},
-            signatory_titles="\n\n".join(title for _, title, _ in arabic["signatories"]),
-        )
+        for language in ("ar", "zh-hans"):
+            text = TRANSLATED[language]
+            LetterVersion.objects.create(
+                letter=letter,
+                language=language,
+                **{key: text[key] for key in ("place_date", "subject", "salutation", "body", "closing", "addressee")},
+                signatory_titles="\n\n".join(title for _, title, _ in text["signatories"]),
+            )
         OUTPUT.mkdir(parents=True, exist_ok=True)
         for language, iso3 in LETTERS:
             mission = PermanentMission.objects.select_related("state").get(state__iso3=iso3, duty_station="new_york")
@@ -69,7 +71,7 @@ def main() -> int:
             command = ["pdftoppm", "-png", "-r", str(args.resolution), "-f", "1", "-l", "1", "-singlefile"]
             subprocess.run([*command, pdf, target], check=True)  # noqa: S603 - fixed arguments, poppler-utils
             pages = f"{rendered.page_count} page(s), fit step {rendered.fit_step}"
-            print(f"{target}.png: {mission.name}, {language}, {pages}")
+            print(f"{target}.png: {values['recipient_name']}, {language}, {pages}")
         note = var_dir / "note.pdf"
         note.write_bytes(procedural_note_pdf(letter.session, language="en"))
         target = OUTPUT / "procedural-note-en"
