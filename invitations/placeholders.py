@@ -116,12 +116,17 @@ def long_date(day: date, *, language: str) -> str:
 
 def date_range(start: date, end: date, *, language: str) -> str:
     """'12-13 October 2017' in English, '12 et 13 octobre 2017' in French, '12 y 13 de octubre de 2017' in
-    Spanish; the locale's dates otherwise."""
+    Spanish, '12 и 13 октября 2017 г.' in Russian, '2017年10月12日至13日' in Chinese; the locale's dates otherwise."""
     with translation.override(language):
         if start == end:
             return long_date(start, language=language)
         base = language.split("-")[0]
-        if (start.year, start.month) == (end.year, end.month) and base in {"en", "fr", "es"}:
+        if (start.year, start.month) == (end.year, end.month) and base in {"en", "fr", "es", "ru", "zh"}:
+            if base == "zh":
+                return f"{long_date(start, language=language)}至{end.day}日"
+            if base == "ru":
+                joiner = " и " if (end - start).days == 1 else "–"
+                return f"{start.day}{joiner}{long_date(end, language=language)}"
             if base == "en":
                 return f"{start.day}-{end.day} {formats.date_format(end, 'F Y')}"
             if base == "es":

@@ -28,6 +28,9 @@ def test_fill_escapes_values_for_html_and_leaves_unknown_names_visible():
         (date(2017, 10, 12), date(2017, 10, 14), "fr", "12-14 octobre 2017"),
         (date(2017, 9, 30), date(2017, 10, 1), "en", "30 September 2017 – 1 October 2017"),
         (date(2017, 10, 12), date(2017, 10, 12), "en", "12 October 2017"),
+        (date(2017, 10, 12), date(2017, 10, 13), "zh-hans", "2017年10月12日至13日"),
+        (date(2017, 10, 12), date(2017, 10, 13), "ru", "12 и 13 октября 2017 г."),
+        (date(2017, 10, 12), date(2017, 10, 14), "ru", "12–14 октября 2017 г."),
     ],
 )
 def test_date_ranges_read_as_letters_write_them(start, end, language, expected):
