@@ -204,3 +204,21 @@ def test_each_mission_is_named_in_its_letters_language_and_in_english_marked_as_
     # lang="en" on the line (WeasyPrint 70 uses it for hyphenation and fonts, but writes no /Lang per tag)
     assert '<p class="addressee recipient" lang="en">Permanent Mission of France to the United Nations</p>' in html
     assert "recipient_language" not in rendering.mission_values(france, language="es")
+
+
+@pytest.mark.django_db
+def test_a_link_in_an_arabic_letter_stays_whole_on_one_line(letter, mexico):
+    from bench.letters import LETTERS as TRANSLATED
+    from invitations.models import LetterVersion
+
+    text = TRANSLATED["ar"]
+    LetterVersion.objects.create(
+        letter=letter,
+        language="ar",
+        **{key: text[key] for key in ("place_date", "subject", "salutation", "body", "closing", "addressee")},
+    )
+    pdf = rendering.letter_pdf(letter, values=rendering.mission_values(mexico, language="ar"), language="ar")
+    lines = pdftotext(pdf).splitlines()
+    assert [line for line in lines if "refugeesmigrants" in line] == [
+        next(line for line in lines if "https://refugeesmigrants.un.org/migration-compact" in line)
+    ]
