@@ -13,10 +13,15 @@ the database's write lock). `before` and `after` are small JSON-able dicts of th
 `record_changes` records an edit (a form saved in the admin): the fields that differ between two `field_values`
 snapshots, taken before and after the save; nothing when nothing changed.
 
+`reason_unless_given(reason)` (a context manager): entries recorded inside it without a reason of their own carry
+`reason` (the demo marks what it does through the services as demo data).
+
 `verify()` walks the chain and returns the first entry altered or missing; `manage.py audit_verify` prints it.
 """
 
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +30,17 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from audit.models import GENESIS, AuditEntry, ChainHead
+
+_reason_unless_given: ContextVar[str] = ContextVar("audit_reason_unless_given", default="")
+
+
+@contextmanager
+def reason_unless_given(reason: str):
+    token = _reason_unless_given.set(reason)
+    try:
+        yield
+    finally:
+        _reason_unless_given.reset(token)
 
 
 def _plain(value):
@@ -71,7 +87,7 @@ def record(
         session_id=session_id if session_id is not None else (_session_id(obj) if obj is not None else None),
         before=_plain(before),
         after=_plain(after),
-        reason=reason or "",
+        reason=reason or _reason_unless_given.get(),
     )
     # No savepoint of its own inside the change's transaction: the entry stands or falls with the change (and a
     # savepoint would cost two more round trips per entry).

@@ -92,12 +92,108 @@ def demo_registrations_load() -> dict:
         _, created = SpeakersList.objects.get_or_create(item=item, defaults={"is_published": True})
         lists += created
     dialogue = demo_dialogue_load(session=session, now=now)
+    with trail.reason_unless_given(DEMO_REASON):
+        delegations = demo_delegations_load(session=session, by=users.get(DEMO_SECRETARIAT))
     return {
         "focal_points": len(DEMO_FOCAL_POINTS),
+        "delegations": delegations,
         "speakers_lists": lists,
         "deadline": session.registration_deadline,
         "dialogue": dialogue,
     }
+
+
+# --- Delegations registered for the sixth session ---------------------------------------------------------------------
+
+DEMO_SECRETARIAT = "secretariat@example.org"
+# (State ISO3, where the demo leaves it, head of delegation, other members), all names made up. Not Mexico (the demo
+# delegate registers it) nor Ghana (the browser tests' mission following its letter's link).
+DEMO_DELEGATIONS = [
+    (
+        "MAR",
+        "approved",
+        ("H.E. Ms.", "Leila", "Benkirane", "Ambassador and Permanent Representative"),
+        [("Mr.", "Youssef", "Amrani", "Counsellor"), ("Ms.", "Nadia", "El Fassi", "First Secretary")],
+    ),
+    (
+        "BGD",
+        "submitted",
+        ("H.E. Mr.", "Tanvir", "Rahman", "Ambassador and Permanent Representative"),
+        [("Ms.", "Farzana", "Hossain", "Minister (Labour)")],
+    ),
+    (
+        "PHL",
+        "submitted",
+        ("Ms.", "Maria Teresa", "Villanueva", "Deputy Permanent Representative"),
+        [("Mr.", "Jose", "Dela Cruz", "Labour Attaché")],
+    ),
+    ("SEN", "draft", ("Mr.", "Ousmane", "Ndiaye", "Minister Counsellor"), []),
+]
+
+
+def _note_verbale(mission) -> bytes:
+    from django.utils.html import escape
+
+    from compact_portal.pdf import html_to_pdf
+
+    return html_to_pdf(
+        f"<p>The {escape(mission.name)} presents its compliments to the secretariat of the intergovernmental "
+        "consultations on the global compact for migration and has the honour to transmit the composition of its "
+        "delegation to the sixth informal thematic session.</p><p>New York (demo)</p>"
+    )
+
+
+def demo_delegations_load(*, session, by) -> int:
+    """Registrations of a few delegations for the sixth session, so that the secretariat's desk has something
+    awaiting a decision: two submitted, one approved, one draft. Each mission gets a focal point (an account with
+    no password: nobody signs in as it) linked by the demo secretariat, and everything is done through the services,
+    so the audit trail has it as it would be (with the reason DEMO_REASON, given by the caller). Idempotent: a
+    mission that has its registration is left as it is."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from registrations import services
+    from registrations.models import DelegationRegistration, Profile
+
+    if by is None:  # the demo accounts were not loaded
+        return 0
+    made = 0
+    for iso3, status, head, members in DEMO_DELEGATIONS:
+        mission = PermanentMission.objects.select_related("state").get(
+            state__iso3=iso3, duty_station=PermanentMission.DutyStation.NEW_YORK
+        )
+        if DelegationRegistration.objects.filter(session=session, mission=mission).exists():
+            continue
+        email = f"focal.{iso3.lower()}@missions.example.org"
+        user, created = get_user_model().objects.get_or_create(username=email, defaults={"email": email})
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        if not Profile.objects.filter(user=user, mission=mission, is_focal_point=True).exists():
+            profile = Profile.objects.filter(user=user).first() or Profile(user=user)
+            profile.mission, profile.is_focal_point = mission, True
+            services.account_link(profile=profile, by=by)
+        registration = services.registration_start(session=session, mission=mission, by=user)
+        note = None if status == "draft" else SimpleUploadedFile("note-verbale.pdf", _note_verbale(mission))
+        services.registration_update(
+            registration=registration,
+            by=user,
+            head=_member(*head),
+            members=[_member(*member) for member in members],
+            note_verbale=note,
+        )
+        if status != "draft":
+            services.registration_submit(registration=registration, by=user)
+        if status == "approved":
+            services.registration_approve(registration=registration, by=by)
+        made += 1
+    return made
+
+
+def _member(honorific: str, given_name: str, family_name: str, function: str):
+    from registrations import services
+
+    return services.MemberData(honorific=honorific, given_name=given_name, family_name=family_name, function=function)
 
 
 # --- Stakeholders: organizations, a non-objection list, the sixth session's dialogue ----------------------------------

@@ -45,7 +45,7 @@ def test_demo_focal_point_registers_and_demo_secretariat_approves(client, demo, 
     }
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(edit, data).status_code == 302
-    registration = DelegationRegistration.objects.get(session__slug="gcm-its-6")
+    registration = DelegationRegistration.objects.get(session__slug="gcm-its-6", mission=mexico)
     assert registration.status == "submitted"
 
     client.post(reverse("account_logout"))
@@ -61,6 +61,33 @@ def test_demo_focal_point_registers_and_demo_secretariat_approves(client, demo, 
     text = PdfReader(io.BytesIO(letters.content)).pages[0].extract_text()
     assert "H.E. Mr. Juan José Gómez-Camacho" in text
     assert "Informal thematic session 6" in text
+
+
+def test_demo_gives_the_secretariat_registrations_to_decide_made_through_the_services(demo, secretariat_user):
+    from audit.models import AuditEntry
+    from compact_portal import desk
+
+    registrations = DelegationRegistration.objects.filter(session__slug="gcm-its-6").select_related("mission__state")
+    assert sorted((r.mission.state.iso3, r.status, r.member_count) for r in registrations) == [
+        ("BGD", "submitted", 2),
+        ("MAR", "approved", 3),
+        ("PHL", "submitted", 2),
+        ("SEN", "draft", 1),
+    ]
+    awaiting = next(entry.rows for entry in desk.desk_for(secretariat_user) if entry.key == desk.AWAITING)
+    submitted = next(row for row in awaiting if row.label == "Registrations submitted")
+    assert (submitted.count, [name for name, _url in submitted.links]) == (2, ["Bangladesh", "Philippines"])
+    morocco = registrations.get(mission__state__iso3="MAR")
+    assert list(
+        AuditEntry.objects.filter(object_id=str(morocco.pk), action__startswith="registration")
+        .order_by("pk")
+        .values_list("action", "actor_repr")
+    ) == [
+        ("registration start", "focal.mar@missions.example.org"),
+        ("registration update", "focal.mar@missions.example.org"),
+        ("registration submitted", "focal.mar@missions.example.org"),
+        ("registration approved", "secretariat@example.org"),
+    ]
 
 
 def test_demo_delegates_are_refused_without_debug(db, settings):
