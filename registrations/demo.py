@@ -137,9 +137,9 @@ def _note_verbale(mission) -> bytes:
     from compact_portal.pdf import html_to_pdf
 
     return html_to_pdf(
-        f"<p>The {escape(mission.name)} presents its compliments to the secretariat of the intergovernmental "
-        "consultations on the global compact for migration and has the honour to transmit the composition of its "
-        "delegation to the sixth informal thematic session.</p><p>New York (demo)</p>"
+        f'<html lang="en"><body><p>The {escape(mission.name)} presents its compliments to the secretariat of the '
+        "intergovernmental consultations on the global compact for migration and has the honour to transmit the "
+        "composition of its delegation to the sixth informal thematic session.</p><p>New York (demo)</p></body></html>"
     )
 
 
