@@ -118,9 +118,9 @@ def test_cofacilitators_may_not_make_or_download(client, cofacilitator_user, app
     assert GeneratedDocument.objects.count() == 0
 
 
-def test_participants_page_runs_the_same_queries_for_1_and_50_delegations(
-    client, secretariat_user, open_session, groups, make_focal_point, make_registration
-):
+@pytest.fixture
+def add_approved(secretariat_user, open_session, groups, make_focal_point, make_registration):
+    """add(count): that many more approved delegations of made-up States for the open session."""
     counter = iter(range(100))
 
     def add(count):
@@ -139,6 +139,13 @@ def test_participants_page_runs_the_same_queries_for_1_and_50_delegations(
                 status="approved",
             )
 
+    return add
+
+
+def test_participants_page_runs_the_same_queries_for_1_and_50_delegations(
+    client, secretariat_user, open_session, add_approved
+):
+    add = add_approved
     client.force_login(secretariat_user)
     url = reverse("admin:registrations_generateddocument_participants", args=[open_session.slug])
 
@@ -154,27 +161,11 @@ def test_participants_page_runs_the_same_queries_for_1_and_50_delegations(
 
 
 def test_the_letters_zip_reads_the_same_queries_for_1_and_4_approved_delegations(
-    secretariat_user, open_session, groups, make_focal_point, make_registration, django_capture_on_commit_callbacks
+    secretariat_user, open_session, add_approved, django_capture_on_commit_callbacks
 ):
     """The members of every approved delegation in one query, not one per delegation (the zip of a COP-sized session
     has 198). Only reads are counted: the progress is written once per percent, more often for more names."""
-    counter = iter(range(10))
-
-    def add(count):
-        for _ in range(count):
-            n = next(counter)
-            state = State.objects.create(
-                iso3=f"X{n:02d}", iso2=f"{n:02d}", name_en=f"State {n:02d}", name_fr=f"État {n:02d}",
-                membership="member", regional_group=groups["WEOG"],
-            )  # fmt: skip
-            mission = PermanentMission.objects.create(state=state, name=f"Mission {n:02d}")
-            make_registration(
-                session=open_session,
-                mission=mission,
-                focal_point=make_focal_point(mission),
-                secretariat=secretariat_user,
-                status="approved",
-            )
+    add = add_approved
 
     def reads():
         with django_capture_on_commit_callbacks(execute=False):
