@@ -13,11 +13,23 @@ from django.utils.translation import gettext_lazy as _
 from compact_portal.templatetags.portal_i18n import datetime_with_zone
 from registrations.models.history import StatusEvent
 from registrations.models.stakeholders import Organization
+from sessions.models import ThematicSession
 
 DIALOGUE_KIND = "stakeholder_dialogue"  # AgendaItem.Kind.STAKEHOLDER_DIALOGUE
 
 
 class DialogueQuerySet(models.QuerySet):
+    def taking_applications(self, now=None):
+        """Dialogues organizations may apply to now: Dialogue.applications_window's "open", in SQL (keep the two
+        together)."""
+        now = now or timezone.now()
+        return self.filter(
+            session__status=ThematicSession.Status.PUBLISHED,
+            applications_open_at__lte=now,
+            applications_close_at__gt=now,
+            drawn_at=None,
+        )
+
     def draw_due(self, now=None):
         """Dialogues allocated by draw whose deadline has passed and whose draw is not made: what the periodic task
         draws and the secretariat's desk shows as due (the one definition)."""
@@ -111,7 +123,8 @@ class Dialogue(models.Model):
 
     def applications_window(self, *, now=None) -> tuple[str, str | None]:
         """The one rule of applying: ("upcoming" | "open" | "closed", why organizations cannot apply now or None).
-        The service that takes an application, its page and the public pages' way in all read it."""
+        The service that takes an application, its page and the public pages' way in all read it; lists of dialogues
+        read its SQL twin, Dialogue.objects.taking_applications."""
         now = now or timezone.now()
         if now < self.applications_open_at:
             return "upcoming", gettext("Applications open on %(date)s.") % {
@@ -123,7 +136,7 @@ class Dialogue(models.Model):
             }
         if self.drawn_at:
             return "closed", gettext("The draw has been made.")
-        if self.session.status != self.session.Status.PUBLISHED:
+        if self.session.status != ThematicSession.Status.PUBLISHED:
             return "closed", gettext("Applications are taken only for published sessions.")
         return "open", None
 

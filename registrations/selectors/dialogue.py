@@ -20,12 +20,7 @@ def _applications() -> QuerySet[SlotApplication]:
 def dialogues_taking_applications(*, now=None) -> QuerySet[Dialogue]:
     now = now or timezone.now()
     return (
-        Dialogue.objects.filter(
-            session__status=ThematicSession.Status.PUBLISHED,
-            applications_open_at__lte=now,
-            applications_close_at__gt=now,
-            drawn_at__isnull=True,
-        )
+        Dialogue.objects.taking_applications(now)
         .select_related("item", "session__venue", "session__process")
         .order_by("item__day", "item__start_time")
     )

@@ -130,6 +130,21 @@ def test_applications_are_taken_only_while_the_session_is_published(make_dialogu
     assert (way.state, way.status, way.url) == ("closed", "Applications are taken only for published sessions.", "")
 
 
+def test_the_dialogues_listed_as_taking_applications_are_those_the_rule_says_are_open(make_dialogue, make_session):
+    """Dialogue.objects.taking_applications (lists) and Dialogue.applications_window (the service, the pages) agree
+    on every case: open, not yet open, past the deadline, drawn, session closed or back to draft."""
+    now = timezone.now()
+    dialogues = {name: make_dialogue() for name in ("open", "upcoming", "past", "drawn", "closed", "draft")}
+    Dialogue.objects.filter(pk=dialogues["upcoming"].pk).update(applications_open_at=now + timedelta(hours=1))
+    Dialogue.objects.filter(pk=dialogues["past"].pk).update(applications_close_at=now)
+    Dialogue.objects.filter(pk=dialogues["drawn"].pk).update(drawn_at=now)
+    for name in ("closed", "draft"):
+        ThematicSession.objects.filter(pk=dialogues[name].session_id).update(status=name)
+    listed = set(Dialogue.objects.taking_applications(now).values_list("pk", flat=True))
+    ruled = {d.pk for d in Dialogue.objects.select_related("session") if d.applications_window(now=now)[0] == "open"}
+    assert (listed, ruled) == ({dialogues["open"].pk}, {dialogues["open"].pk})
+
+
 def test_the_theme_must_be_a_panel_of_the_session(make_dialogue, make_organization, apply_for):
     dialogue = make_dialogue()
     with pytest.raises(ValidationError):
