@@ -350,27 +350,43 @@ def _postgres_backends(database: str) -> list[int]:
 
 class CpuMeter:
     """CPU seconds spent by the web processes (gunicorn and its PDF checkers), PostgreSQL's backends of the bench's
-    database and this process (the client threads) between `start()` and `stop()`."""
+    database and this process (the client threads) between `start()` and `stop()`. The backends are read every half
+    second as well: Django closes a connection after CONN_MAX_AGE (60 s), and a backend's CPU is counted up to its
+    last reading."""
 
     def __init__(self, server_pid: int, database: str):
         self.server_pid, self.database = server_pid, database
 
-    def _sample(self) -> dict:
-        web = sum(_cpu_seconds(pid) for pid in _descendants(self.server_pid))
-        postgres = {pid: _cpu_seconds(pid) for pid in _postgres_backends(self.database)}
-        usage = os.times()
-        return {"web": web, "postgres": postgres, "client": usage.user + usage.system}
+    def _postgres(self) -> dict[int, float]:
+        return {pid: _cpu_seconds(pid) for pid in _postgres_backends(self.database)}
+
+    def _watch(self) -> None:
+        while not self.stopped.wait(0.5):
+            for pid, seconds in self._postgres().items():
+                if seconds:
+                    self.postgres_last[pid] = seconds
 
     def start(self) -> None:
-        self.before = self._sample()
+        self.web_before = sum(_cpu_seconds(pid) for pid in _descendants(self.server_pid))
+        self.postgres_first = self._postgres()
+        self.postgres_last = dict(self.postgres_first)
+        usage = os.times()
+        self.client_before = usage.user + usage.system
+        self.stopped = threading.Event()
+        self.watcher = threading.Thread(target=self._watch, daemon=True)
+        self.watcher.start()
 
     def stop(self) -> dict:
-        after = self._sample()
-        postgres = sum(seconds - self.before["postgres"].get(pid, 0.0) for pid, seconds in after["postgres"].items())
+        self.stopped.set()
+        self.watcher.join()
+        for pid, seconds in self._postgres().items():
+            if seconds:
+                self.postgres_last[pid] = seconds
+        usage = os.times()
         return {
-            "web": after["web"] - self.before["web"],
-            "postgres": postgres,
-            "client": after["client"] - self.before["client"],
+            "web": sum(_cpu_seconds(pid) for pid in _descendants(self.server_pid)) - self.web_before,
+            "postgres": sum(last - self.postgres_first.get(pid, 0.0) for pid, last in self.postgres_last.items()),
+            "client": usage.user + usage.system - self.client_before,
         }
 
 
