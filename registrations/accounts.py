@@ -1,6 +1,7 @@
 """How allauth fits the portal: usernames are e-mail addresses, staff land in the admin, QR codes by segno, e-mails
 in the portal's name with the secretariat's contact and signature (templates/account/email/base_message.txt)."""
 
+import io
 from types import SimpleNamespace
 
 import segno
@@ -60,8 +61,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class MFAAdapter(DefaultMFAAdapter):
     def build_totp_svg(self, url: str) -> str:
-        """The authenticator app's QR code, drawn by segno (already used for badges) instead of qrcode."""
-        return segno.make(url, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
+        """The authenticator app's QR code, drawn by segno (already used for badges) instead of qrcode. allauth shows
+        it as an image (a data: URI), so it is a standalone SVG with its namespace: without it the browser draws
+        nothing and shows the image's alternative text (the secret) where the code should be."""
+        out = io.BytesIO()
+        segno.make(url, error="m").save(
+            out, kind="svg", xmldecl=False, nl=False, scale=4, title="QR code for your authenticator app"
+        )
+        return out.getvalue().decode()
 
 
 class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
