@@ -152,10 +152,13 @@ def demo_delegations_load(*, session, by) -> int:
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from compact_portal.permissions import is_secretariat
     from registrations import services
     from registrations.models import DelegationRegistration, Profile
 
-    if by is None:  # the demo accounts were not loaded
+    # Not without the demo accounts, nor while the demo secretariat may not link accounts: with
+    # STAFF_REQUIRE_TWO_FACTOR on, not until it has set up its second factor (the next `manage.py demo` makes them).
+    if by is None or not is_secretariat(by):
         return 0
     made = 0
     for iso3, status, head, members in DEMO_DELEGATIONS:

@@ -96,3 +96,28 @@ def test_demo_delegates_are_refused_without_debug(db, settings):
     settings.DEBUG = False
     with pytest.raises(ImproperlyConfigured):
         demo_registrations_load()
+
+
+def test_demo_loads_with_the_second_factor_required_and_registers_the_delegations_once_the_secretariat_has_it(
+    db, settings
+):
+    """`STAFF_REQUIRE_TWO_FACTOR=1 make run` on a fresh database: the demo secretariat has no second factor yet, so
+    it may not link the demo's focal points: the demo loads without them (it stopped on PermissionDenied), and
+    makes them once the secretariat has set up its authenticator."""
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from registrations.models import DelegationRegistration
+
+    settings.DEBUG = True
+    settings.STAFF_REQUIRE_TWO_FACTOR = True
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    assert not DelegationRegistration.objects.exists()
+    assert "the demo secretariat has not set up its second factor" in out.getvalue()
+
+    secretariat = get_user_model().objects.get(email="secretariat@example.org")
+    Authenticator.objects.create(user=secretariat, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    call_command("demo", stdout=io.StringIO())
+    assert DelegationRegistration.objects.count() == 4

@@ -5,6 +5,7 @@ from compact_portal import demo_accounts
 from invitations.demo import demo_letters_load
 from invitations.demo_scale import COP, scale_demo_load
 from registrations.demo import DEMO_SESSION, demo_missions_load, demo_registrations_load
+from registrations.models import DelegationRegistration
 from registrations.reference import reference_data_load
 from sessions.demo import demo_sessions_load
 from sessions.public_cache import public_pages_changed
@@ -52,8 +53,14 @@ class Command(BaseCommand):
             delegates = demo_registrations_load()
             self.stdout.write(
                 f"Delegates: Mexico's focal point named; {DEMO_SESSION} takes registrations until "
-                f"{delegates['deadline']:%d %B %Y %H:%M %Z}; {delegates['speakers_lists']} speakers lists opened."
+                f"{delegates['deadline']:%d %B %Y %H:%M %Z}; {delegates['speakers_lists']} speakers lists opened; "
+                f"{delegates['delegations']} delegations registered by the demo's focal points."
             )
+            if delegates["delegations"] == 0 and not DelegationRegistration.objects.exists():
+                self.stdout.write(
+                    "No demo delegations: the demo secretariat has not set up its second factor "
+                    "(STAFF_REQUIRE_TWO_FACTOR); run `manage.py demo` again once it has."
+                )
         if scale == "cop":
             self.stdout.write(str(scale_demo_load(scale=COP)))
         # Web processes already running read the sessions' rows from the shared cache: they show the demo at once.
