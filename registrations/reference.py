@@ -1,7 +1,9 @@
 """The reference data the portal ships: regional groups, the 193 Member States, the 2 non-member Observer
 States (data/states.csv, from public UN facts) and one Permanent Mission per State in New York, named in English and,
 from data/mission_names.csv, in French and Spanish (UN short names with the articles each language's UN usage gives
-them: "Mission permanente du Mexique", "Misión Permanente del Perú")."""
+them: "Mission permanente du Mexique", "Misión Permanente del Perú") and in Arabic and Chinese (generated from the
+State names by scripts/mission_names.py: "البعثة الدائمة لمصر لدى الأمم المتحدة", "埃及常驻联合国代表团"). No
+Russian names: they need the State's name in the genitive case; Russian letters name the mission in English."""
 
 import csv
 from datetime import date

@@ -207,6 +207,40 @@ def test_each_mission_is_named_in_its_letters_language_and_in_english_marked_as_
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("iso3", "language", "name"),
+    [
+        ("EGY", "ar", "البعثة الدائمة لمصر لدى الأمم المتحدة"),
+        ("ARG", "ar", "البعثة الدائمة للأرجنتين لدى الأمم المتحدة"),
+        ("CHN", "zh-hans", "中国常驻联合国代表团"),
+    ],
+)
+def test_an_arabic_or_chinese_letter_names_the_mission_in_its_language(letter, iso3, language, name):
+    from bench.letters import LETTERS as TRANSLATED
+    from invitations.models import LetterVersion
+
+    text = TRANSLATED[language]
+    LetterVersion.objects.create(
+        letter=letter,
+        language=language,
+        **{key: text[key] for key in ("place_date", "subject", "salutation", "body", "closing", "addressee")},
+    )
+    mission = PermanentMission.objects.select_related("state").get(state__iso3=iso3, duty_station="new_york")
+    values = rendering.mission_values(mission, language=language)
+    html = render_to_string(
+        rendering.LETTER_TEMPLATE,
+        rendering.content_context(
+            rendering.letter_content(letter, language=language), session=letter.session, values=values
+        ),
+    )
+    assert f'<p class="addressee recipient">{name}</p>' in html
+    assert mission.name not in html
+    if language == "zh-hans":  # pdftotext reads Chinese in order; Arabic comes out in visual order
+        pdf = rendering.letter_pdf(letter, values=values, language=language)
+        assert f"纽约{name}" in "".join(pdftotext(pdf).split())  # the addressee block's last lines
+
+
+@pytest.mark.django_db
 def test_a_link_in_an_arabic_letter_stays_whole_on_one_line(letter, mexico):
     from bench.letters import LETTERS as TRANSLATED
     from invitations.models import LetterVersion

@@ -143,6 +143,34 @@ def test_every_new_york_mission_is_named_in_french_and_spanish_with_the_un_artic
     assert names["FRA"].name_in("ru") == ("Permanent Mission of France to the United Nations", "en")
 
 
+def test_every_new_york_mission_is_named_in_arabic_and_chinese_as_un_usage_writes_them(reference_data):
+    missions = PermanentMission.objects.filter(duty_station="new_york").select_related("state")
+    names = {mission.state.iso3: mission for mission in missions}
+    for mission in names.values():
+        arabic, chinese = mission.name_in("ar"), mission.name_in("zh-hans")
+        observer = mission.state.membership == "observer"
+        assert arabic[1] == "ar" and chinese[1] == "zh-hans"
+        assert arabic[0].startswith("بعثة المراقب الدائم ل" if observer else "البعثة الدائمة ل"), arabic
+        assert arabic[0].endswith(" لدى الأمم المتحدة") and mission.state.name_ar[2:] in arabic[0], arabic
+        assert chinese[0] == mission.state.name_zh + ("常驻联合国观察员代表团" if observer else "常驻联合国代表团")
+    arabic = {iso3: names[iso3].name_in("ar")[0] for iso3 in ("EGY", "FRA", "ARG", "GBR", "LBN", "BOL", "PSE")}
+    assert arabic == {
+        # لـ joined to the name; ل + ال gives لل.
+        "EGY": "البعثة الدائمة لمصر لدى الأمم المتحدة",
+        "FRA": "البعثة الدائمة لفرنسا لدى الأمم المتحدة",
+        "ARG": "البعثة الدائمة للأرجنتين لدى الأمم المتحدة",
+        "GBR": "البعثة الدائمة للمملكة المتحدة لبريطانيا العظمى وأيرلندا الشمالية لدى الأمم المتحدة",
+        "LBN": "البعثة الدائمة للبنان لدى الأمم المتحدة",
+        "BOL": "البعثة الدائمة لبوليفيا (دولة - المتعددة القوميات) لدى الأمم المتحدة",
+        "PSE": "بعثة المراقب الدائم لدولة فلسطين لدى الأمم المتحدة",
+    }
+    assert {iso3: names[iso3].name_in("zh-hans")[0] for iso3 in ("EGY", "CHN", "VAT")} == {
+        "EGY": "埃及常驻联合国代表团",
+        "CHN": "中国常驻联合国代表团",
+        "VAT": "教廷常驻联合国观察员代表团",
+    }
+
+
 def test_reloading_keeps_a_name_the_secretariat_entered_and_fills_a_missing_one(reference_data):
     france = PermanentMission.objects.get(state__iso3="FRA", duty_station="new_york")
     france.translations = {"fr": {"name": "Mission permanente de la France (corrigée)"}}
@@ -152,4 +180,6 @@ def test_reloading_keeps_a_name_the_secretariat_entered_and_fills_a_missing_one(
     assert france.translations == {
         "fr": {"name": "Mission permanente de la France (corrigée)"},
         "es": {"name": "Misión Permanente de Francia ante las Naciones Unidas"},
+        "ar": {"name": "البعثة الدائمة لفرنسا لدى الأمم المتحدة"},
+        "zh-hans": {"name": "法国常驻联合国代表团"},
     }
