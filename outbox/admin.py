@@ -3,12 +3,13 @@ again" for failed ones. Read-only otherwise; secretariat and co-facilitators see
 
 from django.contrib import admin, messages
 
+from audit.admin import AuditTrailMixin
 from outbox import sending
 from outbox.models import OutgoingMail
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "recipients", "subject", "status", "attempts", "last_error", "sent_at"]
     list_filter = ["status", "kind"]
     search_fields = ["subject", "to", "message_id"]
@@ -69,7 +70,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send the selected failed mails again", permissions=["resend"])
     def resend(self, request, queryset):
-        again = sum(sending.mail_resend(mail=mail) for mail in queryset)
+        again = sum(sending.mail_resend(mail=mail, by=request.user) for mail in queryset)
         skipped = queryset.count() - again
         self.message_user(
             request,

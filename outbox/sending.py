@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from audit import trail
 from outbox import workers
 from outbox.models import OutgoingMail
 
@@ -90,13 +91,22 @@ def mails_enqueue(ids: list[int], *, queue: str | None = None) -> int:
     return sent
 
 
-def mail_resend(*, mail: OutgoingMail) -> bool:
-    """A failed mail, queued again (the admin's "send again"). Returns whether it was failed."""
+def mail_resend(*, mail: OutgoingMail, by=None) -> bool:
+    """A failed mail, queued again (the admin's "send again"), on the audit trail: who, which mail, failed (with the
+    server's last reply) -> queued. Returns whether it was failed."""
     with transaction.atomic():
         again = OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.FAILED).update(
             status=OutgoingMail.Status.QUEUED, next_attempt_at=None, enqueued_at=timezone.now()
         )
         if again:
+            trail.record(
+                actor=by,
+                action="mail send again",
+                obj=mail,
+                object_repr=f"{mail.subject} to {', '.join(mail.to)}",
+                before={"status": OutgoingMail.Status.FAILED, "last_error": mail.last_error},
+                after={"status": OutgoingMail.Status.QUEUED},
+            )
             transaction.on_commit(lambda: mails_enqueue([mail.pk]), robust=True)
     return bool(again)
 

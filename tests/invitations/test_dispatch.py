@@ -80,7 +80,7 @@ def test_a_send_is_on_the_audit_trail_with_who_and_how_many(letter, cofacilitato
 
     monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
     dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
-    entry = AuditEntry.objects.get()
+    entry = AuditEntry.objects.get(action="letter send")
     assert (entry.action, entry.actor_repr, entry.object_id, entry.session_id, entry.after) == (
         "letter send",
         "cofac@example.org",

@@ -8,6 +8,7 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from outbox import sending
 from outbox.models import OutgoingMail
 from outbox.tasks import send_mail
@@ -97,6 +98,17 @@ def test_the_outgoing_mail_list_shows_a_refused_mail_with_its_reply_and_it_can_b
         response = client.post(changelist, {"action": "resend", "_selected_action": [mail.pk]}, follow=True)
     assert "1 queued again." in response.content.decode()
     assert broker_messages()[waiting:] == [("outbox.send_mail", [mail.pk], None)]
+    # Who sent which mail again, from what to what: on the trail, and on the mail's page.
+    [entry] = AuditEntry.objects.filter(action="mail send again")
+    assert (entry.actor_repr, entry.object_id, entry.object_repr, entry.before, entry.after) == (
+        cofacilitator_user.email,
+        str(mail.pk),
+        "ITS6: registration received to nobody@example.org",
+        {"status": "failed", "last_error": "550 5.1.1 No such user"},
+        {"status": "queued"},
+    )
+    page = client.get(reverse("admin:outbox_outgoingmail_change", args=[mail.pk])).content.decode()
+    assert "mail send again" in page[page.index('<table class="audit-trail">') :]
     assert sending.mail_send(mail_id=mail.pk) == "sent"
     mail.refresh_from_db()
     assert (mail.status, mail.attempts, mail.last_error) == ("sent", 2, "")
