@@ -130,6 +130,13 @@ def mission_language(request, mission_pk):
         messages.success(
             request,
             _("Recorded: letters will come to the mission in %(language)s where they have a version in it.")
-            % {"language": translation.get_language_info(language)["name_local"]},
+            % {"language": _language_in_a_sentence(language)},
         )
     return redirect("registrations:home")
+
+
+def _language_in_a_sentence(code: str) -> str:
+    """A language's name in the page's language, as it is written inside a sentence: "French" in English, "français"
+    in French, "francés" in Spanish (Django's catalogues give the name capitalized, as a heading would)."""
+    name = str(translation.get_language_info(code)["name_translated"])
+    return name if translation.get_language() == "en" else name[:1].lower() + name[1:]

@@ -49,6 +49,20 @@ def test_another_missions_focal_point_gets_not_found_and_changes_nothing(client,
         missions.mission_correspondence_language_set(mission=mission_mex, language="fr", by=focal_che)
 
 
+def test_the_language_chosen_is_named_in_the_pages_language(client, focal_mex, mission_mex):
+    """Not in its own ("in français" on an English page)."""
+    client.force_login(focal_mex)
+    response = client.post(_url(mission_mex, "en"), {"correspondence_language": "fr"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Recorded: letters will come to the mission in French where they have a version in it."
+    ]
+    response = client.post(_url(mission_mex, "fr"), {"correspondence_language": "zh-hans"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "C’est noté : les lettres parviendront à la mission en chinois simplifié lorsqu’elles existent dans cette "
+        "langue."
+    ]
+
+
 def test_a_language_outside_the_six_is_refused(client, focal_mex, mission_mex):
     client.force_login(focal_mex)
     response = client.post(_url(mission_mex), {"correspondence_language": "de"}, follow=True)
