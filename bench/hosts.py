@@ -216,9 +216,12 @@ def main() -> int:
         say(f"portal ready in {time.monotonic() - started:.0f} s (migrate, reference data, missions, letters)")
         from django.db import connection
 
-        from invitations.dispatch import dispatch_create, dispatch_progress
-        from invitations.models import Delivery
+        from invitations.dispatch import dispatch_create
+        from invitations.selectors import dispatch_progress
         from outbox import workers
+        from outbox.models import OutgoingMail
+
+        Status = OutgoingMail.Status
 
         processes["web"] = start(
             "web",
@@ -260,9 +263,9 @@ def main() -> int:
 
         def victim_mid_send():
             connection.close()
-            if Delivery.objects.filter(dispatch=dispatch, status=Delivery.Status.SENT).count() < kill_after:
+            if OutgoingMail.objects.filter(delivery__dispatch=dispatch, status=Status.SENT).count() < kill_after:
                 return False
-            sending = Delivery.objects.filter(dispatch=dispatch, status=Delivery.Status.SENDING)
+            sending = OutgoingMail.objects.filter(delivery__dispatch=dispatch, status=Status.SENDING)
             pool = children(victim.pid)
             return pool if any(sending.filter(claimed_by__endswith=f":{pid}").exists() for pid in pool) else None
 
@@ -274,11 +277,11 @@ def main() -> int:
         held = {
             pk
             for name in victim_names
-            for pk in Delivery.objects.filter(
-                dispatch=dispatch, status=Delivery.Status.SENDING, claimed_by__endswith=name
+            for pk in OutgoingMail.objects.filter(
+                delivery__dispatch=dispatch, status=Status.SENDING, claimed_by__endswith=name
             ).values_list("pk", flat=True)
         }
-        kill_after = Delivery.objects.filter(dispatch=dispatch, status=Delivery.Status.SENT).count()
+        kill_after = OutgoingMail.objects.filter(delivery__dispatch=dispatch, status=Status.SENT).count()
         say(
             f"killed {WORKERS[0]} (main process {victim.pid}, pool {pool}) at {kill_after:,} sent, "
             f"{time.monotonic() - clock:.0f} s after the dispatch; it held {len(held)} deliveries `sending`"
@@ -295,7 +298,9 @@ def main() -> int:
         web_after = _responds(home)
         connection.close()
         deliveries = list(
-            Delivery.objects.filter(dispatch=dispatch).values_list("pk", "email", "status", "attempts", "claimed_by")
+            OutgoingMail.objects.filter(delivery__dispatch=dispatch).values_list(
+                "pk", "delivery__email", "status", "attempts", "claimed_by"
+            )
         )
     except Exception as error:
         say(f"benchmark broken: {error!r}")

@@ -172,7 +172,7 @@ def portal_setup():
 
 
 def letter_for(session, language: str):
-    """As the worker loads it (delivery_send: select_related session, process and venue)."""
+    """As the worker loads it (invitations.dispatch.delivery_email: select_related session, process and venue)."""
     from invitations.models import Letter
 
     return Letter.objects.select_related("session__process", "session__venue").get(
@@ -501,8 +501,9 @@ def bench_dispatch(session, *, env: dict[str, str], var_dir: Path, smtp_port: in
     from django.db import connection
 
     from invitations.audiences import audience_recipients
-    from invitations.dispatch import dispatch_create, dispatch_progress
+    from invitations.dispatch import dispatch_create
     from invitations.models import Dispatch
+    from invitations.selectors import dispatch_progress
 
     letter = letter_for(session, "en")
     recipients = audience_recipients(letter=letter, audience=Dispatch.Audience.MEMBER_STATES).recipients
@@ -545,9 +546,10 @@ def bench_dispatch(session, *, env: dict[str, str], var_dir: Path, smtp_port: in
     baseline = (baseline_before + baseline_after) / 2
 
     received = check_messages(sink.messages)
+    sent_mails = dispatch.deliveries.filter(mail__status="sent")
     busy = sum(
         (sent - claimed).total_seconds()
-        for claimed, sent in dispatch.deliveries.filter(status="sent").values_list("claimed_at", "sent_at")
+        for claimed, sent in sent_mails.values_list("mail__claimed_at", "mail__sent_at")
     )
     say(f"3. Dispatch of the Member States' letter: {progress['total']} deliveries, 2 worker processes")
     broker = "redis" if env.get("REDIS_URL") else "filesystem"

@@ -162,7 +162,6 @@ def drill_round(number: int, *, letter, sink: HoldingSink) -> dict:
     from django.db import connection
 
     from invitations.dispatch import dispatch_create
-    from invitations.models import Delivery
 
     address = f"drill-{number}-{os.getpid()}@example.org"
     sink.hold()
@@ -171,7 +170,7 @@ def drill_round(number: int, *, letter, sink: HoldingSink) -> dict:
     )
     delivery = dispatch.deliveries.get()
     wait_for(sink.held.is_set, seconds=120, what="the worker to start sending")
-    claimant = Delivery.objects.values_list("claimed_by", flat=True).get(pk=delivery.pk)
+    claimant = type(delivery.mail).objects.values_list("claimed_by", flat=True).get(pk=delivery.mail_id)
     pid = int(claimant.rpartition(":")[2])
     os.kill(pid, signal.SIGKILL)
     killed_at = time.monotonic()
@@ -179,15 +178,15 @@ def drill_round(number: int, *, letter, sink: HoldingSink) -> dict:
     wait_for(lambda: sink.copies(address), seconds=600, what=f"{address} to be sent again")
     sent_after = sink.copies(address)[0] - killed_at
     time.sleep(5)  # any second copy would come now
-    delivery.refresh_from_db()
+    delivery.mail.refresh_from_db()
     connection.close()
     return {
         "address": address,
         "pid": pid,
         "seconds": sent_after,
         "copies": len(sink.copies(address)),
-        "status": delivery.status,
-        "attempts": delivery.attempts,
+        "status": delivery.mail.status,
+        "attempts": delivery.mail.attempts,
     }
 
 
@@ -221,7 +220,7 @@ def main() -> int:
         from django.conf import settings
 
         broker = settings.CELERY_BROKER_URL.split("://")[0]
-        sweep = settings.CELERY_BEAT_SCHEDULE["invitations-sweep-stuck-deliveries"]["schedule"].total_seconds()
+        sweep = settings.CELERY_BEAT_SCHEDULE["outbox-sweep"]["schedule"].total_seconds()
         say(
             f"broker {broker}, heartbeat every {settings.WORKER_HEARTBEAT_SECONDS:g} s, dead after "
             f"{settings.WORKER_DEAD_AFTER_SECONDS:g} s, sweeper every {sweep:g} s"

@@ -207,21 +207,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_DEFAULT_TASK_TIME_LIMIT - 30
 # WeasyPrint holds on to memory (fonts, images): recycle a rendering process after this many letters.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 500
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 600_000  # KiB
-# Two queues, both consumed by every worker (no -Q needed): the sweeper and the deliveries it rescues go on their
-# own, so they never wait behind a dispatch's letters, only for one worker process to be free.
+# Two queues, both consumed by every worker (no -Q needed): the sweeper and the mails it rescues go on their own,
+# so they never wait behind a dispatch's letters, only for one worker process to be free. One sweeper (outbox.sweep)
+# for every outgoing mail, letters included.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = [Queue("celery", routing_key="celery"), Queue("sweeper", routing_key="sweeper")]
 CELERY_TASK_ROUTES = {
-    "invitations.sweep_stuck_deliveries": {"queue": "sweeper"},
     "outbox.sweep": {"queue": "sweeper"},
     "registrations.sweep_documents": {"queue": "sweeper"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "invitations-sweep-stuck-deliveries": {
-        "task": "invitations.sweep_stuck_deliveries",
-        "schedule": timedelta(seconds=config.env.float("SWEEP_INTERVAL_SECONDS", default=15)),
-    },
     "outbox-sweep": {
         "task": "outbox.sweep",
         "schedule": timedelta(seconds=config.env.float("SWEEP_INTERVAL_SECONDS", default=15)),

@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
@@ -30,11 +31,12 @@ from compact_portal.csv_export import csv_response
 from compact_portal.pdf import DocumentTooLong, RenderTimeout
 from invitations import selectors, services
 from invitations.audiences import CsvRecipientsError, registration_link_value
-from invitations.dispatch import dispatch_create, dispatch_progress, dispatch_resend_failed
+from invitations.dispatch import dispatch_create, dispatch_resend_failed
 from invitations.forms import AudienceForm, LetterAdminForm, PreviewForm, SendForm, SignatureForm
 from invitations.models import LANGUAGE_NAMES, Delivery, Dispatch, Letter, LetterVersion, Signatory
 from invitations.placeholders import fill, session_values
 from invitations.rendering import letter_rendered, mission_values, pdf_filename, sample_values
+from outbox.models import OutgoingMail
 from sessions.models import SessionDocument, ThematicSession
 
 # How many of an audience's recipients the confirmation page lists (it counts them all).
@@ -438,8 +440,8 @@ class DispatchAdmin(ReadOnlyAdmin):
             .get_queryset(request)
             .annotate(
                 delivery_total=Count("deliveries"),
-                sent_total=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
-                failed_total=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
+                sent_total=Count("deliveries", filter=Q(deliveries__mail__status=OutgoingMail.Status.SENT)),
+                failed_total=Count("deliveries", filter=Q(deliveries__mail__status=OutgoingMail.Status.FAILED)),
             )
         )
 
@@ -484,21 +486,20 @@ class DispatchAdmin(ReadOnlyAdmin):
     def _live_context(self, request, dispatch) -> dict:
         """What changes while the dispatch sends: the bar, the tabs' counts, the page of the table."""
         status = request.GET.get("status")
-        status = status if status in Delivery.Status.values else None
-        deliveries = dispatch.deliveries.order_by("recipient_name", "email")
+        status = status if status in OutgoingMail.Status.values else None
+        deliveries = dispatch.deliveries.select_related("mail").order_by("recipient_name", "email")
         if status:
-            deliveries = deliveries.filter(status=status)
+            deliveries = deliveries.filter(mail__status=status)
         counts = selectors.delivery_status_counts(dispatch=dispatch)
-        progress = dispatch_progress(dispatch)
+        progress = selectors.progress_of_counts(counts)
         page_url = reverse("admin:invitations_dispatch_change", args=[dispatch.pk])
         return {
             "dispatch": dispatch,
             "progress": progress,
             "summary": progress_summary(sent=progress["sent"], failed=progress["failed"], pending=progress["pending"]),
-            "percent_pending": max(0.0, round(100 - progress["percent_sent"] - progress["percent_failed"], 1)),
-            "status_filters": [(value, label, counts[value]) for value, label in Delivery.Status.choices],
+            "status_filters": [(value, label, counts[value]) for value, label in OutgoingMail.Status.choices],
             "status": status,
-            "status_label": Delivery.Status(status).label if status else None,
+            "status_label": OutgoingMail.Status(status).label if status else None,
             "page": Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page")),
             "page_url": f"{page_url}?status={status}" if status else page_url,
         }
@@ -510,7 +511,7 @@ class DispatchAdmin(ReadOnlyAdmin):
         return TemplateResponse(request, "admin/invitations/dispatch/_live.html", context)
 
     def progress_json_view(self, request, object_id):
-        return JsonResponse(dispatch_progress(self._dispatch(request, object_id)))
+        return JsonResponse(selectors.dispatch_progress(self._dispatch(request, object_id)))
 
     def resend_view(self, request, object_id):
         return require_POST(self._resend)(request, object_id)
@@ -533,13 +534,13 @@ class DispatchAdmin(ReadOnlyAdmin):
                 delivery.recipient_name,
                 delivery.recipient_code,
                 delivery.email,
-                delivery.status,
-                delivery.attempts,
-                delivery.message_id,
-                delivery.sent_at.astimezone(UTC).isoformat(timespec="seconds") if delivery.sent_at else "",
-                delivery.last_error,
+                delivery.mail.status,
+                delivery.mail.attempts,
+                delivery.mail.message_id,
+                delivery.mail.sent_at.astimezone(UTC).isoformat(timespec="seconds") if delivery.mail.sent_at else "",
+                delivery.mail.last_error,
             ]
-            for delivery in dispatch.deliveries.order_by("recipient_name", "email").iterator()
+            for delivery in dispatch.deliveries.select_related("mail").order_by("recipient_name", "email").iterator()
         )
         return csv_response(
             filename=f"{dispatch.letter.session.code}-dispatch-{dispatch.pk}-deliveries.csv",
@@ -550,11 +551,34 @@ class DispatchAdmin(ReadOnlyAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
-    list_display = ["recipient_name", "email", "status", "attempts", "sent_at", "dispatch"]
-    list_filter = ["status", DispatchSessionFilter]
-    list_select_related = ["dispatch__letter__session"]
-    search_fields = ["recipient_name", "recipient_code", "email", "message_id"]
+    """The letters' rows; their sending (status, attempts, the server's reply, "send again") is their outgoing
+    mail's, in the outgoing-mail list with every other mail."""
+
+    list_display = ["recipient_name", "email", "status", "attempts", "sent_at", "dispatch", "outgoing_mail"]
+    list_filter = [("mail__status", admin.ChoicesFieldListFilter), DispatchSessionFilter]
+    list_select_related = ["dispatch__letter__session", "mail"]
+    search_fields = ["recipient_name", "recipient_code", "email", "mail__message_id"]
     exclude = ["values"]
+
+    @admin.display(description="status", ordering="mail__status")
+    def status(self, delivery):
+        return delivery.mail.get_status_display()
+
+    @admin.display(description="attempts", ordering="mail__attempts")
+    def attempts(self, delivery):
+        return delivery.mail.attempts
+
+    @admin.display(description="sent at", ordering="mail__sent_at")
+    def sent_at(self, delivery):
+        return delivery.mail.sent_at
+
+    @admin.display(description="outgoing mail")
+    def outgoing_mail(self, delivery):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:outbox_outgoingmail_change", args=[delivery.mail_id]),
+            delivery.mail_id,
+        )
 
 
 from invitations import admin_board  # noqa: E402, F401  (the board of answers)

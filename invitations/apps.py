@@ -9,8 +9,9 @@ class InvitationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from invitations import board, desk
+        from invitations import board, desk, dispatch
 
+        dispatch.renderer_register()  # the outbox renders a letter's mail (its PDF) when it sends it
         desk.register()  # its sections of the admin's desk
         board.desk_register()  # the missions' answers (the board of each session)
         # The secretariat prepares and previews letters; only co-facilitators send them.

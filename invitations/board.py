@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Pr
 from django.db.models.functions import Coalesce
 
 from invitations.models import Delivery, Letter
+from outbox.models import OutgoingMail
 from registrations.missions import REGISTERED_STATUSES
 from registrations.models import DelegationMember, DelegationRegistration, MissionAnswer, PermanentMission, State
 from sessions.models import ThematicSession
@@ -71,10 +72,11 @@ def _answer(mission: PermanentMission) -> str:
 
 def _delivery_summary(statuses: list[tuple[str, datetime | None]]) -> tuple[str, datetime | None]:
     """The letter's state for a mission with several addresses: sent if any address got it (when: the first)."""
-    sent = [at for status, at in statuses if status == Delivery.Status.SENT and at]
+    sent = [at for status, at in statuses if status == OutgoingMail.Status.SENT and at]
     if sent:
-        return Delivery.Status.SENT, min(sent)
-    for status in (Delivery.Status.SENDING, Delivery.Status.RETRYING, Delivery.Status.QUEUED, Delivery.Status.FAILED):
+        return OutgoingMail.Status.SENT, min(sent)
+    Status = OutgoingMail.Status
+    for status in (Status.SENDING, Status.RETRYING, Status.QUEUED, Status.FAILED):
         if any(s == status for s, _at in statuses):
             return status, None
     return "", None
@@ -109,12 +111,12 @@ def board_rows(session: ThematicSession) -> list[BoardRow]:
     deliveries = (
         Delivery.objects.filter(letter__session=session, mission__isnull=False)
         .order_by()
-        .values_list("mission_id", "letter__kind", "status")
-        .annotate(sent=Count("sent_at"), first=Min("sent_at"), last=Max("sent_at"))
+        .values_list("mission_id", "letter__kind", "mail__status")
+        .annotate(sent=Count("mail__sent_at"), first=Min("mail__sent_at"), last=Max("mail__sent_at"))
     )
     for mission_id, kind, status, sent, first, last in deliveries:
         if kind == Letter.Kind.REMINDER:
-            if status == Delivery.Status.SENT and sent:
+            if status == OutgoingMail.Status.SENT and sent:
                 reminders[mission_id] = (sent, last)
         elif kind == Letter.Kind.INVITATION:
             letters.setdefault(mission_id, []).append((status, first))

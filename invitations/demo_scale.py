@@ -24,8 +24,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from invitations.dispatch import KIND, RENDERER
 from invitations.models import Delivery, Dispatch, Letter
 from invitations.services import letter_create, letter_revision_for
+from outbox.models import OutgoingMail
 from registrations.demo import demo_missions_load
 from registrations.models import (
     DIALOGUE_KIND,
@@ -573,10 +575,30 @@ def _reminder_dispatch(session, scale: Scale, *, now) -> None:
     )
     dispatch = Dispatch.objects.create(letter=letter, audience=Dispatch.Audience.CSV)
     revision = letter_revision_for(letter=letter, language=letter.language)
-    deliveries = []
-    for index, (member, name) in enumerate(_recipient_rows(session, scale.recipients)):
-        failed = index % 100 == 99
-        deliveries.append(
+    rows = list(enumerate(_recipient_rows(session, scale.recipients)))
+    mails = OutgoingMail.objects.bulk_create(
+        (
+            OutgoingMail(
+                kind=KIND,
+                renderer=RENDERER,
+                subject=f"Reminder: {session.title}"[:500],
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[member.email],
+                body="",
+                status=OutgoingMail.Status.FAILED if failed else OutgoingMail.Status.SENT,
+                attempts=1,
+                message_id="" if failed else f"<reminder-{index + 1}@{scale.slug}.example.org>",
+                last_error="550 5.1.1 mailbox unavailable" if failed else "",
+                enqueued_at=now - timedelta(hours=2),
+                sent_at=None if failed else now - timedelta(hours=1),
+            )
+            for index, (member, _name) in rows
+            for failed in [index % 100 == 99]
+        ),
+        batch_size=BATCH,
+    )
+    Delivery.objects.bulk_create(
+        (
             Delivery(
                 dispatch=dispatch,
                 letter=letter,
@@ -586,13 +608,9 @@ def _reminder_dispatch(session, scale: Scale, *, now) -> None:
                 recipient_name=name,
                 recipient_code=f"{member.registration.mission_id}-{member.pk}",
                 values={"recipient_name": member.display_name},
-                status=Delivery.Status.FAILED if failed else Delivery.Status.SENT,
-                attempts=1,
-                message_id="" if failed else f"<reminder-{index + 1}@{scale.slug}.example.org>",
-                last_error="550 5.1.1 mailbox unavailable" if failed else "",
-                enqueued_at=now - timedelta(hours=2),
-                claimed_at=now - timedelta(hours=1),
-                sent_at=None if failed else now - timedelta(hours=1),
+                mail=mail,
             )
-        )
-    Delivery.objects.bulk_create(deliveries, batch_size=BATCH)
+            for (_index, (member, name)), mail in zip(rows, mails, strict=True)
+        ),
+        batch_size=BATCH,
+    )

@@ -6,7 +6,9 @@ from django.urls import reverse
 
 from compact_portal import desk
 from compact_portal.permissions import is_cofacilitator
-from invitations.models import LANGUAGE_NAMES, Delivery, Dispatch, Letter
+from invitations.models import LANGUAGE_NAMES, Dispatch, Letter
+from invitations.selectors import progress
+from outbox.models import OutgoingMail
 from registrations.desk import session_label
 from sessions.models import ThematicSession
 
@@ -17,7 +19,7 @@ def letters(**_) -> list[desk.Row]:
     rows = (
         Letter.objects.originals()
         .exclude(session__status=ThematicSession.Status.CLOSED)
-        .annotate(sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)))
+        .annotate(sent=Count("deliveries", filter=Q(deliveries__mail__status=OutgoingMail.Status.SENT)))
         .order_by("session__number", "kind", "language")
         .values_list("pk", "kind", "language", "session__number", "session__title", "sent")
     )
@@ -40,23 +42,9 @@ def letters(**_) -> list[desk.Row]:
 def _dispatches():
     return Dispatch.objects.annotate(
         total=Count("deliveries"),
-        sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
-        failed=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
+        sent=Count("deliveries", filter=Q(deliveries__mail__status=OutgoingMail.Status.SENT)),
+        failed=Count("deliveries", filter=Q(deliveries__mail__status=OutgoingMail.Status.FAILED)),
     ).order_by("-created_at", "-pk")
-
-
-def _progress(total: int, sent: int, failed: int) -> dict:
-    percent_sent = round(100 * sent / total, 1) if total else 100.0
-    percent_failed = round(100 * failed / total, 1) if total else 0.0
-    return {
-        "total": total,
-        "sent": sent,
-        "failed": failed,
-        "pending": total - sent - failed,
-        "percent_sent": percent_sent,
-        "percent_failed": percent_failed,
-        "percent_pending": max(0.0, round(100 - percent_sent - percent_failed, 1)),
-    }
 
 
 def _dispatch_label(kind: str, language: str, audience: str) -> str:
@@ -87,7 +75,7 @@ def dispatches_in_progress(**_) -> list[desk.Row]:
             note="still to go",
             session=session_label(number, title),
             when=created_at,
-            progress=_progress(total, sent, failed),
+            progress=progress(total=total, sent=sent, failed=failed),
             url=reverse("admin:invitations_dispatch_change", args=[pk]),
         )
         for pk, kind, language, audience, number, title, created_at, total, sent, failed in rows

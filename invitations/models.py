@@ -15,11 +15,12 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F
 from django.db.models.functions import Lower
 
 from invitations.images import validate_emblem, validate_signature_image
 from invitations.placeholders import unknown_placeholders
+from outbox.models import OutgoingMail
 from registrations.models import PermanentMission
 from registrations.storage import private_storage
 from sessions.models import SessionDocument, ThematicSession
@@ -300,16 +301,10 @@ class Dispatch(models.Model):
 
 
 class Delivery(models.Model):
-    """One e-mail with its own PDF to one address. The row, not the broker, decides whether it is sent."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        RETRYING = "retrying", "Retrying"
-        FAILED = "failed", "Failed"
-
-    PENDING = (Status.QUEUED, Status.SENDING, Status.RETRYING)
+    """One letter, with its own PDF, to one address: what the letter is (dispatch, pinned revision, recipient and
+    placeholder values). Its sending is its outgoing mail's (`mail`, outbox.OutgoingMail with renderer
+    "invitations.delivery"): the outbox claims, renders, sends, retries and sweeps it like any other mail, and its
+    list shows it with the rest."""
 
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="deliveries")
     letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="deliveries")
@@ -322,19 +317,8 @@ class Delivery(models.Model):
     recipient_code = models.CharField(max_length=40, help_text="For the file name: the State's ISO code, or a slug.")
     # Placeholder values as they were when the dispatch was made: every retry renders the same letter.
     values = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    message_id = models.CharField(max_length=200, blank=True)
-    last_error = models.TextField(blank=True, help_text="The server's reply to the last failed attempt.")
+    mail = models.OneToOneField(OutgoingMail, on_delete=models.PROTECT, related_name="delivery")
     queued_at = models.DateTimeField(auto_now_add=True)
-    enqueued_at = models.DateTimeField(null=True, blank=True, help_text="Last time a task was put on the broker.")
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.CharField(
-        max_length=255, blank=True, help_text="The worker process (host:pid) sending it; see outbox.workers."
-    )
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["recipient_name", "email"]
@@ -345,14 +329,10 @@ class Delivery(models.Model):
             models.UniqueConstraint(F("dispatch"), Lower("email"), name="delivery_once_per_dispatch_and_address"),
             # Never twice: one address gets a letter once, whichever dispatch it was in.
             models.UniqueConstraint(F("letter"), Lower("email"), name="delivery_once_per_letter_and_address"),
-            models.CheckConstraint(
-                condition=~Q(status="sent") | Q(sent_at__isnull=False), name="delivery_sent_has_time"
-            ),
         ]
-        indexes = [models.Index(fields=["status", "claimed_at"], name="delivery_status_claimed")]
 
     def __str__(self):
-        return f"{self.recipient_name} <{self.email}>: {self.get_status_display()}"
+        return f"{self.recipient_name} <{self.email}>"
 
 
 # Reminders (invitations/reminders.py): their schedule per session and each round sent.

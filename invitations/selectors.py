@@ -20,6 +20,13 @@ def letter_for(*, session_slug: str, kind: str = Letter.Kind.INVITATION, languag
     return letter
 
 
+def addresses_with(letter: Letter) -> set[str]:
+    """The addresses that have `letter` already, from any dispatch."""
+    from invitations.models import Delivery
+
+    return set(Delivery.objects.filter(letter=letter).values_list("email", flat=True))
+
+
 # --- Sending: what a dispatch would do, and how far it got ---------------------------------------------------------
 
 
@@ -45,10 +52,9 @@ class SendSummary:
 def send_summary(*, letter: Letter, audience: str, csv_text: str | None = None) -> SendSummary:
     """As dispatch_create would count it. Raises ValidationError (CsvRecipientsError for a bad list)."""
     from invitations.audiences import audience_recipients
-    from invitations.models import Delivery
 
     audience_list = audience_recipients(letter=letter, audience=audience, csv_text=csv_text)
-    already = set(Delivery.objects.filter(letter=letter).values_list("email", flat=True))
+    already = addresses_with(letter)
     fresh = [recipient for recipient in audience_list.recipients if recipient.email not in already]
     return SendSummary(
         recipients=fresh,
@@ -59,10 +65,38 @@ def send_summary(*, letter: Letter, audience: str, csv_text: str | None = None) 
 
 
 def delivery_status_counts(*, dispatch) -> dict[str, int]:
-    """{status: count} for every status of Delivery, zeros included; one query."""
+    """{status: count} of the dispatch's deliveries (their outgoing mails), every status, zeros included; one query."""
     from django.db.models import Count
 
-    from invitations.models import Delivery
+    from outbox.models import OutgoingMail
 
-    counts = dict(dispatch.deliveries.order_by().values_list("status").annotate(n=Count("pk")))
-    return {status: counts.get(status, 0) for status in Delivery.Status.values}
+    counts = dict(dispatch.deliveries.order_by().values_list("mail__status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status in OutgoingMail.Status.values}
+
+
+def progress(*, total: int, sent: int, failed: int, retrying: int = 0) -> dict:
+    """How far a dispatch got, for its bar (the desk's, the dispatch page's, progress.json): counts and percents."""
+    percent_sent = round(100 * sent / total, 1) if total else 100.0
+    percent_failed = round(100 * failed / total, 1) if total else 0.0
+    return {
+        "total": total,
+        "sent": sent,
+        "failed": failed,
+        "pending": total - sent - failed,
+        "retrying": retrying,
+        "done": total == sent + failed,
+        "percent_sent": percent_sent,
+        "percent_failed": percent_failed,
+        "percent_pending": max(0.0, round(100 - percent_sent - percent_failed, 1)),
+    }
+
+
+def progress_of_counts(counts: dict[str, int]) -> dict:
+    """progress() of delivery_status_counts()."""
+    return progress(
+        total=sum(counts.values()), sent=counts["sent"], failed=counts["failed"], retrying=counts["retrying"]
+    )
+
+
+def dispatch_progress(dispatch) -> dict:
+    return progress_of_counts(delivery_status_counts(dispatch=dispatch))

@@ -1,16 +1,20 @@
-"""One list of the portal's outgoing mail (notifications): status, attempts, the server's last reply, and "send
-again" for failed ones. Read-only otherwise; secretariat and co-facilitators see it."""
+"""One list of all the portal's outgoing mail (letters and notifications): status, attempts, the server's last reply,
+what the mail is about (a letter: its dispatch), and "send again" for failed ones (a letter renders its pinned text
+again). Read-only otherwise; secretariat and co-facilitators see it; a letter is sent again by co-facilitators only."""
 
 from django.contrib import admin, messages
+from django.utils.html import format_html
 
 from audit.admin import AuditTrailMixin
-from outbox import sending
+from outbox import renderers, sending
 from outbox.models import OutgoingMail
 
 
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(AuditTrailMixin, admin.ModelAdmin):
-    list_display = ["created_at", "kind", "recipients", "subject", "status", "attempts", "last_error", "sent_at"]
+    list_display = [
+        "created_at", "kind", "recipients", "subject", "status", "attempts", "last_error", "sent_at", "about",
+    ]  # fmt: skip
     list_filter = ["status", "kind"]
     search_fields = ["subject", "to", "message_id"]
     date_hierarchy = "created_at"
@@ -23,6 +27,7 @@ class OutgoingMailAdmin(AuditTrailMixin, admin.ModelAdmin):
         "reply_to",
         "body",
         "attachment_names",
+        "about",
         "status",
         "attempts",
         "last_error",
@@ -35,12 +40,26 @@ class OutgoingMailAdmin(AuditTrailMixin, admin.ModelAdmin):
     ]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        related = [renderer.related for renderer in renderers.all_renderers().values() if renderer.related]
+        return super().get_queryset(request).select_related(*related)
+
+    @admin.display(description="about")
+    def about(self, mail):
+        renderer = renderers.all_renderers().get(mail.renderer)
+        if renderer is None or renderer.link is None:
+            return "–"
+        label, url = renderer.link(mail)
+        return format_html('<a href="{}">{}</a>', url, label)
+
     @admin.display(description="to")
     def recipients(self, mail):
         return ", ".join(mail.to)
 
     @admin.display(description="attachments")
     def attachment_names(self, mail):
+        if mail.renderer:
+            return "Made when sent (not stored)"
         return ", ".join(attachment["filename"] for attachment in mail.attachments) or "–"
 
     def has_add_permission(self, request):
@@ -74,6 +93,8 @@ class OutgoingMailAdmin(AuditTrailMixin, admin.ModelAdmin):
         skipped = queryset.count() - again
         self.message_user(
             request,
-            f"{again} queued again" + (f"; {skipped} left alone (not failed)" if skipped else "") + ".",
+            f"{again} queued again"
+            + (f"; {skipped} left alone (not failed, or a letter: co-facilitators send those)" if skipped else "")
+            + ".",
             messages.SUCCESS if again else messages.WARNING,
         )

@@ -5,7 +5,8 @@ from django.db import models
 
 class WorkerHeartbeat(models.Model):
     """A worker process (`host:pid`) and the last time it said it was alive. Written when it starts, every
-    WORKER_HEARTBEAT_SECONDS by a thread of its own, and on every claim; deleted when it stops cleanly."""
+    WORKER_HEARTBEAT_SECONDS by a thread of its own (or, in a process without that thread, on every claim);
+    deleted when it stops cleanly."""
 
     name = models.CharField(max_length=255, unique=True, help_text="host:pid")
     started_at = models.DateTimeField()
@@ -19,8 +20,13 @@ class WorkerHeartbeat(models.Model):
 
 
 class OutgoingMail(models.Model):
-    """One e-mail the portal sends (notifications; letters keep their deliveries), stored as it will travel. The
-    row, not the broker, decides whether it is sent: claimed with one atomic status change, sent once."""
+    """One e-mail the portal sends, letters and notifications alike. The row, not the broker, decides whether it is
+    sent: claimed with one atomic status change, sent once.
+
+    A notification is stored as it will travel (subject, body, attachments). A mail whose content is heavy (a
+    letter's PDF) names a `renderer` instead (outbox.renderers): the worker makes the message when it sends it,
+    from the row that asked for it (a letter's delivery, pinned to its frozen text), so nothing large is stored and
+    a retry or a "send again" makes the same message."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -33,6 +39,8 @@ class OutgoingMail(models.Model):
     # admin shows their status and reply but not their body: reading it would let staff take over the account.
     KIND_ACCOUNT = "account"
 
+    PENDING = (Status.QUEUED, Status.SENDING, Status.RETRYING)
+
     kind = models.CharField(max_length=60, db_index=True, help_text="What the message is about, e.g. registration.")
     subject = models.CharField(max_length=500)
     from_email = models.CharField(max_length=300)
@@ -41,6 +49,9 @@ class OutgoingMail(models.Model):
     body = models.TextField()
     # [{"filename", "mimetype", "content" (base64)}]
     attachments = models.JSONField(default=list, blank=True)
+    renderer = models.CharField(
+        max_length=60, blank=True, help_text="Made when sent by this renderer (outbox.renderers); blank: as stored."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     message_id = models.CharField(max_length=200, blank=True)

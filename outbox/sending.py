@@ -1,7 +1,17 @@
-"""The one way a notification is sent: a row per message (OutgoingMail), one task that claims it with an atomic
-status change, sends it, and records sent / retrying (SMTP 4xx, connection errors; capped exponential backoff) /
-failed (5xx, with the server's reply); a sweeper for rows a dead worker or a lost broker message left behind; a
-Message-ID deterministic per row. Letters (invitations) use the same classification, backoff and liveness."""
+"""The one way the portal sends e-mail, letters and notifications alike: a row per message (OutgoingMail), one task
+that claims it with an atomic status change, makes the message (stored, or rendered now by the row's renderer:
+outbox.renderers), sends it, and records sent / retrying (SMTP 4xx, connection errors; capped exponential backoff) /
+failed (5xx, with the server's reply; or the reason it could not be rendered); a sweeper for rows a dead worker or a
+lost broker message left behind; a Message-ID deterministic per row. See README, "Sending letters".
+
+1. The use case writes its rows and puts their tasks on the broker after the commit (mail_queue, or mails_enqueue
+   from an on-commit callback for rows written in bulk). If the broker is down then, the rows stay queued and the
+   sweeper sends them later.
+2. mail_send claims its row with one atomic UPDATE (queued/retrying -> sending); a task that loses the claim does
+   nothing, so a task delivered twice sends once. A row held by a process that died is taken over at once.
+3. mails_sweep (Celery beat, every SWEEP_INTERVAL_SECONDS, on its own queue) re-queues what a dead worker process
+   or a lost message left behind.
+"""
 
 import base64
 import logging
@@ -17,7 +27,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit import trail
-from outbox import workers
+from outbox import renderers, workers
 from outbox.models import OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -75,29 +85,59 @@ def mail_queue(message: EmailMessage, *, kind: str) -> OutgoingMail:
 
 
 def mails_enqueue(ids: list[int], *, queue: str | None = None) -> int:
-    """One task per mail on the broker; stops at the first broker error (the sweeper retries later)."""
+    """Puts one task per mail on the broker, through one producer; stops at the first broker error (the sweeper
+    retries later). `queue="sweeper"`: the sweeper's own queue, for mails it rescues (they do not wait behind a
+    dispatch of 20,000 letters)."""
     from outbox.tasks import send_mail
 
+    if not ids:
+        return 0
     sent = 0
     options = {"queue": queue} if queue else {}
     try:
-        for mail_id in ids:
-            send_mail.apply_async((mail_id,), retry=False, **options)
-            sent += 1
+        with send_mail.app.producer_or_acquire() as producer:
+            for mail_id in ids:
+                send_mail.apply_async((mail_id,), producer=producer, retry=False, **options)
+                sent += 1
     except Exception:
-        logger.warning("broker unavailable: %s of %s mails left for the sweeper", len(ids) - sent, len(ids))
+        logger.warning(
+            "broker unavailable: %s of %s mails left for the sweeper", len(ids) - sent, len(ids), exc_info=True
+        )
     if sent:
         OutgoingMail.objects.filter(pk__in=ids[:sent]).update(enqueued_at=timezone.now())
     return sent
 
 
-def mail_resend(*, mail: OutgoingMail, by=None) -> bool:
-    """A failed mail, queued again (the admin's "send again"), on the audit trail: who, which mail, failed (with the
-    server's last reply) -> queued. Returns whether it was failed."""
-    with transaction.atomic():
-        again = OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.FAILED).update(
+def mails_resend(mails) -> list[int]:
+    """The failed ones of `mails` (a queryset), queued again in the current transaction and put on the broker after
+    the commit; returns their ids. A mail that names a renderer is made again from its row (a letter: its pinned
+    text)."""
+    ids = list(mails.filter(status=OutgoingMail.Status.FAILED).values_list("pk", flat=True))
+    if ids:
+        OutgoingMail.objects.filter(pk__in=ids, status=OutgoingMail.Status.FAILED).update(
             status=OutgoingMail.Status.QUEUED, next_attempt_at=None, enqueued_at=timezone.now()
         )
+        transaction.on_commit(lambda: mails_enqueue(ids), robust=True)
+    return ids
+
+
+def may_resend(user, mail: OutgoingMail) -> bool:
+    """Whether `user` may send `mail` again: the outbox's permission, and its renderer's rule if it has one (a
+    letter: only those who may send letters)."""
+    if not user.has_perm("outbox.resend_outgoingmail"):
+        return False
+    renderer = renderers.all_renderers().get(mail.renderer)
+    return renderer is None or renderer.may_resend is None or renderer.may_resend(user)
+
+
+def mail_resend(*, mail: OutgoingMail, by=None) -> bool:
+    """A failed mail, queued again (the admin's "send again"), on the audit trail: who, which mail, failed (with the
+    server's last reply) -> queued. `by` must be allowed to (may_resend: a letter only by those who send letters);
+    None is an operator. Returns whether it was queued again."""
+    if by is not None and not may_resend(by, mail):
+        return False
+    with transaction.atomic():
+        again = bool(mails_resend(OutgoingMail.objects.filter(pk=mail.pk)))
         if again:
             trail.record(
                 actor=by,
@@ -107,8 +147,7 @@ def mail_resend(*, mail: OutgoingMail, by=None) -> bool:
                 before={"status": OutgoingMail.Status.FAILED, "last_error": mail.last_error},
                 after={"status": OutgoingMail.Status.QUEUED},
             )
-            transaction.on_commit(lambda: mails_enqueue([mail.pk]), robust=True)
-    return bool(again)
+    return again
 
 
 # --- Sending ---------------------------------------------------------------------------------------------------------
@@ -119,10 +158,10 @@ def message_id(mail: OutgoingMail) -> str:
 
 
 def mail_claim(*, mail_id: int, now=None) -> bool:
-    """The one atomic step that makes a mail this process's to send (or takes it over from a dead process)."""
+    """The one atomic step that makes a mail this process's to send: a queued or due mail, or one a dead worker
+    process left `sending` (outbox.workers: its pid is gone on this host, or its heartbeat is old)."""
     now = now or timezone.now()
-    worker = workers.beat(now=now)
-    claim = {"status": OutgoingMail.Status.SENDING, "claimed_at": now, "claimed_by": worker}
+    claim = {"status": OutgoingMail.Status.SENDING, "claimed_at": now, "claimed_by": workers.claimant(now=now)}
     claimed = (
         OutgoingMail.objects.filter(pk=mail_id, status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.RETRYING])
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
@@ -135,14 +174,15 @@ def mail_claim(*, mail_id: int, now=None) -> bool:
     if held is None or not held["claimed_by"] or workers.is_alive(held["claimed_by"], now=now):
         return False
     taken = OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.SENDING, **held)
-    return taken.update(attempts=F("attempts") + 1, **claim) == 1
+    if taken := taken.update(attempts=F("attempts") + 1, **claim):
+        logger.warning("mail %s: taken over from %s, a worker process that died", mail_id, held["claimed_by"])
+    return taken == 1
 
 
-def mail_send(*, mail_id: int) -> str:
-    """Claims, sends and records one mail: claimed-elsewhere, sent, retrying or failed. Never raises for SMTP."""
-    if not mail_claim(mail_id=mail_id):
-        return "claimed-elsewhere"
-    mail = OutgoingMail.objects.get(pk=mail_id)
+def mail_message(mail: OutgoingMail) -> EmailMessage:
+    """The message as it travels: made by the mail's renderer (which may raise RenderError), or as stored."""
+    if mail.renderer:
+        return renderers.render(mail)
     message = EmailMessage(
         subject=mail.subject,
         body=mail.body,
@@ -153,13 +193,32 @@ def mail_send(*, mail_id: int) -> str:
     )
     for attachment in mail.attachments:
         message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
+    return message
+
+
+def mail_send(*, mail_id: int) -> str:
+    """Claims, makes, sends and records one mail. Returns what happened: claimed-elsewhere, sent, retrying, failed.
+    Never raises for an SMTP problem or a mail that cannot be made: the row records it."""
+    if not mail_claim(mail_id=mail_id):
+        return "claimed-elsewhere"
+    mail = OutgoingMail.objects.get(pk=mail_id)
+    try:
+        message = mail_message(mail)
+    except Exception as error:  # a retry would fail the same way (RenderTimeout, DocumentTooLong …): fail, say why
+        logger.exception("mail %s could not be made", mail_id)
+        reply = str(error) if isinstance(error, renderers.RenderError) else f"The mail could not be made: {error}"
+        return _record_failure(mail, SmtpFailure(transient=False, reply=reply))
     try:
         with get_connection(fail_silently=False) as connection:
             connection.send_messages([message])
     except Exception as error:
         return _record_failure(mail, classify_smtp_error(error))
     OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.SENDING).update(
-        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), message_id=message_id(mail), last_error=""
+        status=OutgoingMail.Status.SENT,
+        sent_at=timezone.now(),
+        message_id=message.extra_headers.get("Message-ID") or message_id(mail),
+        last_error="",
+        next_attempt_at=None,
     )
     return "sent"
 
@@ -170,6 +229,7 @@ def _record_failure(mail: OutgoingMail, failure: SmtpFailure) -> str:
     if failure.transient and mail.attempts < settings.INVITATIONS_MAX_ATTEMPTS:
         delay = retry_delay(mail.attempts)
         due = timezone.now() + timedelta(seconds=delay)
+        # enqueued_at is when the countdown message becomes active: the sweeper waits past it before re-queuing.
         OutgoingMail.objects.filter(pk=mail.pk).update(
             status=OutgoingMail.Status.RETRYING, last_error=failure.reply, next_attempt_at=due, enqueued_at=due
         )
@@ -184,16 +244,26 @@ def _record_failure(mail: OutgoingMail, failure: SmtpFailure) -> str:
     return "failed"
 
 
+# --- Sweeping --------------------------------------------------------------------------------------------------------
+
+ORPHANED = "The worker stopped while sending; queued again by the sweeper."
+
+
 def mails_sweep(*, now=None) -> dict[str, int]:
-    """Re-queues mails a dead worker process left `sending`, and mails whose task never ran (as the letters')."""
+    """Re-queues mails left behind: claimed by a worker process that died (outbox.workers; or `sending` past
+    INVITATIONS_SENDING_TIMEOUT_SECONDS, a last resort), or whose task never ran (`queued`/`retrying` long past
+    their time: the broker was down or lost the message). Rescued mails go on the sweeper's own queue."""
     now = now or timezone.now()
     sending = OutgoingMail.objects.filter(status=OutgoingMail.Status.SENDING)
-    claimants = set(sending.exclude(claimed_by="").values_list("claimed_by", flat=True))
-    dead = [name for name in claimants if not workers.is_alive(name, now=now)]
+    claimants = set(sending.exclude(claimed_by="").values_list("claimed_by", flat=True).distinct())
+    dead = claimants - workers.alive(claimants, now=now)
     stale = now - timedelta(seconds=settings.INVITATIONS_SENDING_TIMEOUT_SECONDS)
     lost = list(sending.filter(Q(claimed_by__in=dead) | Q(claimed_at__lt=stale)).values_list("pk", flat=True))
     orphaned = OutgoingMail.objects.filter(pk__in=lost, status=OutgoingMail.Status.SENDING).update(
-        status=OutgoingMail.Status.RETRYING, next_attempt_at=now, enqueued_at=None
+        status=OutgoingMail.Status.RETRYING,
+        next_attempt_at=now,
+        enqueued_at=None,  # its message is gone with the worker: put it on the broker now
+        last_error=ORPHANED,
     )
     rescued = mails_enqueue(lost, queue="sweeper") if orphaned else 0
     overdue = now - timedelta(seconds=settings.INVITATIONS_REQUEUE_AFTER_SECONDS)
@@ -202,6 +272,11 @@ def mails_sweep(*, now=None) -> dict[str, int]:
         .exclude(pk__in=lost)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=overdue))
+        .order_by("pk")
         .values_list("pk", flat=True)
     )
-    return {"orphaned": orphaned, "requeued": rescued + mails_enqueue(due)}
+    requeued = rescued + mails_enqueue(due)
+    workers.forget_dead(now=now)
+    if orphaned or requeued:
+        logger.info("sweeper: %s orphaned mails reset, %s put on the broker again", orphaned, requeued)
+    return {"orphaned": orphaned, "requeued": requeued}

@@ -2,7 +2,8 @@
 process is dead, the row is another's to take over at once, instead of after a fixed timeout:
 - on the same host, a claimant whose pid no longer runs is dead (a redelivered task sees it at once);
 - anywhere, a claimant whose heartbeat is older than WORKER_DEAD_AFTER_SECONDS is dead (the sweeper sees it).
-Each prefork child beats every WORKER_HEARTBEAT_SECONDS from a thread of its own and on every claim."""
+Each prefork child beats every WORKER_HEARTBEAT_SECONDS from a thread of its own; a process without that thread (the
+solo and thread pools, the test suite's worker) beats on each claim instead."""
 
 import logging
 import os
@@ -36,22 +37,41 @@ def beat(*, now: datetime | None = None) -> str:
     return name
 
 
+def claimant(*, now: datetime | None = None) -> str:
+    """The name a claim records: this process's. It beats here only when no heartbeat thread of its own runs (a
+    claim then costs no write of its own in a prefork child)."""
+    if _thread_for_pid == os.getpid():
+        return this_worker()
+    return beat(now=now)
+
+
+def alive(names, *, now: datetime | None = None) -> set[str]:
+    """Which of the processes `names` (host:pid) may still be working on what they claimed: one query for all."""
+    names = set(names)
+    now = now or timezone.now()
+    living = {""} & names  # claimed before names were recorded: only the sending timeout decides
+    candidates = {name for name in names if name and not _gone_from_this_host(name)}
+    if candidates:
+        recent = WorkerHeartbeat.objects.filter(name__in=candidates, beat_at__gte=now - dead_after())
+        living |= set(recent.values_list("name", flat=True))
+    return living
+
+
 def is_alive(name: str, *, now: datetime | None = None) -> bool:
     """Whether the process `name` (host:pid) may still be working on what it claimed."""
-    if not name:
-        return True  # claimed before names were recorded: only the sending timeout decides
-    host, _, pid = name.rpartition(":")
-    if host == _HOST and pid.isdigit() and not _pid_running(int(pid)):
-        return False
-    now = now or timezone.now()
-    return WorkerHeartbeat.objects.filter(name=name, beat_at__gte=now - dead_after()).exists()
+    return name in alive([name], now=now)
 
 
 def alive_workers(*, now: datetime | None = None) -> list[str]:
-    """Names of the worker processes whose heartbeat is recent, e.g. for `send_invitations --wait`."""
+    """Names of the worker processes whose heartbeat is recent, e.g. for `send_invitations --wait`: one query."""
     now = now or timezone.now()
     names = WorkerHeartbeat.objects.filter(beat_at__gte=now - dead_after()).values_list("name", flat=True)
-    return [name for name in names if is_alive(name, now=now)]
+    return [name for name in names if not _gone_from_this_host(name)]
+
+
+def _gone_from_this_host(name: str) -> bool:
+    host, _, pid = name.rpartition(":")
+    return host == _HOST and pid.isdigit() and not _pid_running(int(pid))
 
 
 def forget_dead(*, now: datetime | None = None) -> int:

@@ -132,3 +132,27 @@ def celery_worker(redis_broker, transactional_db):
     with start_worker(redis_broker, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
         yield worker
     connections.close_all()
+
+
+def delivery_with_mail(*, status: str = "queued", sent_at=None, **fields):
+    """A delivery as dispatch_create writes it, with its outgoing mail in `status` (mail fields: attempts,
+    message_id, last_error, ...; the rest are the delivery's). For tests that need rows in a given state."""
+    from django.utils import timezone
+
+    from invitations.dispatch import KIND, RENDERER
+    from invitations.models import Delivery
+    from outbox.models import OutgoingMail
+
+    mail_fields = {name: fields.pop(name) for name in ("attempts", "message_id", "last_error") if name in fields}
+    mail = OutgoingMail.objects.create(
+        kind=KIND,
+        renderer=RENDERER,
+        subject="Letter",
+        from_email="noreply@example.org",
+        to=[fields["email"]],
+        body="",
+        status=status,
+        sent_at=sent_at or (timezone.now() if status == "sent" else None),
+        **mail_fields,
+    )
+    return Delivery.objects.create(mail=mail, **fields)

@@ -23,8 +23,11 @@ from invitations.demo import demo_letters_load
 from invitations.models import Delivery, Dispatch, Letter
 from invitations.placeholders import PLACEHOLDERS
 from invitations.services import VERSION_FIELDS, letter_revision_for
+from outbox import sending
+from outbox.models import OutgoingMail
 from registrations.demo import demo_missions_load
 from registrations.models import PermanentMission
+from tests.invitations.conftest import delivery_with_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +42,7 @@ def letter(reference_data, demo_session):
 def enqueued(monkeypatch):
     """Stands in for the broker: records the ids each on-commit enqueue would have put on it."""
     batches = []
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: batches.append(sorted(ids)) or len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids, **queue: batches.append(sorted(ids)) or len(ids))
     return batches
 
 
@@ -68,8 +71,8 @@ def _dispatch_with(letter, user, statuses: list[str]) -> Dispatch:
     dispatch = Dispatch.objects.create(letter=letter, audience=Dispatch.Audience.CSV, created_by=user)
     now = timezone.now()
     revision = letter_revision_for(letter=letter, language=letter.language)
-    Delivery.objects.bulk_create(
-        Delivery(
+    for index, status in enumerate(statuses):
+        delivery_with_mail(
             dispatch=dispatch,
             letter=letter,
             revision=revision,
@@ -82,8 +85,6 @@ def _dispatch_with(letter, user, statuses: list[str]) -> Dispatch:
             message_id=f"<m{index}@example.org>" if status == "sent" else "",
             last_error="550 5.1.1 No such user" if status == "failed" else "",
         )
-        for index, status in enumerate(statuses)
-    )
     return dispatch
 
 
@@ -232,13 +233,61 @@ def test_a_body_over_the_limit_is_refused_with_the_limit_named(client, secretari
     }
 
 
+def _plain_text_and_pdf(message) -> tuple[str, str]:
+    text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_content()
+    [pdf] = [part.get_payload(decode=True) for part in message.walk() if "-invitation-" in (part.get_filename() or "")]
+    return text, _pdf_text(pdf)
+
+
+def test_a_letter_refused_with_5xx_is_failed_in_the_outgoing_mail_list_and_sent_again_with_its_pinned_text(
+    client, secretariat_user, cofacilitator_user, letter, enqueued, smtp_server, django_capture_on_commit_callbacks
+):
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    vatican = dispatch.deliveries.get(recipient_code="VAT")
+    smtp_server.replies[vatican.email] = ["550 5.1.1 Mailbox unknown"]
+    assert sending.mail_send(mail_id=vatican.mail_id) == "failed"
+    original_closing = letter.closing
+    client.force_login(secretariat_user)
+    edit = _change_post(letter, closing="EDITED AFTER SENDING: yours truly.")
+    assert client.post(_url("letter_change", letter.pk), edit).status_code == 302
+
+    outgoing = reverse("admin:outbox_outgoingmail_changelist")
+    client.force_login(cofacilitator_user)
+    page = client.get(outgoing, {"kind": "letter"})
+    assert [(m.kind, m.to, m.status, m.attempts, m.last_error) for m in page.context["cl"].result_list] == [
+        ("letter", ["pm.vat@missions.example.org"], "failed", 1, "550 5.1.1 Mailbox unknown"),
+        ("letter", ["pm.pse@missions.example.org"], "queued", 0, ""),
+    ]
+    assert f'<a href="{_url("dispatch_change", dispatch.pk)}">Dispatch {dispatch.pk}</a>' in page.content.decode()
+    # The letter is made when it is sent: its row stores no body and no PDF.
+    assert OutgoingMail.objects.filter(pk=vatican.mail_id).values_list("body", "attachments").get() == ("", [])
+
+    resend = {"action": "resend", "_selected_action": [vatican.mail_id]}
+    client.force_login(secretariat_user)  # may send notifications again, not letters (co-facilitators send those)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(outgoing, resend).status_code == 302
+    assert (OutgoingMail.objects.get(pk=vatican.mail_id).status, enqueued) == ("failed", [])
+    client.force_login(cofacilitator_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(outgoing, resend).status_code == 302
+    assert enqueued == [[vatican.mail_id]]
+    assert sending.mail_send(mail_id=vatican.mail_id) == "sent"
+    [message] = smtp_server.to(vatican.email)
+    text, pdf = _plain_text_and_pdf(message)
+    assert (original_closing in text, original_closing in pdf) == (True, True)
+    assert ("EDITED AFTER SENDING" in text, "EDITED AFTER SENDING" in pdf) == (False, False)
+    assert message["Message-ID"] == f"<ITS6.letter{letter.pk}.delivery{vatican.pk}@compact-portal.example.org>"
+
+
 def test_a_sent_letter_edited_by_the_secretariat_sends_its_original_text_to_queued_and_resent_deliveries(
     client, secretariat_user, cofacilitator_user, letter, enqueued, smtp_server
 ):
     dispatch = dispatching.dispatch_create(letter=letter, audience="member-states", by=cofacilitator_user)
     queued = dispatch.deliveries.get(recipient_code="DEU")
     failed = dispatch.deliveries.get(recipient_code="IND")
-    Delivery.objects.filter(pk=failed.pk).update(status="failed", attempts=8, last_error="550 5.1.1 No such user")
+    OutgoingMail.objects.filter(pk=failed.mail_id).update(
+        status="failed", attempts=8, last_error="550 5.1.1 No such user"
+    )
     original_closing = letter.closing
 
     client.force_login(secretariat_user)
@@ -252,7 +301,7 @@ def test_a_sent_letter_edited_by_the_secretariat_sends_its_original_text_to_queu
     assert letter.closing == "EDITED AFTER SENDING: yours truly."
 
     assert dispatching.dispatch_resend_failed(dispatch=dispatch, by=cofacilitator_user) == 1
-    assert [dispatching.delivery_send(delivery_id=d.pk) for d in (queued, failed)] == ["sent", "sent"]
+    assert [sending.mail_send(mail_id=d.mail_id) for d in (queued, failed)] == ["sent", "sent"]
     for address in ("pm.deu@missions.example.org", "pm.ind@missions.example.org"):
         [message] = smtp_server.to(address)
         text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_content()
@@ -470,7 +519,7 @@ def test_cofacilitator_sends_to_member_states_and_a_second_submit_sends_nothing_
         confirm["key"],
     )
     assert dispatch.deliveries.count() == 193
-    assert enqueued == [sorted(dispatch.deliveries.values_list("pk", flat=True))]
+    assert enqueued == [sorted(dispatch.deliveries.values_list("mail_id", flat=True))]
     messages = [str(m) for m in client.get(first["Location"]).context["messages"]]
     assert messages == [f"“{letter}” is on its way to 193 addresses.", f"“{letter}” is on its way to 193 addresses."]
 
@@ -545,6 +594,7 @@ def test_progress_json_returns_the_counts(client, secretariat_user, letter):
         "done": False,
         "percent_sent": 50.0,
         "percent_failed": 16.7,
+        "percent_pending": 33.3,
     }
 
 
@@ -571,7 +621,7 @@ def test_resend_failed_queues_them_again(
     client, cofacilitator_user, secretariat_user, letter, enqueued, django_capture_on_commit_callbacks
 ):
     dispatch = _dispatch_with(letter, None, ["sent", "failed", "failed"])
-    failed_ids = sorted(dispatch.deliveries.filter(status="failed").values_list("pk", flat=True))
+    failed_ids = sorted(dispatch.deliveries.filter(mail__status="failed").values_list("mail_id", flat=True))
     client.force_login(secretariat_user)
     assert client.post(_url("dispatch_resend", dispatch.pk)).status_code == 403
     client.force_login(cofacilitator_user)
@@ -580,19 +630,19 @@ def test_resend_failed_queues_them_again(
         response = client.post(_url("dispatch_resend", dispatch.pk))
     assert (response.status_code, response["Location"]) == (302, _url("dispatch_change", dispatch.pk))
     assert enqueued == [failed_ids]
-    assert sorted(dispatch.deliveries.values_list("status", flat=True)) == ["queued", "queued", "sent"]
+    assert sorted(dispatch.deliveries.values_list("mail__status", flat=True)) == ["queued", "queued", "sent"]
 
 
 def test_csv_export_has_a_header_and_one_row_per_delivery(client, secretariat_user, letter):
     dispatch = _dispatch_with(letter, None, ["sent", "failed"])
-    Delivery.objects.filter(status="failed").update(recipient_name="=HYPERLINK(1)")
+    Delivery.objects.filter(mail__status="failed").update(recipient_name="=HYPERLINK(1)")
     client.force_login(secretariat_user)
     response = client.get(_url("dispatch_export", dispatch.pk))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="ITS6-dispatch-{dispatch.pk}-deliveries.csv"'
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    sent = dispatch.deliveries.get(status="sent")
+    sent = dispatch.deliveries.get(mail__status="sent").mail
     assert rows == [
         ["recipient", "code", "email", "status", "attempts", "message_id", "sent_at", "last_error"],
         ["'=HYPERLINK(1)", "R001", f"d{dispatch.pk}-1@example.org", "failed", "1", "", "", "550 5.1.1 No such user"],

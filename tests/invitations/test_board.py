@@ -11,10 +11,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from invitations import board
-from invitations.models import Delivery, Dispatch, Letter
+from invitations.models import Dispatch, Letter
 from invitations.services import letter_revision_for
+from outbox.models import OutgoingMail
 from registrations import missions
 from registrations.models import MissionAnswer, PermanentMission, RegionalGroup, State
+from tests.invitations.conftest import delivery_with_mail
 from tests.registrations.conftest import (  # noqa: F401 - the delegates' fixtures, tasks run in this process
     _tasks_run_in_process,
     focal_che,
@@ -51,12 +53,12 @@ def _missions(count: int, *, group: RegionalGroup) -> list[PermanentMission]:
     return created
 
 
-def _letter_to(session, mission_list, *, kind=Letter.Kind.INVITATION, status=Delivery.Status.SENT):
+def _letter_to(session, mission_list, *, kind=Letter.Kind.INVITATION, status=OutgoingMail.Status.SENT):
     letter = Letter.objects.create(session=session, kind=kind, place_date="New York", subject="S", body="B")
     dispatch = Dispatch.objects.create(letter=letter, audience="member-states")
     revision = letter_revision_for(letter=letter, language=letter.language)
     for mission in mission_list:
-        Delivery.objects.create(
+        delivery_with_mail(
             dispatch=dispatch,
             letter=letter,
             revision=revision,
@@ -65,7 +67,7 @@ def _letter_to(session, mission_list, *, kind=Letter.Kind.INVITATION, status=Del
             recipient_name=mission.name,
             recipient_code=mission.state.iso3,
             status=status,
-            sent_at=timezone.now() if status == Delivery.Status.SENT else None,
+            sent_at=timezone.now() if status == OutgoingMail.Status.SENT else None,
         )
     return letter
 
@@ -201,14 +203,14 @@ def test_the_board_the_desk_and_the_reminders_agree_on_who_has_not_answered(
 
 @pytest.mark.django_db
 def test_the_board_sums_up_each_missions_letters_and_reminders(session, groups, mission_mex, mission_zaf):
-    _letter_to(session, [mission_mex, mission_zaf], status=Delivery.Status.FAILED)
+    _letter_to(session, [mission_mex, mission_zaf], status=OutgoingMail.Status.FAILED)
     _letter_to(session, [mission_mex])  # sent to another address list: the letter reached Mexico
     first = _letter_to(session, [mission_zaf], kind=Letter.Kind.REMINDER)
     second = _letter_to(session, [mission_zaf], kind=Letter.Kind.REMINDER)
-    _letter_to(session, [mission_zaf], kind=Letter.Kind.REMINDER, status=Delivery.Status.FAILED)
-    Delivery.objects.filter(letter=first).update(sent_at=timezone.now() - timedelta(days=2))
-    last = Delivery.objects.get(letter=second).sent_at
+    _letter_to(session, [mission_zaf], kind=Letter.Kind.REMINDER, status=OutgoingMail.Status.FAILED)
+    OutgoingMail.objects.filter(delivery__letter=first).update(sent_at=timezone.now() - timedelta(days=2))
+    last = OutgoingMail.objects.get(delivery__letter=second).sent_at
     rows = {row.state.iso3: row for row in board.board_rows(session)}
-    assert (rows["MEX"].letter_status, rows["MEX"].reminders_sent) == (Delivery.Status.SENT, 0)
-    assert (rows["ZAF"].letter_status, rows["ZAF"].letter_sent_at) == (Delivery.Status.FAILED, None)
+    assert (rows["MEX"].letter_status, rows["MEX"].reminders_sent) == (OutgoingMail.Status.SENT, 0)
+    assert (rows["ZAF"].letter_status, rows["ZAF"].letter_sent_at) == (OutgoingMail.Status.FAILED, None)
     assert (rows["ZAF"].reminders_sent, rows["ZAF"].last_reminder_at) == (2, last)

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from invitations import dispatch as dispatching
+from invitations import selectors
 from invitations.demo import demo_letters_load
 from invitations.models import Dispatch
 from invitations.tasks import deliver  # noqa: F401 - the app's configuration is read before the test points it at Redis
@@ -47,11 +47,11 @@ def _sign_in(page, url, email):
 def _wait_until_sent(dispatch, *, seconds: float) -> dict:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        progress = dispatching.dispatch_progress(dispatch)
+        progress = selectors.dispatch_progress(dispatch)
         if progress["done"]:
             return progress
         time.sleep(0.2)
-    pytest.fail(f"dispatch not done after {seconds} s: {dispatching.dispatch_progress(dispatch)}")
+    pytest.fail(f"dispatch not done after {seconds} s: {selectors.dispatch_progress(dispatch)}")
 
 
 def _wait_for_message(smtp_server, address: str, *, containing: str, seconds: float = 60):

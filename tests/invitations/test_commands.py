@@ -128,10 +128,11 @@ def test_send_invitations_wait_tells_a_missing_worker_from_a_stalled_dispatch(de
 
     from invitations import dispatch as dispatching
     from invitations.management.commands.send_invitations import stall_message
-    from outbox.models import WorkerHeartbeat
+    from outbox import sending
+    from outbox.models import OutgoingMail, WorkerHeartbeat
 
     settings.WORKER_DEAD_AFTER_SECONDS = 30
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids, **queue: len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids, **queue: len(ids))
     dispatch = dispatching.dispatch_create(letter=demo_letters[0], audience="observer-states", by=None)
     now = timezone.now()
     assert stall_message(dispatch, seconds=30, now=now) == (
@@ -140,7 +141,9 @@ def test_send_invitations_wait_tells_a_missing_worker_from_a_stalled_dispatch(de
     )
     WorkerHeartbeat.objects.create(name="worker-2.example.org:4242", started_at=now, beat_at=now)
     due = now + timedelta(minutes=5)
-    dispatch.deliveries.filter(recipient_code="VAT").update(status="retrying", next_attempt_at=due)
+    OutgoingMail.objects.filter(delivery__dispatch=dispatch, delivery__recipient_code="VAT").update(
+        status="retrying", next_attempt_at=due
+    )
     assert stall_message(dispatch, seconds=30, now=now) == (
         "No progress for 30 s, but 1 worker process is running (worker-2.example.org:4242): the dispatch is "
         f"stalled (1 queued, 1 retrying; the next retry is due at {timezone.localtime(due):%H:%M:%S}). "

@@ -42,7 +42,7 @@ def test_scale_demo_loads_every_table_once(tmp_path):
     assert Profile.objects.filter(is_focal_point=True, organization__isnull=False).count() == 30
     assert Representation.objects.filter(status="confirmed").count() == 24
     assert list(SlotApplication.objects.order_by("sequence").values_list("sequence", flat=True)) == list(range(1, 26))
-    assert Delivery.objects.filter(status="sent").count() == 119  # one in a hundred failed
+    assert Delivery.objects.filter(mail__status="sent").count() == 119  # one in a hundred failed
     with (tmp_path / "cop-small-recipients.csv").open(encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
     assert len(rows) == 120

@@ -50,6 +50,8 @@ def test_dispatches_in_progress_carry_their_bar_and_failed_ones_link_to_their_fa
                 "sent": 2,
                 "failed": 1,
                 "pending": 1,
+                "retrying": 0,
+                "done": False,
                 "percent_sent": 50.0,
                 "percent_failed": 25.0,
                 "percent_pending": 25.0,

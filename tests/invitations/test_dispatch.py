@@ -1,4 +1,3 @@
-import smtplib
 from datetime import timedelta
 from email.utils import parseaddr
 
@@ -8,10 +7,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from invitations import dispatch as dispatching
+from invitations import selectors
 from invitations.demo import demo_letters_load
 from invitations.models import Delivery, Dispatch
-from outbox import workers
-from outbox.models import WorkerHeartbeat
+from outbox import sending, workers
+from outbox.models import OutgoingMail, WorkerHeartbeat
 from registrations.demo import demo_missions_load
 from registrations.models import PermanentMission
 from tests.outbox.test_workers import a_dead_pid
@@ -35,7 +35,7 @@ def _attachments(message):
 
 def _send_all_now(dispatch):
     """Runs each delivery's task body in this process, as a worker would (tests without a broker)."""
-    return [dispatching.delivery_send(delivery_id=pk) for pk in dispatch.deliveries.values_list("pk", flat=True)]
+    return [sending.mail_send(mail_id=pk) for pk in dispatch.deliveries.values_list("mail_id", flat=True)]
 
 
 # --- Creating a dispatch -------------------------------------------------------------------------------------------
@@ -46,16 +46,16 @@ def test_dispatch_creates_one_delivery_per_address_and_enqueues_only_after_commi
     letter, cofacilitator_user, monkeypatch, django_capture_on_commit_callbacks
 ):
     enqueued = []
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", enqueued.append)
+    monkeypatch.setattr(sending, "mails_enqueue", enqueued.append)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         dispatch = dispatching.dispatch_create(letter=letter, audience="member-states", by=cofacilitator_user)
     assert enqueued == []  # nothing reaches the broker before the commit
     for callback in callbacks:
         callback()
-    ids = set(dispatch.deliveries.values_list("pk", flat=True))
+    ids = set(dispatch.deliveries.values_list("mail_id", flat=True))
     assert len(ids) == 193
     assert [set(batch) for batch in enqueued] == [ids]
-    assert set(dispatch.deliveries.values_list("status", flat=True)) == {"queued"}
+    assert set(dispatch.deliveries.values_list("mail__status", flat=True)) == {"queued"}
     mexico = dispatch.deliveries.get(recipient_code="MEX")
     assert (mexico.email, mexico.recipient_name, mexico.values["head_name"]) == (
         "pm.mex@missions.example.org",
@@ -66,7 +66,7 @@ def test_dispatch_creates_one_delivery_per_address_and_enqueues_only_after_commi
 
 @pytest.mark.django_db
 def test_the_same_send_form_submitted_twice_makes_one_dispatch(letter, cofacilitator_user, monkeypatch):
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))
     key = Dispatch._meta.get_field("key").default()
     first = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user, key=key)
     second = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user, key=key)
@@ -78,7 +78,7 @@ def test_the_same_send_form_submitted_twice_makes_one_dispatch(letter, cofacilit
 def test_a_send_is_on_the_audit_trail_with_who_and_how_many(letter, cofacilitator_user, monkeypatch):
     from audit.models import AuditEntry
 
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))
     dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
     entry = AuditEntry.objects.get(action="letter send")
     assert (entry.action, entry.actor_repr, entry.object_id, entry.session_id, entry.after) == (
@@ -92,7 +92,7 @@ def test_a_send_is_on_the_audit_trail_with_who_and_how_many(letter, cofacilitato
 
 @pytest.mark.django_db
 def test_addresses_that_already_have_the_letter_are_left_out_and_counted(letter, cofacilitator_user, monkeypatch):
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))
     dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
     everyone = dispatching.dispatch_create(letter=letter, audience="all", by=cofacilitator_user)
     assert (everyone.deliveries.count(), everyone.already_sent) == (193, 2)
@@ -102,7 +102,7 @@ def test_addresses_that_already_have_the_letter_are_left_out_and_counted(letter,
 
 @pytest.mark.django_db
 def test_an_address_in_another_case_is_the_address_that_already_has_the_letter(letter, cofacilitator_user, monkeypatch):
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))
     dispatching.dispatch_create(letter=letter, audience="member-states", by=cofacilitator_user)
     csv_text = "name,email\nMexico,PM.MEX@Missions.Example.org \nSomeone new,New.Person@Example.org\n"
     again = dispatching.dispatch_create(letter=letter, audience="csv", by=cofacilitator_user, csv_text=csv_text)
@@ -115,7 +115,7 @@ def test_an_address_in_another_case_is_the_address_that_already_has_the_letter(l
 
 @pytest.mark.django_db
 def test_one_address_twice_in_an_audience_makes_one_delivery(letter, cofacilitator_user, monkeypatch):
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))
     PermanentMission.objects.filter(state__iso3="VAT").update(
         emails="pm.vat@missions.example.org\nPM.VAT@missions.example.org"
     )
@@ -129,7 +129,7 @@ def test_one_address_twice_in_an_audience_makes_one_delivery(letter, cofacilitat
 
 @pytest.mark.django_db
 def test_the_database_refuses_one_letter_twice_to_one_address_in_another_case(letter, cofacilitator_user, monkeypatch):
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))
     dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
     vatican = dispatch.deliveries.get(recipient_code="VAT")
     vatican.pk, vatican.email = None, "PM.Vat@Missions.Example.org"
@@ -139,7 +139,7 @@ def test_the_database_refuses_one_letter_twice_to_one_address_in_another_case(le
 
 @pytest.mark.django_db
 def test_missions_without_address_are_reported_not_sent(letter, cofacilitator_user, monkeypatch):
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))
     PermanentMission.objects.filter(state__iso3__in=["VAT"]).update(emails="")
     dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
     assert dispatch.without_email == "Permanent Observer Mission of the Holy See to the United Nations"
@@ -158,29 +158,29 @@ def test_secretariat_staff_may_not_send(letter, secretariat_user):
 
 @pytest.mark.django_db
 def test_delivery_sent_once_when_task_runs_twice(letter, cofacilitator_user, smtp_server, monkeypatch):
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))
     dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
     delivery = dispatch.deliveries.get(recipient_code="VAT")
-    assert dispatching.delivery_send(delivery_id=delivery.pk) == "sent"
-    assert dispatching.delivery_send(delivery_id=delivery.pk) == "claimed-elsewhere"
+    assert sending.mail_send(mail_id=delivery.mail_id) == "sent"
+    assert sending.mail_send(mail_id=delivery.mail_id) == "claimed-elsewhere"
     assert len(smtp_server.to(delivery.email)) == 1
-    delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == ("sent", 1)
-    assert delivery.message_id == f"<ITS6.letter{letter.pk}.delivery{delivery.pk}@compact-portal.example.org>"
+    delivery.mail.refresh_from_db()
+    assert (delivery.mail.status, delivery.mail.attempts) == ("sent", 1)
+    assert delivery.mail.message_id == f"<ITS6.letter{letter.pk}.delivery{delivery.pk}@compact-portal.example.org>"
 
 
 @pytest.mark.django_db
 def test_sent_email_has_text_reply_to_and_the_pdf_named_after_session_and_mission(
     letter, cofacilitator_user, smtp_server, monkeypatch
 ):
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))
     dispatch = dispatching.dispatch_create(letter=letter, audience="all", by=cofacilitator_user)
     delivery = dispatch.deliveries.get(recipient_code="DEU")  # Germany corresponds in English
-    dispatching.delivery_send(delivery_id=delivery.pk)
+    sending.mail_send(mail_id=delivery.mail_id)
     [message] = smtp_server.to("pm.deu@missions.example.org")
     assert message["Subject"] == "Invitation: sixth informal thematic session, 12-13 October 2017, Geneva"
     assert parseaddr(message["Reply-To"])[1] == "gcm-secretariat@example.org"
-    assert message["Message-ID"] == delivery.__class__.objects.get(pk=delivery.pk).message_id
+    assert message["Message-ID"] == OutgoingMail.objects.get(pk=delivery.mail_id).message_id
     [(filename, pdf), (note_name, _note)] = _attachments(message)
     assert (filename, note_name) == ("ITS6-invitation-DEU.pdf", "ITS6-procedural-note-en.pdf")
     assert pdf.startswith(b"%PDF-")
@@ -193,39 +193,43 @@ def test_sent_email_has_text_reply_to_and_the_pdf_named_after_session_and_missio
 def test_transient_4xx_then_success_is_sent_once_after_two_attempts(
     letter, cofacilitator_user, smtp_server, monkeypatch, fast_retries
 ):
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))
     retries = []
-    monkeypatch.setattr("invitations.tasks.deliver.apply_async", lambda args, countdown: retries.append(countdown))
+    monkeypatch.setattr("outbox.tasks.send_mail.apply_async", lambda args, countdown: retries.append(countdown))
     dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
     delivery = dispatch.deliveries.get(recipient_code="PSE")
     smtp_server.replies[delivery.email] = ["451 4.7.1 Greylisted, try again later"]
-    assert dispatching.delivery_send(delivery_id=delivery.pk) == "retrying"
-    delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts, delivery.last_error) == (
+    assert sending.mail_send(mail_id=delivery.mail_id) == "retrying"
+    delivery.mail.refresh_from_db()
+    assert (delivery.mail.status, delivery.mail.attempts, delivery.mail.last_error) == (
         "retrying",
         1,
         "451 4.7.1 Greylisted, try again later",
     )
     assert retries == [0.2]
-    assert dispatching.delivery_send(delivery_id=delivery.pk) == "claimed-elsewhere"  # not due yet
-    due = Delivery.objects.get(pk=delivery.pk).next_attempt_at
+    assert sending.mail_send(mail_id=delivery.mail_id) == "claimed-elsewhere"  # not due yet
+    due = OutgoingMail.objects.get(pk=delivery.mail_id).next_attempt_at
     assert due > timezone.now()
-    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())  # the backoff has passed
-    assert dispatching.delivery_send(delivery_id=delivery.pk) == "sent"
-    delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 2, "")
+    OutgoingMail.objects.filter(pk=delivery.mail_id).update(next_attempt_at=timezone.now())  # the backoff has passed
+    assert sending.mail_send(mail_id=delivery.mail_id) == "sent"
+    delivery.mail.refresh_from_db()
+    assert (delivery.mail.status, delivery.mail.attempts, delivery.mail.last_error) == ("sent", 2, "")
     assert len(smtp_server.to(delivery.email)) == 1
 
 
 @pytest.mark.django_db
 def test_permanent_5xx_fails_at_once_with_the_reply_kept(letter, cofacilitator_user, smtp_server, monkeypatch):
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))
     dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
     delivery = dispatch.deliveries.get(recipient_code="VAT")
     smtp_server.replies[delivery.email] = ["550 5.1.1 Mailbox unknown"]
-    assert dispatching.delivery_send(delivery_id=delivery.pk) == "failed"
-    delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts, delivery.last_error) == ("failed", 1, "550 5.1.1 Mailbox unknown")
+    assert sending.mail_send(mail_id=delivery.mail_id) == "failed"
+    delivery.mail.refresh_from_db()
+    assert (delivery.mail.status, delivery.mail.attempts, delivery.mail.last_error) == (
+        "failed",
+        1,
+        "550 5.1.1 Mailbox unknown",
+    )
     assert smtp_server.to(delivery.email) == []
 
 
@@ -235,43 +239,29 @@ def test_transient_failures_give_up_after_the_last_attempt(
 ):
     settings.INVITATIONS_MAX_ATTEMPTS = 2
     settings.INVITATIONS_RETRY_BASE_SECONDS = 0
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
-    monkeypatch.setattr("invitations.tasks.deliver.apply_async", lambda args, countdown: None)
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))
+    monkeypatch.setattr("outbox.tasks.send_mail.apply_async", lambda args, countdown: None)
     dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
     delivery = dispatch.deliveries.get(recipient_code="VAT")
     smtp_server.replies[delivery.email] = ["421 4.3.2 Service shutting down"] * 5
-    assert [dispatching.delivery_send(delivery_id=delivery.pk) for _ in range(3)] == [
+    assert [sending.mail_send(mail_id=delivery.mail_id) for _ in range(3)] == [
         "retrying",
         "failed",
         "claimed-elsewhere",
     ]
 
 
-def test_connection_errors_are_transient_and_5xx_replies_are_not():
-    assert dispatching.classify_smtp_error(ConnectionRefusedError(111, "Connection refused")).transient
-    assert dispatching.classify_smtp_error(TimeoutError("timed out")).transient
-    assert dispatching.classify_smtp_error(smtplib.SMTPServerDisconnected("gone")).transient
-    refused = smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"5.1.1 unknown")})
-    assert dispatching.classify_smtp_error(refused) == dispatching.SmtpFailure(False, "550 5.1.1 unknown")
-    data = smtplib.SMTPDataError(452, b"4.3.1 Insufficient storage")
-    assert dispatching.classify_smtp_error(data) == dispatching.SmtpFailure(True, "452 4.3.1 Insufficient storage")
-
-
-def test_retry_delays_grow_exponentially_and_are_capped(settings):
-    settings.INVITATIONS_RETRY_BASE_SECONDS = 30
-    settings.INVITATIONS_RETRY_MAX_SECONDS = 1800
-    assert [dispatching.retry_delay(n) for n in range(1, 9)] == [30, 60, 120, 240, 480, 960, 1800, 1800]
-
-
 @pytest.mark.django_db
 def test_smtp_server_down_means_retrying_not_lost(letter, cofacilitator_user, settings, monkeypatch, fast_retries):
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
-    monkeypatch.setattr("invitations.tasks.deliver.apply_async", lambda args, countdown: None)
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))
+    monkeypatch.setattr("outbox.tasks.send_mail.apply_async", lambda args, countdown: None)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
     assert set(_send_all_now(dispatch)) == {"retrying"}
-    assert all("Connection refused" in error for error in dispatch.deliveries.values_list("last_error", flat=True))
+    assert all(
+        "Connection refused" in error for error in dispatch.deliveries.values_list("mail__last_error", flat=True)
+    )
 
 
 # --- Sweeper -------------------------------------------------------------------------------------------------------
@@ -282,21 +272,21 @@ def test_sweeper_requeues_deliveries_a_dead_worker_left_in_sending_and_they_end_
     letter, cofacilitator_user, smtp_server, monkeypatch, settings
 ):
     requeued = []
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids, **queue: requeued.extend(ids) or len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids, **queue: requeued.extend(ids) or len(ids))
     dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
     stuck = dispatch.deliveries.get(recipient_code="VAT")
-    assert dispatching.delivery_claim(delivery_id=stuck.pk)  # a worker claimed it, then died
+    assert sending.mail_claim(mail_id=stuck.mail_id)  # a worker claimed it, then died
     requeued.clear()
-    assert dispatching.deliveries_sweep() == {"orphaned": 0, "requeued": 0}  # not stale yet: the worker may live
-    Delivery.objects.filter(pk=stuck.pk).update(
+    assert sending.mails_sweep() == {"orphaned": 0, "requeued": 0}  # not stale yet: the worker may live
+    OutgoingMail.objects.filter(pk=stuck.mail_id).update(
         claimed_at=timezone.now() - timedelta(seconds=settings.INVITATIONS_SENDING_TIMEOUT_SECONDS + 1)
     )
-    assert dispatching.deliveries_sweep() == {"orphaned": 1, "requeued": 1}
-    assert requeued == [stuck.pk]
-    assert dispatching.delivery_send(delivery_id=stuck.pk) == "sent"
-    assert dispatching.delivery_send(delivery_id=stuck.pk) == "claimed-elsewhere"
-    stuck.refresh_from_db()
-    assert (stuck.status, stuck.attempts) == ("sent", 2)
+    assert sending.mails_sweep() == {"orphaned": 1, "requeued": 1}
+    assert requeued == [stuck.mail_id]
+    assert sending.mail_send(mail_id=stuck.mail_id) == "sent"
+    assert sending.mail_send(mail_id=stuck.mail_id) == "claimed-elsewhere"
+    stuck.mail.refresh_from_db()
+    assert (stuck.mail.status, stuck.mail.attempts) == ("sent", 2)
     assert len(smtp_server.to(stuck.email)) == 1
 
 
@@ -304,16 +294,16 @@ def test_sweeper_requeues_deliveries_a_dead_worker_left_in_sending_and_they_end_
 def test_the_redelivered_task_takes_over_at_once_from_a_process_of_this_host_that_died(
     letter, cofacilitator_user, smtp_server, monkeypatch
 ):
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids, **queue: len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids, **queue: len(ids))
     dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
     stuck = dispatch.deliveries.get(recipient_code="VAT")
-    assert dispatching.delivery_claim(delivery_id=stuck.pk)
-    assert dispatching.delivery_send(delivery_id=stuck.pk) == "claimed-elsewhere"  # its claimant (we) is alive
+    assert sending.mail_claim(mail_id=stuck.mail_id)
+    assert sending.mail_send(mail_id=stuck.mail_id) == "claimed-elsewhere"  # its claimant (we) is alive
     dead = f"{workers.this_worker().rpartition(':')[0]}:{a_dead_pid()}"  # killed -9 mid-send, its message redelivered
-    Delivery.objects.filter(pk=stuck.pk).update(claimed_by=dead)
-    assert dispatching.delivery_send(delivery_id=stuck.pk) == "sent"
-    stuck.refresh_from_db()
-    assert (stuck.status, stuck.attempts, stuck.claimed_by) == ("sent", 2, workers.this_worker())
+    OutgoingMail.objects.filter(pk=stuck.mail_id).update(claimed_by=dead)
+    assert sending.mail_send(mail_id=stuck.mail_id) == "sent"
+    stuck.mail.refresh_from_db()
+    assert (stuck.mail.status, stuck.mail.attempts, stuck.mail.claimed_by) == ("sent", 2, workers.this_worker())
     assert len(smtp_server.to(stuck.email)) == 1
 
 
@@ -324,23 +314,23 @@ def test_the_sweeper_rescues_a_delivery_whose_worker_on_another_host_went_silent
     settings.WORKER_DEAD_AFTER_SECONDS = 30
     rescued = []
     monkeypatch.setattr(
-        dispatching, "enqueue_deliveries", lambda ids, **queue: (ids and rescued.append((ids, queue))) or len(ids)
+        sending, "mails_enqueue", lambda ids, **queue: (ids and rescued.append((ids, queue))) or len(ids)
     )
     dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
     stuck = dispatch.deliveries.get(recipient_code="VAT")
     claimed_at = timezone.now()
     WorkerHeartbeat.objects.create(name="worker-2.example.org:4242", started_at=claimed_at, beat_at=claimed_at)
-    Delivery.objects.filter(pk=stuck.pk).update(
+    OutgoingMail.objects.filter(pk=stuck.mail_id).update(
         status="sending", claimed_at=claimed_at, claimed_by="worker-2.example.org:4242", attempts=1
     )
     rescued.clear()
     alive = claimed_at + timedelta(seconds=30)
-    assert dispatching.deliveries_sweep(now=alive) == {"orphaned": 0, "requeued": 0}
+    assert sending.mails_sweep(now=alive) == {"orphaned": 0, "requeued": 0}
     silent = claimed_at + timedelta(seconds=31)
-    assert dispatching.deliveries_sweep(now=silent) == {"orphaned": 1, "requeued": 1}
-    assert rescued == [([stuck.pk], {"queue": "sweeper"})]
-    stuck.refresh_from_db()
-    assert (stuck.status, stuck.next_attempt_at, stuck.last_error) == (
+    assert sending.mails_sweep(now=silent) == {"orphaned": 1, "requeued": 1}
+    assert rescued == [([stuck.mail_id], {"queue": "sweeper"})]
+    stuck.mail.refresh_from_db()
+    assert (stuck.mail.status, stuck.mail.next_attempt_at, stuck.mail.last_error) == (
         "retrying",
         silent,
         "The worker stopped while sending; queued again by the sweeper.",
@@ -349,13 +339,13 @@ def test_the_sweeper_rescues_a_delivery_whose_worker_on_another_host_went_silent
 
 @pytest.mark.django_db
 def test_sweeper_leaves_recently_queued_deliveries_to_their_tasks(letter, cofacilitator_user, monkeypatch, settings):
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))
     dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
-    assert dispatching.deliveries_sweep() == {"orphaned": 0, "requeued": 0}
-    dispatch.deliveries.update(
+    assert sending.mails_sweep() == {"orphaned": 0, "requeued": 0}
+    OutgoingMail.objects.filter(delivery__dispatch=dispatch).update(
         enqueued_at=timezone.now() - timedelta(seconds=settings.INVITATIONS_REQUEUE_AFTER_SECONDS + 1)
     )
-    assert dispatching.deliveries_sweep() == {"orphaned": 0, "requeued": 2}
+    assert sending.mails_sweep() == {"orphaned": 0, "requeued": 2}
 
 
 # --- Resending -----------------------------------------------------------------------------------------------------
@@ -366,7 +356,7 @@ def test_resend_failed_queues_only_the_failed_ones(
     letter, cofacilitator_user, smtp_server, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: queued.append(sorted(ids)) or len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: queued.append(sorted(ids)) or len(ids))
     dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
     vat = dispatch.deliveries.get(recipient_code="VAT")
     smtp_server.replies[vat.email] = ["550 5.7.1 Rejected"]
@@ -374,9 +364,9 @@ def test_resend_failed_queues_only_the_failed_ones(
     queued.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert dispatching.dispatch_resend_failed(dispatch=dispatch, by=cofacilitator_user) == 1
-    assert queued == [[vat.pk]]
-    assert dispatching.delivery_send(delivery_id=vat.pk) == "sent"
-    assert dispatching.dispatch_progress(dispatch) | {} == {
+    assert queued == [[vat.mail_id]]
+    assert sending.mail_send(mail_id=vat.mail_id) == "sent"
+    assert selectors.dispatch_progress(dispatch) | {} == {
         "total": 2,
         "sent": 2,
         "failed": 0,
@@ -385,4 +375,5 @@ def test_resend_failed_queues_only_the_failed_ones(
         "done": True,
         "percent_sent": 100.0,
         "percent_failed": 0.0,
+        "percent_pending": 0.0,
     }

@@ -13,6 +13,8 @@ from django.db import connection
 from invitations import dispatch as dispatching
 from invitations.demo import demo_letters_load
 from invitations.models import Delivery, Dispatch
+from outbox import sending
+from outbox.models import OutgoingMail
 from registrations.demo import demo_missions_load
 
 pytestmark = pytest.mark.timeout(300)
@@ -20,7 +22,7 @@ pytestmark = pytest.mark.timeout(300)
 
 @pytest.fixture
 def letter(transactional_db, reference_data, demo_session, monkeypatch):
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids: len(ids))  # no broker: the rows tell all
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))  # no broker: the rows tell all
     demo_missions_load()
     return demo_letters_load(session=demo_session)[0]
 
@@ -62,6 +64,8 @@ def test_two_sends_of_one_letter_at_once_send_each_address_once_and_count_the_ov
     )
     emails = list(Delivery.objects.values_list("email", flat=True))
     assert len(emails) == len(set(emails)) == 195
+    # One outgoing mail per delivery: the mails of the deliveries the loser skipped are gone with them.
+    assert sorted(OutgoingMail.objects.values_list("to", flat=True)) == sorted([email] for email in emails)
 
 
 def test_two_send_invitations_commands_at_once_end_without_error(letter, capsys):

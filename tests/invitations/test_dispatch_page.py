@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from invitations.demo import demo_letters_load
-from invitations.models import Delivery
+from outbox.models import OutgoingMail
 from registrations.demo import demo_missions_load
 from tests.invitations.test_admin import _dispatch_with
 from tests.registrations.test_browser import PASSWORD
@@ -36,7 +36,9 @@ def test_the_live_fragment_holds_bar_tabs_and_table_and_follows_the_deliveries(c
     assert _tabs(fragment) == ["All (3)", "Queued (2)", "Sending (0)", "Sent (1)", "Retrying (0)", "Failed (0)"]
     assert 'data-done="false"' in fragment
 
-    dispatch.deliveries.filter(status="queued").update(status="failed", last_error="550 5.1.1 No such user")
+    OutgoingMail.objects.filter(delivery__dispatch=dispatch, status="queued").update(
+        status="failed", last_error="550 5.1.1 No such user"
+    )
     fragment = client.get(url, {"status": "failed"}).content.decode()
     assert _tabs(fragment) == ["All (3)", "Queued (0)", "Sending (0)", "Sent (1)", "Retrying (0)", "Failed (2)"]
     assert fragment.count("550 5.1.1 No such user") == 2
@@ -90,10 +92,12 @@ def test_the_page_updates_its_tabs_and_table_without_reloading(
     assert page.locator(".invitations-filter").inner_text().split("\n")[1] == "Queued (2)"
 
     first = dispatch.deliveries.order_by("recipient_name").first()
-    Delivery.objects.filter(pk=first.pk).update(status="sent", sent_at=first.queued_at)
+    OutgoingMail.objects.filter(pk=first.mail_id).update(status="sent", sent_at=first.queued_at)
     page.get_by_text("Sent (1)").wait_for()
     assert page.locator("#result_list tbody tr").first.locator(".invitations-status").inner_text() == "Sent"
-    Delivery.objects.filter(dispatch=dispatch, status="queued").update(status="failed", last_error="550 No")
+    OutgoingMail.objects.filter(delivery__dispatch=dispatch, status="queued").update(
+        status="failed", last_error="550 No"
+    )
     page.get_by_text("Failed (1)").wait_for()
     assert page.locator(".invitations-live").get_attribute("data-done") == "true"
     assert page.evaluate("window.notReloaded") is True  # swapped in, never reloaded

@@ -108,8 +108,57 @@ def test_a_delivery_cannot_be_saved_without_a_revision(demo_session):
     from django.db import IntegrityError
 
     from invitations.models import Delivery, Dispatch, Letter
+    from outbox.models import OutgoingMail
 
     letter = Letter.objects.create(session=demo_session, place_date="x", subject="s", body="b")
     dispatch = Dispatch.objects.create(letter=letter, audience="csv")
+    mail = OutgoingMail.objects.create(kind="letter", subject="s", from_email="a@example.org", to=["a@example.org"])
     with pytest.raises(IntegrityError):
-        Delivery.objects.create(dispatch=dispatch, letter=letter, email="a@example.org", recipient_name="a")
+        Delivery.objects.create(dispatch=dispatch, letter=letter, email="a@example.org", recipient_name="a", mail=mail)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest_afterwards")
+def test_each_delivery_gets_an_outgoing_mail_that_carries_its_sending_state(demo_session):
+    apps = migrate([("invitations", "0006_letter_versions_revisions_emblems_signatures")])
+    Letter = apps.get_model("invitations", "Letter")
+    Dispatch = apps.get_model("invitations", "Dispatch")
+    Delivery = apps.get_model("invitations", "Delivery")
+    letter = Letter.objects.create(session_id=demo_session.pk, place_date="x", subject="Invitation", body="b")
+    dispatch = Dispatch.objects.create(letter=letter, audience="csv")
+    sent_at = timezone.now() - timedelta(hours=1)
+    rows = {
+        "sent": {"status": "sent", "attempts": 1, "sent_at": sent_at, "message_id": "<ITS6.letter1.delivery1@x>"},
+        "failed": {"status": "failed", "attempts": 1, "last_error": "550 5.1.1 No such user"},
+        "queued": {"status": "queued"},
+    }
+    pks = {
+        name: Delivery.objects.create(
+            dispatch=dispatch, letter=letter, email=f"{name}@example.org", recipient_name=name, recipient_code="x",
+            **fields,
+        ).pk
+        for name, fields in rows.items()
+    }  # fmt: skip
+
+    apps = migrate([("invitations", "0008_deliveries_send_as_outgoing_mail")])
+    Delivery, OutgoingMail = apps.get_model("invitations", "Delivery"), apps.get_model("outbox", "OutgoingMail")
+    mails = {
+        name: Delivery.objects.select_related("mail").get(pk=pk).mail for name, pk in pks.items()
+    }  # fmt: skip
+    state = ("kind", "renderer", "subject", "to", "status", "attempts", "sent_at", "message_id", "last_error")
+    assert {name: tuple(getattr(mail, field) for field in state) for name, mail in mails.items()} == {
+        "sent": ("letter", "invitations.delivery", "Invitation", ["sent@example.org"], "sent", 1, sent_at,
+                 "<ITS6.letter1.delivery1@x>", ""),
+        "failed": ("letter", "invitations.delivery", "Invitation", ["failed@example.org"], "failed", 1, None, "",
+                   "550 5.1.1 No such user"),
+        "queued": ("letter", "invitations.delivery", "Invitation", ["queued@example.org"], "queued", 0, None, "", ""),
+    }  # fmt: skip
+
+    apps = migrate([("invitations", "0007_deliveries_pinned_to_revisions")])  # and back
+    Delivery = apps.get_model("invitations", "Delivery")
+    assert sorted(Delivery.objects.values_list("email", "status", "attempts", "last_error")) == [
+        ("failed@example.org", "failed", 1, "550 5.1.1 No such user"),
+        ("queued@example.org", "queued", 0, ""),
+        ("sent@example.org", "sent", 1, ""),
+    ]
+    assert OutgoingMail.objects.count() == 0  # the outbox's own migrations stay: its table is there, empty

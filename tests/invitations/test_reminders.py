@@ -11,6 +11,7 @@ from django.utils import timezone
 from invitations import board, reminders
 from invitations.models import Delivery, Letter, LetterVersion, ReminderRound, ReminderSchedule
 from invitations.services import letter_create
+from outbox.models import OutgoingMail
 from registrations import links, missions
 from registrations.models import PermanentMission
 from registrations.services import dialogue as dialogue_services
@@ -143,7 +144,7 @@ def test_remind_now_counts_first_and_sends_once_per_form(session, cofacilitator_
     second = reminders.reminder_send_now(session=session, audience=reminders.MISSIONS, by=cofacilitator_user, key=key)
     assert first.pk == second.pk
     assert len(_reminded(session)) == 4
-    Delivery.objects.filter(mission=mission_zaf).update(status=Delivery.Status.SENT, sent_at=NOW)
+    OutgoingMail.objects.filter(delivery__mission=mission_zaf).update(status=OutgoingMail.Status.SENT, sent_at=NOW)
     row = next(r for r in board.board_rows(session) if r.mission == mission_zaf)
     assert (row.reminders_sent, row.last_reminder_at) == (1, NOW)
 

@@ -1,7 +1,10 @@
 """The outbox: one row per outgoing mail, one task that claims, sends and records it (real SMTP server, aiosmtpd)."""
 
+import re
+import smtplib
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.mail import EmailMessage
@@ -128,3 +131,33 @@ def test_a_mail_task_delivered_twice_to_a_real_worker_sends_once(smtp_server, ce
     time.sleep(1)  # let the duplicate run too
     mail.refresh_from_db()
     assert (mail.status, mail.attempts, [m["To"] for m in smtp_server.messages]) == ("sent", 1, ["once@example.org"])
+
+
+def test_connection_errors_are_transient_and_5xx_replies_are_not():
+    assert sending.classify_smtp_error(ConnectionRefusedError(111, "Connection refused")).transient
+    assert sending.classify_smtp_error(TimeoutError("timed out")).transient
+    assert sending.classify_smtp_error(smtplib.SMTPServerDisconnected("gone")).transient
+    refused = smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"5.1.1 unknown")})
+    assert sending.classify_smtp_error(refused) == sending.SmtpFailure(False, "550 5.1.1 unknown")
+    data = smtplib.SMTPDataError(452, b"4.3.1 Insufficient storage")
+    assert sending.classify_smtp_error(data) == sending.SmtpFailure(True, "452 4.3.1 Insufficient storage")
+
+
+def test_retry_delays_grow_exponentially_and_are_capped(settings):
+    settings.INVITATIONS_RETRY_BASE_SECONDS = 30
+    settings.INVITATIONS_RETRY_MAX_SECONDS = 1800
+    assert [sending.retry_delay(n) for n in range(1, 9)] == [30, 60, 120, 240, 480, 960, 1800, 1800]
+
+
+def test_claiming_sending_and_sweeping_mail_is_written_once_in_the_outbox(settings):
+    """Letters and notifications alike go through outbox.sending: no other module claims a mail (claimed_by/at,
+    status "sending"), opens an SMTP connection or sends messages itself."""
+    root = Path(settings.BASE_DIR)
+    pattern = re.compile(r"\bclaimed_(by|at)\b|status\s*=\s*\S*SENDING|\bget_connection\(|\.send_messages\(")
+    offenders = sorted(
+        str(path.relative_to(root))
+        for app in ("audit", "compact_portal", "invitations", "registrations", "sessions")
+        for path in (root / app).rglob("*.py")
+        if "migrations" not in path.parts and pattern.search(path.read_text())
+    )
+    assert offenders == []

@@ -1,5 +1,6 @@
 """Worker liveness: a claimant is dead when its pid is gone on this host, or its heartbeat is old anywhere."""
 
+import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -61,6 +62,38 @@ def test_the_sweeper_has_its_own_queue_and_every_worker_consumes_it():
         ("celery", "celery"),
         ("sweeper", "sweeper"),
     ]
-    route = app.amqp.router.route({}, "invitations.sweep_stuck_deliveries")
+    route = app.amqp.router.route({}, "outbox.sweep")
     assert route["queue"].name == "sweeper"
-    assert app.amqp.router.route({}, "invitations.deliver")["queue"].name == "celery"
+    assert app.amqp.router.route({}, "outbox.send_mail")["queue"].name == "celery"
+
+
+def test_beat_runs_one_sweeper_for_every_outgoing_mail(settings):
+    sweepers = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values() if "sweep" in entry["task"]]
+    assert sweepers == ["outbox.sweep"]
+
+
+@pytest.mark.django_db
+def test_liveness_of_many_claimants_is_one_query(settings, django_assert_num_queries):
+    settings.WORKER_DEAD_AFTER_SECONDS = 30
+    now = timezone.now()
+    names = [f"worker-{n}.example.org:{n}" for n in range(20)]
+    WorkerHeartbeat.objects.bulk_create(
+        WorkerHeartbeat(name=name, started_at=now, beat_at=now - timedelta(seconds=n * 2))
+        for n, name in enumerate(names)
+    )
+    with django_assert_num_queries(1):
+        alive = workers.alive(names, now=now)
+    assert alive == set(names[:16])  # 0..30 s old
+    with django_assert_num_queries(1):
+        assert len(workers.alive_workers(now=now)) == 16
+
+
+@pytest.mark.django_db
+def test_a_claim_writes_no_heartbeat_where_the_process_has_its_heartbeat_thread(monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(workers, "_thread_for_pid", os.getpid())  # a prefork child: its thread beats
+    with django_assert_num_queries(0):
+        assert workers.claimant() == workers.this_worker()
+    assert not WorkerHeartbeat.objects.exists()
+    monkeypatch.setattr(workers, "_thread_for_pid", None)  # no thread (solo pool, the tests' worker): the claim beats
+    assert workers.claimant() == workers.this_worker()
+    assert list(WorkerHeartbeat.objects.values_list("name", flat=True)) == [workers.this_worker()]

@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from compact_portal import config
 from invitations import dispatch as dispatching
-from invitations.models import Delivery, Dispatch, Letter
+from invitations import selectors
+from invitations.models import Dispatch, Letter
 from invitations.selectors import letter_for
 from outbox import workers
+from outbox.models import OutgoingMail
 
 BAR_WIDTH = 30
 
@@ -47,7 +49,7 @@ class Command(BaseCommand):
             dispatch = dispatching.dispatch_create(letter=letter, audience=audience, by=None)
         except (Letter.DoesNotExist, ValidationError) as error:
             raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from error
-        progress = dispatching.dispatch_progress(dispatch)
+        progress = selectors.dispatch_progress(dispatch)
         self.stdout.write(
             f"Dispatch {dispatch.pk}: {letter} to {dispatch.get_audience_display().lower()}: "
             f"{progress['total']} to send, {dispatch.already_sent} already had it."
@@ -63,7 +65,7 @@ class Command(BaseCommand):
         interactive = sys.stdout.isatty()
         last_line, last_change, hinted_at = "", started, None
         while True:
-            progress = dispatching.dispatch_progress(dispatch)
+            progress = selectors.dispatch_progress(dispatch)
             line = _progress_line(progress)
             if line != last_line:
                 last_change = time.monotonic()
@@ -83,8 +85,9 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         self.stdout.write(f"Done in {elapsed:.1f} s: {progress['sent']} sent, {progress['failed']} failed.")
         if progress["failed"]:
-            for delivery in dispatch.deliveries.filter(status="failed"):
-                self.stderr.write(f"  failed: {delivery.recipient_name} <{delivery.email}>: {delivery.last_error}")
+            failed = dispatch.deliveries.filter(mail__status=OutgoingMail.Status.FAILED).select_related("mail")
+            for delivery in failed:
+                self.stderr.write(f"  failed: {delivery.recipient_name} <{delivery.email}>: {delivery.mail.last_error}")
             sys.exit(1)
 
 
@@ -98,17 +101,17 @@ def stall_message(dispatch, *, seconds: float, now=None) -> str:
             f"{settings.WORKER_DEAD_AFTER_SECONDS:g} s): start one (make run does)."
         )
     pending = dict(
-        dispatch.deliveries.filter(status__in=Delivery.PENDING)
+        dispatch.deliveries.filter(mail__status__in=OutgoingMail.PENDING)
         .order_by()
-        .values_list("status")
+        .values_list("mail__status")
         .annotate(n=Count("pk"))
-        .values_list("status", "n")
+        .values_list("mail__status", "n")
     )
     waiting = ", ".join(f"{n} {status}" for status, n in sorted(pending.items())) or "nothing pending"
     retry = (
-        dispatch.deliveries.filter(status=Delivery.Status.RETRYING, next_attempt_at__isnull=False)
-        .order_by("next_attempt_at")
-        .values_list("next_attempt_at", flat=True)
+        dispatch.deliveries.filter(mail__status=OutgoingMail.Status.RETRYING, mail__next_attempt_at__isnull=False)
+        .order_by("mail__next_attempt_at")
+        .values_list("mail__next_attempt_at", flat=True)
         .first()
     )
     due = f"; the next retry is due at {timezone.localtime(retry):%H:%M:%S}" if retry else ""

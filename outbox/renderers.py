@@ -1,0 +1,51 @@
+"""Mails made when they are sent. An app whose mails are heavy to make (a letter's PDF) registers a renderer under a
+name from its AppConfig.ready(); its OutgoingMail rows carry that name and the worker calls the renderer when it
+sends the row. outbox never imports the apps above it: they come to it through this registry."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.mail import EmailMessage
+
+
+class RenderError(Exception):
+    """The message cannot be made; its text says why (a retry would fail the same way: the mail fails)."""
+
+
+@dataclass(frozen=True)
+class Renderer:
+    render: Callable  # (OutgoingMail) -> EmailMessage; its Message-ID header, if any, is the mail's
+    # The reverse relation to the row that asked for the mail, select_related by the outgoing-mail list, and that
+    # row's page there: (mail) -> (label, url) or None.
+    related: str = ""
+    link: Callable | None = None
+    # Who may send a failed mail of this renderer again ((user) -> bool); None: whoever may send outgoing mail again.
+    may_resend: Callable | None = None
+
+
+_renderers: dict[str, Renderer] = {}
+
+
+def register(name: str, render: Callable, **options) -> None:
+    _renderers[name] = Renderer(render=render, **options)
+
+
+def get(name: str) -> Renderer:
+    try:
+        return _renderers[name]
+    except KeyError:
+        raise RenderError(f"No renderer {name!r} is registered.") from None
+
+
+def all_renderers() -> dict[str, Renderer]:
+    return dict(_renderers)
+
+
+def render(mail) -> EmailMessage:
+    """The message of a mail that names a renderer. Raises RenderError with the reason."""
+    try:
+        return get(mail.renderer).render(mail)
+    except RenderError:
+        raise
+    except Exception as error:
+        raise RenderError(f"The mail could not be rendered: {error}") from error
