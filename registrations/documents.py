@@ -46,7 +46,7 @@ def _claim(document_id: int, *, now=None) -> bool:
     task delivered again because its worker died (acks_late) takes the row over from the dead process, until
     DOCUMENTS_MAX_ATTEMPTS; past them the document fails with the reason."""
     now = now or timezone.now()
-    worker = workers.beat(now=now)
+    worker = workers.claimant(now=now)
     claim = {"status": Status.RUNNING, "started_at": now, "claimed_by": worker, "attempts": F("attempts") + 1}
     if GeneratedDocument.objects.filter(pk=document_id, status=Status.QUEUED).update(**claim):
         return True
@@ -82,7 +82,7 @@ def documents_sweep(*, now=None) -> dict[str, int]:
     now = now or timezone.now()
     running = GeneratedDocument.objects.filter(status=Status.RUNNING)
     claimants = set(running.exclude(claimed_by="").values_list("claimed_by", flat=True))
-    dead = [name for name in claimants if not workers.is_alive(name, now=now)]
+    dead = claimants - workers.alive(claimants, now=now)  # one query for all
     stale = now - timedelta(seconds=settings.DOCUMENTS_RUNNING_TIMEOUT_SECONDS)
     lost = running.filter(Q(claimed_by__in=dead) | Q(started_at__lt=stale))
     counts = {"requeued": 0, "failed": 0}

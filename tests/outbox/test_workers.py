@@ -68,8 +68,8 @@ def test_the_sweeper_has_its_own_queue_and_every_worker_consumes_it():
 
 
 def test_beat_runs_one_sweeper_for_every_outgoing_mail(settings):
-    sweepers = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values() if "sweep" in entry["task"]]
-    assert sweepers == ["outbox.sweep"]
+    tasks = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    assert [task for task in tasks if "sweep" in task and not task.startswith("registrations.")] == ["outbox.sweep"]
 
 
 @pytest.mark.django_db
