@@ -31,7 +31,7 @@ def deliveries_to_mails(apps, schema_editor):
             OutgoingMail(
                 kind="letter",
                 renderer="invitations.delivery",
-                subject=(delivery.revision.content["subject"] if delivery.revision else delivery.letter.subject)[:500],
+                subject=((delivery.revision.content if delivery.revision else {}).get("subject") or delivery.letter.subject)[:500],
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[delivery.email],
                 reply_to=[email] if (email := delivery.letter.session.process.secretariat_email) else [],

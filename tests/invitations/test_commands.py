@@ -5,9 +5,9 @@ from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
 from compact_portal import config
-from invitations import dispatch as dispatching
 from invitations.demo import demo_letters_load
 from invitations.models import Dispatch
+from outbox import sending
 from registrations.demo import demo_missions_load
 
 
@@ -174,7 +174,7 @@ def test_send_invitations_from_a_shell_without_port_links_to_the_address_make_ru
     assert capsys.readouterr().out == f"http://127.0.0.1:8131 (from PORT, recorded in {config.BASE_URL_RECORD})\n"
     monkeypatch.delenv("PORT")  # then, in another shell
     shell_without_port.PORTAL_BASE_URL = config.portal_base_url()
-    monkeypatch.setattr(dispatching, "enqueue_deliveries", lambda ids, **queue: len(ids))
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids, **queue: len(ids))
     call_command("send_invitations", "gcm-its-6", "--audience", "observer-states")
     deliveries = Dispatch.objects.get().deliveries.order_by("recipient_code")
     links = [delivery.values["registration_url"].rsplit("/", 3)[0] for delivery in deliveries]
