@@ -122,7 +122,8 @@ def main() -> int:
         from django.test.utils import CaptureQueriesContext
 
         from invitations.audiences import audience_recipients
-        from invitations.dispatch import dispatch_create, dispatch_progress
+        from invitations.dispatch import dispatch_create
+        from invitations.selectors import dispatch_progress
         from outbox import workers
 
         csv_text = "name,email\n" + "".join(
