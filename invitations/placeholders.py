@@ -86,7 +86,7 @@ def session_values(session: ThematicSession, *, language: str) -> dict[str, str]
         if ordinals and session.number <= len(ordinals)
         else str(session.number),
         "session_dates": date_range(session.start_date, session.end_date, language=language),
-        "venue_room": venue.room,
+        "venue_room": venue.localized("room", language),
         "venue_building": venue.building,
         "venue_city": venue_city,
         "venue_utc_offset": utc_offset(session),

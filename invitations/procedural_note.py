@@ -45,7 +45,7 @@ def note_context(session: ThematicSession, *, language: str) -> dict:
             "session_name": session.ordinal_name,
             "session_title": session.localized("title", language),
             "when_where": f"{date_range(session.start_date, session.end_date, language=language)}, "
-            f"{session.venue.room}, {session.venue.building}, {session.venue.local_duty_station}",
+            + session.venue.local_name,
             "times_note": gettext("All times are the venue's local time (%(offset)s).")
             % {"offset": utc_offset(session)},
             "days": days,

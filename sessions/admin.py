@@ -43,6 +43,14 @@ class VenueAdmin(PublicContentAdminMixin, admin.ModelAdmin):
     list_display = ["room", "building", "duty_station", "capacity", "timezone"]
     list_filter = ["duty_station", "timezone"]
     search_fields = ["room", "building", "duty_station"]
+    form = translations_form(Venue, {"room": "Room"})
+    fieldsets = [
+        (None, {"fields": ["duty_station", "building", "room", "capacity", "timezone"]}),
+        (
+            "The room's name in the other languages (English is shown where one is missing)",
+            {"fields": [translation_field_name("room", code) for code, _name in CONTENT_LANGUAGES]},
+        ),
+    ]
 
 
 @admin.register(Person)

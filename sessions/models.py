@@ -77,8 +77,11 @@ DUTY_STATION_NAMES = {
 }
 
 
-class Venue(models.Model):
-    """A conference room at a duty station; its time zone is the one agenda times are given in."""
+class Venue(Translatable):
+    """A conference room at a duty station; its time zone is the one agenda times are given in. The room's name in
+    the other official languages is in `translations` ("Salle de conférence XIX"): English where none is given."""
+
+    TRANSLATED_FIELDS = ("room",)
 
     duty_station = models.CharField(max_length=100, help_text="City, e.g. Geneva.")
     building = models.CharField(max_length=200, help_text="e.g. Palais des Nations.")
@@ -102,9 +105,14 @@ class Venue(models.Model):
         return str(DUTY_STATION_NAMES.get(self.duty_station, self.duty_station))
 
     @property
+    def local_room(self) -> str:
+        return self.localized("room")
+
+    @property
     def local_name(self) -> str:
-        """e.g. "Conference Room XIX, Palais des Nations, Genève": the room and building as entered."""
-        return f"{self.room}, {self.building}, {self.local_duty_station}"
+        """e.g. "Salle de conférence XIX, Palais des Nations, Genève": the room in the active language (English where
+        it has no name in it), the building as entered."""
+        return f"{self.local_room}, {self.building}, {self.local_duty_station}"
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -279,7 +287,8 @@ class AgendaItem(Translatable):
 
     @property
     def room_name(self) -> str:
-        return self.room or self.session.venue.room
+        """The item's own room as entered, else the session's room in the active language."""
+        return self.room or self.session.venue.local_room
 
     def clean(self):
         if self.start_time and self.end_time and self.end_time <= self.start_time:

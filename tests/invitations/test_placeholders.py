@@ -64,6 +64,23 @@ def test_session_values_of_the_sixth_session(demo_session):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "room"),
+    [
+        ("fr", "Salle de conférence XIX"),
+        ("es", "Sala de conferencias XIX"),
+        ("ar", "قاعة الاجتماعات التاسعة عشرة"),
+        ("zh-hans", "第十九会议室"),
+        ("ru", "Зал заседаний XIX"),
+    ],
+)
+def test_a_letter_names_the_room_in_its_language_and_in_english_where_it_has_no_name(demo_session, language, room):
+    assert session_values(demo_session, language=language)["venue_room"] == room
+    demo_session.venue.translations = {}
+    assert session_values(demo_session, language=language)["venue_room"] == "Conference Room XIX"
+
+
+@pytest.mark.django_db
 def test_session_values_in_french_and_spanish_use_the_sessions_translations(demo_session):
     french = session_values(demo_session, language="fr")
     spanish = session_values(demo_session, language="es")

@@ -37,6 +37,9 @@ def test_the_french_note_has_french_titles_days_and_times(demo_session):
     assert "jeudi 12 octobre 2017" in text
     assert "9 h 00–9 h 50 · Dialogue informel avec les parties prenantes" in text  # the kind, then the title
     assert "(UTC+2)" in text
+    assert "12 et 13 octobre 2017, Salle de conférence XIX, Palais des Nations, Genève" in text  # the room in French
+    assert "Dialogue informel avec les parties prenantes · Salle de conférence XIX" in text
+    assert "Conference Room" not in text
 
 
 def test_the_secretariat_publishes_the_note_in_six_languages_as_session_documents(

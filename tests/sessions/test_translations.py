@@ -158,3 +158,61 @@ def test_the_demo_session_page_carries_its_title_in_each_language(client, demo_s
     assert SIXTH_SESSION_TITLES[language] in page
     others = [title for other, title in SIXTH_SESSION_TITLES.items() if other != language]
     assert [title for title in others if title in page] == []
+
+
+ROOM_XIX = {
+    "ar": "قاعة الاجتماعات التاسعة عشرة",
+    "zh-hans": "第十九会议室",
+    "fr": "Salle de conférence XIX",
+    "ru": "Зал заседаний XIX",
+    "es": "Sala de conferencias XIX",
+}
+
+
+@pytest.mark.parametrize(("language", "room"), ROOM_XIX.items())
+def test_the_session_page_names_the_room_in_its_language(client, demo_session, language, room):
+    page = client.get(_url("sessions:detail", language, slug=demo_session.slug)).content.decode()
+    assert f"{room}, " in page
+    assert "Conference Room XIX" not in page
+
+
+def test_a_room_without_a_name_in_the_language_is_english_marked_as_such(client, demo_session):
+    venue = demo_session.venue
+    del venue.translations["ru"]
+    venue.save()
+    page = client.get(_url("sessions:detail", "ru", slug=demo_session.slug)).content.decode()
+    assert '<span lang="en">Conference Room XIX</span>, ' in page
+    with translation.override("ru"):
+        assert venue.local_name == "Conference Room XIX, Palais des Nations, Женева"
+    with translation.override("fr"):
+        assert venue.local_name == "Salle de conférence XIX, Palais des Nations, Genève"
+
+
+def test_an_agenda_item_in_the_sessions_room_is_in_the_rooms_language_and_its_own_room_as_entered(demo_session):
+    item = demo_session.agenda_items.first()
+    with translation.override("es"):
+        assert item.room_name == "Sala de conferencias XIX"
+        item.room = "Room XXVII"
+        assert item.room_name == "Room XXVII"
+
+
+def test_the_secretariat_names_a_room_in_other_languages_in_the_admin(client, secretariat_user, demo_session):
+    venue = demo_session.venue
+    client.force_login(secretariat_user)
+    url = reverse("admin:consultations_venue_change", args=[venue.pk])
+    form = client.get(url).content.decode()
+    assert 'name="room_fr"' in form and 'name="room_zh_hans"' in form and 'name="translations"' not in form
+    data = {
+        "duty_station": venue.duty_station,
+        "building": venue.building,
+        "room": venue.room,
+        "capacity": "",
+        "timezone": venue.timezone,
+        **{f"room_{code.replace('-', '_')}": name for code, name in ROOM_XIX.items()},
+        "room_fr": "Salle XIX",
+        "room_ru": " ",
+    }
+    assert client.post(url, data).status_code == 302
+    venue.refresh_from_db()
+    assert venue.translations["fr"] == {"room": "Salle XIX"}
+    assert "ru" not in venue.translations
