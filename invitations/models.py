@@ -161,7 +161,10 @@ class LetterVersion(models.Model):
             raise ValidationError(errors)
 
     def titles(self) -> list[str]:
-        return [block.strip() for block in self.signatory_titles.split("\n\n") if block.strip()]
+        """One block of title lines per signatory. A browser sends a textarea's line breaks as CRLF, so the blank
+        line between two blocks is looked for whatever the line endings (and a line of spaces counts as blank)."""
+        lines = "\n".join(line.strip() for line in self.signatory_titles.splitlines())
+        return [block.strip() for block in lines.split("\n\n") if block.strip()]
 
 
 def emblem_path(instance, filename):

@@ -185,6 +185,23 @@ def _change_post(letter, **overrides) -> dict:
     return data | overrides
 
 
+def test_a_version_saved_from_the_browser_keeps_each_signatorys_title(client, secretariat_user, letter):
+    """A browser sends a textarea's line breaks as CRLF: saving the letter's page must not put every signatory's
+    title under the first one (the French letter signed "Ambassadeur ... du Mexique ... de la Suisse" by
+    Mexico's co-facilitator, Switzerland's in English)."""
+    from invitations.rendering import letter_content
+
+    data = _change_post(letter)
+    data |= {key: value.replace("\n", "\r\n") for key, value in data.items() if isinstance(value, str)}
+    client.force_login(secretariat_user)
+    assert client.post(_url("letter_change", letter.pk), data).status_code == 302
+
+    assert [s["title"].splitlines() for s in letter_content(letter, language="fr")["signatories"]] == [
+        ["Ambassadeur et Représentant permanent", "du Mexique auprès de l’Organisation des Nations Unies"],
+        ["Ambassadeur et Représentant permanent", "de la Suisse auprès de l’Organisation des Nations Unies"],
+    ]
+
+
 def test_a_new_letter_without_signatories_is_signed_by_the_session_cofacilitators(
     client, secretariat_user, demo_session
 ):
