@@ -21,8 +21,11 @@ pytestmark = pytest.mark.timeout(300)
 
 
 @pytest.fixture
-def letter(transactional_db, reference_data, demo_session, monkeypatch):
+def letter(transactional_db, reference_data, demo_session, monkeypatch, settings):
     monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))  # no broker: the rows tell all
+    # send_invitations needs the portal's address (PORTAL_BASE_URL), whatever `make run` recorded in this checkout.
+    monkeypatch.setenv("PORTAL_BASE_URL", "http://127.0.0.1:8131")
+    settings.PORTAL_BASE_URL = "http://127.0.0.1:8131"
     demo_missions_load()
     return demo_letters_load(session=demo_session)[0]
 
