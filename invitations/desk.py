@@ -48,7 +48,7 @@ def _dispatches():
 
 
 def _dispatch_label(kind: str, language: str, audience: str) -> str:
-    return f"{Letter.Kind(kind).label} ({language}) to {Dispatch.Audience(audience).label.lower()}"
+    return f"{Letter.Kind(kind).label} ({language}) to {Dispatch.audience_label_in_sentence(audience)}"
 
 
 def dispatches_in_progress(**_) -> list[desk.Row]:

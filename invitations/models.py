@@ -298,8 +298,12 @@ class Dispatch(models.Model):
 
     @property
     def audience_in_sentence(self) -> str:
+        return self.audience_label_in_sentence(self.audience)
+
+    @classmethod
+    def audience_label_in_sentence(cls, audience: str) -> str:
         """The audience after "to": "all Member States' missions", "an uploaded list (CSV)" (proper nouns kept)."""
-        label = str(self.get_audience_display())
+        label = str(cls.Audience(audience).label)
         return label[:1].lower() + label[1:]
 
 

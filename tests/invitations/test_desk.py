@@ -58,8 +58,12 @@ def test_dispatches_in_progress_carry_their_bar_and_failed_ones_link_to_their_fa
             },
         )
     ]
-    assert [(row.url, row.count) for row in _rows(cofacilitator_user, desk.FAILED)] == [
-        (reverse("admin:invitations_dispatch_change", args=[sending.pk]) + "?status=failed", 1)
+    assert [(row.label, row.url, row.count) for row in _rows(cofacilitator_user, desk.FAILED)] == [
+        (
+            "Invitation (en) to an uploaded list (CSV)",  # was "(csv)", and "to all member states' missions"
+            reverse("admin:invitations_dispatch_change", args=[sending.pk]) + "?status=failed",
+            1,
+        )
     ]
     # One letter, its French and Spanish versions included.
     assert [(row.label, row.count, row.note, row.url) for row in _rows(cofacilitator_user, desk.LETTERS)] == [
