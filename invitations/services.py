@@ -64,6 +64,15 @@ def _require_may_edit(by) -> None:
         raise PermissionDenied("Only the secretariat and co-facilitators edit letters.")
 
 
+def _with_line_feeds(obj, fields) -> None:
+    """A browser sends a textarea's line breaks as CRLF: stored as LF, so that saving a page unchanged changes
+    nothing (no edit on the trail, no new revision at the next dispatch) and blank lines are found by the text."""
+    for field in fields:
+        value = getattr(obj, field)
+        if isinstance(value, str) and "\r" in value:
+            setattr(obj, field, value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def _attachment_names(letter: Letter) -> list[str]:
     return sorted(str(document) for document in letter.attachments.all())
 
@@ -75,6 +84,7 @@ def letter_save(*, letter: Letter, by, attachments=None, reason: str = "") -> Le
     _require_may_edit(by)
     created = letter.pk is None
     before = trail.stored_values(letter, LETTER_FIELDS)
+    _with_line_feeds(letter, TEXT_FIELDS)
     if not created:
         before["attachments"] = _attachment_names(Letter.objects.get(pk=letter.pk))
     letter.save()
@@ -116,6 +126,7 @@ def letter_part_save(*, part: LetterVersion | Signatory, by, reason: str = "") -
     noun, fields = _PARTS[type(part)]
     created = part.pk is None
     before = trail.stored_values(part, fields)
+    _with_line_feeds(part, fields)
     part.save()
     action = f"{noun} {'add' if created else 'edit'}"
     _record_part(part, action=action, by=by, before=before, after=trail.field_values(part, fields), reason=reason)

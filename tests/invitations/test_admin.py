@@ -202,6 +202,20 @@ def test_a_version_saved_from_the_browser_keeps_each_signatorys_title(client, se
     ]
 
 
+def test_the_letters_page_saved_unchanged_from_the_browser_records_no_edit(client, secretariat_user, letter):
+    """Every field came back with CRLF line breaks: stored as sent, the trail had an edit of every text field of the
+    letter, its versions and signatories (and the next `manage.py demo` another, back to LF)."""
+    data = _change_post(letter)
+    data |= {key: value.replace("\n", "\r\n") for key, value in data.items() if isinstance(value, str)}
+    entries = AuditEntry.objects.count()
+    client.force_login(secretariat_user)
+    assert client.post(_url("letter_change", letter.pk), data).status_code == 302
+    assert AuditEntry.objects.count() == entries
+    letter.refresh_from_db()
+    assert "\n" in letter.addressee and "\r" not in letter.addressee
+    assert not [v for v in letter.versions.values_list("body", "addressee", "signatory_titles") if "\r" in "".join(v)]
+
+
 def test_a_new_letter_without_signatories_is_signed_by_the_session_cofacilitators(
     client, secretariat_user, demo_session
 ):
