@@ -90,6 +90,9 @@ def main() -> int:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/11", help="a Redis database nobody else uses")
     parser.add_argument("--baseline", choices=("both", "before", "after"), default="both")
     parser.add_argument("--timeout", type=float, default=7200, help="give up after this many seconds of sending")
+    parser.add_argument(
+        "--create-only", action="store_true", help="only create the dispatch (its time and its progress's queries)"
+    )
     args = parser.parse_args()
     name = hosts.database_name(args.database)
     if urlsplit(args.redis).hostname not in ("127.0.0.1", "localhost") or not urlsplit(args.redis).path.strip("/"):
@@ -129,6 +132,31 @@ def main() -> int:
         csv_text = "name,email\n" + "".join(
             f"Recipient {n},dispatch-{n:05d}@example.org\n" for n in range(1, args.addresses + 1)
         )
+        if args.create_only:
+            from outbox import sending
+
+            # The tasks go on the broker after the commit, inside dispatch_create's call: timed apart.
+            enqueue, enqueued = sending.mails_enqueue, []
+
+            def timed_enqueue(ids, **options):
+                clock = time.monotonic()
+                try:
+                    return enqueue(ids, **options)
+                finally:
+                    enqueued.append(time.monotonic() - clock)
+
+            sending.mails_enqueue = timed_enqueue
+            clock = time.monotonic()
+            dispatch = dispatch_create(letter=letter, audience="csv", by=None, csv_text=csv_text)
+            created = time.monotonic() - clock
+            with CaptureQueriesContext(connection) as queries:
+                progress = dispatch_progress(dispatch)
+            hosts.say(
+                f"dispatch of {progress['total']:,} deliveries: {created - sum(enqueued):.1f} s to commit (one "
+                f"transaction), then {sum(enqueued):.1f} s to put their tasks on Redis; progress in {len(queries)} "
+                f"queries; load average {hosts.load()}"
+            )
+            return 0
         recipients = audience_recipients(letter=letter, audience="csv", csv_text=csv_text).recipients
         started = time.monotonic()
         htmls = [letters.final_html(letter, recipient.values) for recipient in recipients]

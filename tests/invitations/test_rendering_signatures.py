@@ -52,7 +52,7 @@ def _ink(page: Image.Image, box) -> int:
     scale = DPI / 96
     left, top = box.position_x * scale, box.position_y * scale
     region = page.crop((int(left), int(top), int(left + box.width * scale) + 1, int(top + box.height * scale) + 1))
-    return sum(1 for pixel in region.getdata() if _is_ink(pixel))
+    return sum(1 for pixel in region.get_flattened_data() if _is_ink(pixel))
 
 
 @pytest.mark.django_db
@@ -87,5 +87,5 @@ def test_both_signatures_are_visible_on_the_page_in_reading_order(letter, langua
     inked = {name: _ink(page, box) for name, box in signatures.items()}
     assert all(count > 30 for count in inked.values()), inked
     # and nowhere else: the colour is the signatures' alone, so what is inked is where the layout put them
-    everywhere = sum(1 for pixel in page.getdata() if _is_ink(pixel))
+    everywhere = sum(1 for pixel in page.get_flattened_data() if _is_ink(pixel))
     assert everywhere == sum(inked.values())
