@@ -156,14 +156,15 @@ def letter_revision_for(*, letter: Letter, language: str) -> LetterRevision:
     existing = LetterRevision.objects.filter(letter=letter, digest=digest).first()
     if existing is not None:
         return existing
-    # Lock the letter's row: two dispatches at once must not take the same number.
-    Letter.objects.select_for_update().filter(pk=letter.pk).first()
-    last = LetterRevision.objects.filter(letter=letter).order_by("-number").values_list("number", flat=True).first()
-    revision, _ = LetterRevision.objects.get_or_create(
-        letter=letter,
-        digest=digest,
-        defaults={"language": content["language"], "number": (last or 0) + 1, "content": content},
-    )
+    with transaction.atomic():  # the dispatch's transaction, or its own for any other caller
+        # Lock the letter's row: two dispatches at once must not take the same number.
+        Letter.objects.select_for_update().filter(pk=letter.pk).first()
+        last = LetterRevision.objects.filter(letter=letter).order_by("-number").values_list("number", flat=True)
+        revision, _ = LetterRevision.objects.get_or_create(
+            letter=letter,
+            digest=digest,
+            defaults={"language": content["language"], "number": (last.first() or 0) + 1, "content": content},
+        )
     return revision
 
 

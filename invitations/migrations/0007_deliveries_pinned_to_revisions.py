@@ -51,11 +51,19 @@ def pin_unpinned_deliveries(apps, schema_editor):
         Delivery.objects.filter(letter=letter, revision__isnull=True).update(revision=revision)
 
 
+def constraints_checked_now(apps, schema_editor):
+    """PostgreSQL: check the deferred foreign keys of the rows just written now, so that the ALTER TABLE that follows
+    in the same transaction does not meet "pending trigger events"."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 class Migration(migrations.Migration):
     dependencies = [("invitations", "0006_letter_versions_revisions_emblems_signatures")]
 
     operations = [
         migrations.RunPython(pin_unpinned_deliveries, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(constraints_checked_now, constraints_checked_now),
         migrations.AlterField(
             model_name="delivery",
             name="revision",

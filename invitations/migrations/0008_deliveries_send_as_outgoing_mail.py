@@ -60,6 +60,13 @@ def mails_to_deliveries(apps, schema_editor):
         OutgoingMail.objects.filter(pk__in=mail_ids).delete()
 
 
+def constraints_checked_now(apps, schema_editor):
+    """PostgreSQL: check the deferred foreign keys of the rows just written now, so that the ALTER TABLE that follows
+    in the same transaction does not meet "pending trigger events"."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("invitations", "0007_deliveries_pinned_to_revisions"),
@@ -78,6 +85,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(deliveries_to_mails, mails_to_deliveries),
+        migrations.RunPython(constraints_checked_now, constraints_checked_now),
         migrations.RemoveConstraint(
             model_name="delivery",
             name="delivery_sent_has_time",
