@@ -169,12 +169,11 @@ def mail_claim(*, mail_id: int, now=None) -> bool:
     )
     if claimed:
         return True
-    held = OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.SENDING)
-    held = held.values("claimed_by", "claimed_at").first()
-    if held is None or not held["claimed_by"] or workers.is_alive(held["claimed_by"], now=now):
+    sending = OutgoingMail.objects.filter(status=OutgoingMail.Status.SENDING)
+    if (found := workers.held_by_dead(sending, pk=mail_id, fields=("claimed_at",), now=now)) is None:
         return False
-    taken = OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.SENDING, **held)
-    if taken := taken.update(attempts=F("attempts") + 1, **claim):
+    row, held = found
+    if taken := row.update(attempts=F("attempts") + 1, **claim):
         logger.warning("mail %s: taken over from %s, a worker process that died", mail_id, held["claimed_by"])
     return taken == 1
 
@@ -255,8 +254,7 @@ def mails_sweep(*, now=None) -> dict[str, int]:
     their time: the broker was down or lost the message). Rescued mails go on the sweeper's own queue."""
     now = now or timezone.now()
     sending = OutgoingMail.objects.filter(status=OutgoingMail.Status.SENDING)
-    claimants = set(sending.exclude(claimed_by="").values_list("claimed_by", flat=True).distinct())
-    dead = claimants - workers.alive(claimants, now=now)
+    dead = workers.dead_claimants(sending, now=now)
     stale = now - timedelta(seconds=settings.INVITATIONS_SENDING_TIMEOUT_SECONDS)
     lost = list(sending.filter(Q(claimed_by__in=dead) | Q(claimed_at__lt=stale)).values_list("pk", flat=True))
     orphaned = OutgoingMail.objects.filter(pk__in=lost, status=OutgoingMail.Status.SENDING).update(

@@ -62,6 +62,22 @@ def is_alive(name: str, *, now: datetime | None = None) -> bool:
     return name in alive([name], now=now)
 
 
+def dead_claimants(rows, *, now: datetime | None = None) -> set[str]:
+    """The processes named in `rows`' claimed_by (a queryset of claimed rows) that are dead: one query for all."""
+    claimants = set(rows.exclude(claimed_by="").order_by().values_list("claimed_by", flat=True).distinct())
+    return claimants - alive(claimants, now=now)
+
+
+def held_by_dead(rows, *, pk: int, fields: tuple[str, ...], now: datetime | None = None):
+    """Row `pk` of `rows` (a queryset of claimed rows) if the process that claimed it is dead: (a queryset of exactly
+    that row as it was read, so that a concurrent takeover updates nothing; what was read: claimed_by and `fields`).
+    None when the row is not there, was claimed before claimants were named, or its claimant is alive."""
+    held = rows.filter(pk=pk).values("claimed_by", *fields).first()
+    if held is None or not held["claimed_by"] or is_alive(held["claimed_by"], now=now):
+        return None
+    return rows.filter(pk=pk, **held), held
+
+
 def alive_workers(*, now: datetime | None = None) -> list[str]:
     """Names of the worker processes whose heartbeat is recent, e.g. for `send_invitations --wait`: one query."""
     now = now or timezone.now()

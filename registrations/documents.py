@@ -50,13 +50,11 @@ def _claim(document_id: int, *, now=None) -> bool:
     claim = {"status": Status.RUNNING, "started_at": now, "claimed_by": worker, "attempts": F("attempts") + 1}
     if GeneratedDocument.objects.filter(pk=document_id, status=Status.QUEUED).update(**claim):
         return True
-    held = GeneratedDocument.objects.filter(pk=document_id, status=Status.RUNNING)
-    held = held.values("claimed_by", "started_at", "attempts").first()
-    if held is None or not held["claimed_by"] or workers.is_alive(held["claimed_by"], now=now):
+    running = GeneratedDocument.objects.filter(status=Status.RUNNING)
+    found = workers.held_by_dead(running, pk=document_id, fields=("started_at", "attempts"), now=now)
+    if found is None:
         return False
-    lost = GeneratedDocument.objects.filter(
-        pk=document_id, status=Status.RUNNING, claimed_by=held["claimed_by"], started_at=held["started_at"]
-    )
+    lost, held = found
     if held["attempts"] >= settings.DOCUMENTS_MAX_ATTEMPTS:
         lost.update(status=Status.FAILED, error=_lost_reason(held, gave_up=True), finished_at=now)
         return False
@@ -81,8 +79,7 @@ def documents_sweep(*, now=None) -> dict[str, int]:
     another worker, or fails with the reason once it has had DOCUMENTS_MAX_ATTEMPTS."""
     now = now or timezone.now()
     running = GeneratedDocument.objects.filter(status=Status.RUNNING)
-    claimants = set(running.exclude(claimed_by="").values_list("claimed_by", flat=True))
-    dead = claimants - workers.alive(claimants, now=now)  # one query for all
+    dead = workers.dead_claimants(running, now=now)
     stale = now - timedelta(seconds=settings.DOCUMENTS_RUNNING_TIMEOUT_SECONDS)
     lost = running.filter(Q(claimed_by__in=dead) | Q(started_at__lt=stale))
     counts = {"requeued": 0, "failed": 0}
