@@ -63,6 +63,21 @@ def test_the_language_chosen_is_named_in_the_pages_language(client, focal_mex, m
     ]
 
 
+def test_the_focal_points_page_names_the_mission_in_the_pages_language_or_in_english_marked_so(
+    client, focal_mex, mission_mex
+):
+    mission_mex.translations = {"ar": {"name": "البعثة الدائمة للمكسيك لدى الأمم المتحدة"}}
+    mission_mex.save(update_fields=["translations"])
+    client.force_login(focal_mex)
+    with translation.override("ar"):
+        arabic = client.get(reverse("registrations:home")).content.decode()
+    with translation.override("ru"):
+        russian = client.get(reverse("registrations:home")).content.decode()
+    assert "<strong>البعثة الدائمة للمكسيك لدى الأمم المتحدة</strong>" in arabic
+    assert mission_mex.name not in arabic
+    assert f'<strong><span lang="en">{mission_mex.name}</span></strong>' in russian
+
+
 def test_a_language_outside_the_six_is_refused(client, focal_mex, mission_mex):
     client.force_login(focal_mex)
     response = client.post(_url(mission_mex), {"correspondence_language": "de"}, follow=True)
