@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from compact_portal.form_renderer import python_widgets_renderer
 from registrations.models import (
     FLOOR_KINDS,
     DelegationMember,
@@ -71,6 +72,10 @@ def _untranslated(items, field: str) -> list:
 
 
 class MemberForm(MarksRequired, forms.ModelForm):
+    # Up to ~30 fields on the delegation's page (head, members, the blank member's template): widgets, labels and
+    # errors written without Django's small templates, the same HTML (compact_portal/form_renderer.py).
+    default_renderer = python_widgets_renderer
+
     class Meta:
         model = DelegationMember
         fields = ["honorific", "given_name", "family_name", "function", "email", "attendance"]
@@ -101,6 +106,8 @@ class HeadForm(MemberForm):
 
 
 class BaseMemberFormSet(forms.BaseModelFormSet):
+    default_renderer = python_widgets_renderer  # its forms, management form and errors (see MemberForm)
+
     def member_data(self) -> list[MemberData]:
         return [
             form.member_data()
@@ -127,6 +134,8 @@ def _note_verbale_help(*, uploaded: bool = False) -> str:
 
 
 class NoteVerbaleForm(forms.Form):
+    default_renderer = python_widgets_renderer  # its errors (see MemberForm)
+
     note_verbale = forms.FileField(
         required=False,
         label=_("Note verbale (PDF)"),

@@ -2,6 +2,7 @@
 every URL that takes an id, and list pages that run the same number of queries for 1 and for 50 rows."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -380,3 +381,70 @@ def test_the_kept_member_count_follows_every_way_members_change(
     services.registration_submit(registration=registration, by=focal_mex)
     services.registration_approve(registration=registration, by=secretariat_user)
     assert counts() == (2, 2)
+
+
+# --- The form page's HTML -----------------------------------------------------------------------------------------
+
+HOSTILE = "<script>\"&'</script> عربي"
+
+
+def _without_csrf_token(page: bytes) -> str:
+    """The page with its CSRF token (masked afresh on each render) left out."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page.decode())
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar", "zh-hans", "es", "ru"])
+def test_the_form_page_is_what_the_templates_write(
+    language,
+    client,
+    open_session,
+    make_session,
+    mission_mex,
+    focal_mex,
+    secretariat_user,
+    make_registration,
+    monkeypatch,
+):
+    """The widgets, labels and errors written in Python (compact_portal/form_renderer.py): the page, blank, with the
+    delegation saved, with errors and the user's hostile values kept, with another member added, is exactly the page
+    Django's templates write."""
+    from compact_portal import form_renderer
+
+    member = services.MemberData(given_name=HOSTILE, family_name="Pérez", function="Counsellor", attendance="online")
+    registration = make_registration(
+        session=open_session,
+        mission=mission_mex,
+        focal_point=focal_mex,
+        members=[member],
+        status="returned",
+        secretariat=secretariat_user,
+    )
+    other_session = make_session(registration_deadline=timezone.now() + timedelta(days=30))
+    blank = services.registration_start(session=other_session, mission=mission_mex, by=focal_mex)
+    client.force_login(focal_mex)
+    edit = f"/{language}/delegation/registrations/{registration.pk}/edit/"
+    invalid = form_data(
+        **{
+            "head-family_name": "",
+            "head-given_name": HOSTILE,
+            "members-0-email": "not an address <b>",
+            "members-0-family_name": HOSTILE,
+            "members-1-function": "A function, no name",
+            "members-1-attendance": HOSTILE,  # named in its error
+        }
+    )
+    requests = [
+        ("get", edit, None),
+        ("get", f"/{language}/delegation/registrations/{blank.pk}/edit/", None),
+        ("post", edit, {**invalid, "submit": "1"}),
+        ("post", edit, {**invalid, "add_member": "1"}),
+    ]
+
+    def pages() -> list[str]:
+        return [_without_csrf_token(getattr(client, method)(url, data).content) for method, url, data in requests]
+
+    python = pages()
+    monkeypatch.setattr(form_renderer, "_TEMPLATES", {})
+    assert python == pages()
+    assert 'value="&lt;script&gt;&quot;&amp;&#x27;&lt;/script&gt; عربي"' in python[2]  # the test compares something
+    assert 'id="id_members-0-email_error"' in python[2]
