@@ -106,7 +106,25 @@ class HeadForm(MemberForm):
 
 
 class BaseMemberFormSet(forms.BaseModelFormSet):
+    """The delegation's members but its head, from the members the view has read already: neither the formset nor a
+    member's hidden id asks the database again (a query per member, before)."""
+
     default_renderer = python_widgets_renderer  # its forms, management form and errors (see MemberForm)
+
+    def __init__(self, *args, members: list[DelegationMember], **kwargs):
+        super().__init__(*args, queryset=DelegationMember.objects.none(), **kwargs)
+        self.members = members
+        self.members_by_pk = {member.pk: member for member in members}
+
+    def get_queryset(self) -> list[DelegationMember]:
+        return self.members
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        read = form.fields["id"]
+        form.fields["id"] = ReadMemberField(
+            self.members_by_pk, initial=read.initial, required=read.required, widget=read.widget
+        )
 
     def member_data(self) -> list[MemberData]:
         return [
@@ -115,6 +133,24 @@ class BaseMemberFormSet(forms.BaseModelFormSet):
             if form.has_changed() or form.instance.pk
             if not (self.can_delete and self._should_delete_form(form))
         ]
+
+
+class ReadMemberField(forms.ModelChoiceField):
+    """A member's hidden id, checked against the delegation's members already read (Django's asks the database)."""
+
+    def __init__(self, members_by_pk: dict, **kwargs):
+        super().__init__(queryset=DelegationMember.objects.none(), **kwargs)
+        self.members_by_pk = members_by_pk
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.members_by_pk[int(getattr(value, "pk", value))]
+        except (KeyError, ValueError, TypeError):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from None
 
 
 # Members are added as needed: one blank form to start with, another for each "Add another member" (a submit

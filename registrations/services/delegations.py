@@ -161,7 +161,7 @@ def _members_replace(*, registration: DelegationRegistration, head: MemberData, 
     if keep:
         # The head may change hands: clear the flag first so the one-head constraint holds at every step.
         DelegationMember.objects.filter(registration=registration).update(is_head=False)
-    new = []
+    new, kept = [], []
     for order, (data, is_head) in enumerate(wanted):
         member = existing.get(data.id) if data.id in keep else DelegationMember(registration=registration)
         for name in MEMBER_FIELDS:
@@ -170,10 +170,9 @@ def _members_replace(*, registration: DelegationRegistration, head: MemberData, 
         member.order = order
         # Its registration is the locked row; one head among `wanted` (the database's constraint holds it too).
         member.full_clean(exclude=["registration"], validate_constraints=False)
-        if member.pk is None:
-            new.append(member)
-        else:
-            member.save()
+        (kept if member.pk else new).append(member)
+    # One UPDATE for the members kept and one INSERT for the new ones, whatever the delegation's size.
+    DelegationMember.objects.bulk_update(kept, [*MEMBER_FIELDS, "is_head", "order"])
     DelegationMember.objects.bulk_create(new)
     registration.member_count = len(wanted)  # saved by the caller, in this transaction, under the row lock
 

@@ -88,7 +88,8 @@ def registration_edit(request, pk):
     if not registration.is_editable:
         messages.info(request, _("This registration has been processed and can no longer be changed."))
         return redirect("registrations:detail", pk=pk)
-    members = registration.members.filter(is_head=False).order_by("order", "id")
+    # The members as read with the registration (ordered head first, then by order), for the forms: no query again.
+    members = [member for member in registration.members.all() if not member.is_head]
     head = next((member for member in registration.members.all() if member.is_head), None)
     head = head or DelegationMember(registration=registration)
     data = request.POST if request.method == "POST" else None
@@ -96,7 +97,7 @@ def registration_edit(request, pk):
     if data is not None and "add_member" in data:
         return _with_another_member(request, registration, head=head, members=members)
     head_form = HeadForm(data, instance=head)
-    formset = MemberFormSet(data, queryset=members, prefix="members")
+    formset = MemberFormSet(data, members=members, prefix="members")
     note_form = NoteVerbaleForm(data, files, uploaded=bool(registration.note_verbale))
     if request.method == "POST" and head_form.is_valid() and formset.is_valid() and note_form.is_valid():
         try:
@@ -128,14 +129,14 @@ def _with_another_member(request, registration, *, head, members):
     index = int(data.get("members-TOTAL_FORMS") or 0)
     data["members-TOTAL_FORMS"] = str(index + 1)
     # The new member starts with the defaults a blank form shows (attendance: in person), so it is left unchanged.
-    blank = MemberFormSet(queryset=members.none(), prefix="members").empty_form
+    blank = MemberFormSet(members=[], prefix="members").empty_form
     for name, field in blank.fields.items():
         initial = blank.get_initial_for_field(field, name)
         if initial not in (None, ""):
             data[f"members-{index}-{name}"] = initial
     # A head not yet filled in is no error while members are being added.
     head_form = HeadForm(data, instance=head, empty_permitted=True, use_required_attribute=False)
-    formset = MemberFormSet(data, queryset=members, prefix="members")
+    formset = MemberFormSet(data, members=members, prefix="members")
     if request.FILES:
         messages.info(request, _("Choose the note verbale again before saving: the file was not kept."))
     note_form = NoteVerbaleForm(uploaded=bool(registration.note_verbale))

@@ -107,8 +107,8 @@ def test_a_submission_checks_its_note_verbale_in_one_child_process(
     assert checked == [len(content)]
 
 
-# The form: session, user, the registration with its members (2), the header's areas, the members for the formset.
-EDIT_FORM_QUERIES = 6
+# The form: session, user, the registration with its members (2), the header's areas.
+EDIT_FORM_QUERIES = 5
 # Saved and submitted: session, user, the registration with its members; saving (a savepoint in tests): the
 # registration locked, its members read, the new ones in one insert, the registration, an audit entry (3); submitting:
 # the same lock, its head looked for, the event, an audit entry (3), the registration.
@@ -137,6 +137,43 @@ def test_a_submission_costs_the_same_queries_whatever_the_session_holds(
 
     assert submit(mission_mex, focal_mex) == (EDIT_FORM_QUERIES, SUBMIT_QUERIES)
     assert submit(mission_che, make_focal_point(mission_che)) == (EDIT_FORM_QUERIES, SUBMIT_QUERIES)
+
+
+def test_editing_a_delegation_costs_the_same_queries_for_1_and_for_8_members(
+    client, open_session, make_session, mission_mex, focal_mex, make_registration
+):
+    """The form page and its POST (every member kept and changed, one removed, one added): the members are read once
+    with the registration, their ids checked against them, the kept ones updated in one statement."""
+
+    def edit(members: int) -> tuple[int, int]:
+        session = make_session(registration_deadline=timezone.now() + timedelta(days=30))
+        people = [services.MemberData(family_name=f"Member {n}", function="Adviser") for n in range(members + 1)]
+        registration = make_registration(session=session, mission=mission_mex, focal_point=focal_mex, members=people)
+        url = reverse("registrations:edit", kwargs={"pk": registration.pk})
+        with CaptureQueriesContext(connection) as form:
+            assert client.get(url).status_code == 200
+        kept = list(registration.members.filter(is_head=False))
+        data = form_data(**{"members-TOTAL_FORMS": str(len(kept) + 1), "members-INITIAL_FORMS": str(len(kept))})
+        for index, member in enumerate(kept):
+            data.update(
+                {
+                    f"members-{index}-id": str(member.pk),
+                    f"members-{index}-family_name": f"Renamed {index}",
+                    f"members-{index}-function": "Counsellor",
+                    f"members-{index}-attendance": "online",
+                }
+            )
+        data[f"members-{len(kept) - 1}-DELETE"] = "on"
+        data.update({f"members-{len(kept)}-family_name": "New", f"members-{len(kept)}-function": "Expert"})
+        data.update({f"members-{len(kept)}-attendance": "in_person", "save": "1"})
+        with CaptureQueriesContext(connection) as post:
+            assert client.post(url, data).status_code == 302
+        names = list(registration.members.filter(is_head=False).values_list("family_name", "attendance"))
+        assert names == [*((f"Renamed {n}", "online") for n in range(len(kept) - 1)), ("New", "in_person")]
+        return len(form), len(post)
+
+    client.force_login(focal_mex)
+    assert edit(1) == edit(8)
 
 
 def test_the_letter_qr_code_is_checked_at_the_badge_desk(client, approved_mex, focal_mex, secretariat_user):
