@@ -41,6 +41,15 @@ from pages import _create_database, _environment, _wrk  # noqa: E402
 SLUG = "cop-burst-{}"  # one session per burst size: its organizations have not applied elsewhere
 
 
+def _session_store():
+    """A session of the configured engine (in Redis too with cached_db), as a sign-in makes it."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    return import_module(settings.SESSION_ENGINE).SessionStore()
+
+
 def prepare(applications: int) -> dict:
     """In a child process with the bench's environment: the session and its organizations (loaded once), no
     application yet, and a signed-in session cookie per focal point."""
@@ -50,7 +59,6 @@ def prepare(applications: int) -> dict:
     django.setup()
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from invitations.demo_scale import Scale, scale_demo_load
     from registrations.models import Dialogue, Profile, SlotApplication
@@ -69,7 +77,7 @@ def prepare(applications: int) -> dict:
     )
     cookies = []
     for profile in profiles:
-        store = SessionStore()
+        store = _session_store()
         store[SESSION_KEY] = str(profile.user.pk)
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = profile.user.get_session_auth_hash()
@@ -90,7 +98,6 @@ def prepare_submissions(submissions: int, var_dir: str) -> dict:
     django.setup()
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
     from weasyprint import HTML
 
@@ -125,7 +132,7 @@ def prepare_submissions(submissions: int, var_dir: str) -> dict:
     )
     plans = []
     for user, registration in zip(users, registrations, strict=True):
-        store = SessionStore()
+        store = _session_store()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()

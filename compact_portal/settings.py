@@ -85,6 +85,13 @@ else:
 # shared through the default cache, so a page is rendered once for all processes and then read without a round trip.
 CACHES["public_pages"] = {"BACKEND": "compact_portal.page_cache.VersionedPageCache", "TIMEOUT": 24 * 3600}
 
+# --- Sessions -----------------------------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/http/sessions/#using-cached-sessions ; with Redis (shared by every
+# process), a signed-in request reads its session from Redis (one GET) instead of the database, which still holds
+# every session (written through: nothing is lost if Redis is emptied). In the embedded default the cache is each
+# process's own memory: a sign-out in one process would not reach another's copy, so sessions stay in the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+
 # --- Authentication ------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -27,10 +27,33 @@ def organization_awaiting_accreditation(user) -> Organization | None:
     return None if organization is None or organization.is_accredited else organization
 
 
+def areas_of_request(request) -> dict[str, bool]:
+    """`areas_of` the request's user, queried once per request."""
+    if not hasattr(request, "_portal_areas"):
+        request._portal_areas = areas_of(request.user)
+    return request._portal_areas
+
+
+def read_as_organization_focal_point(request) -> None:
+    """The request's user has just been read as an organization's focal point (permissions.organization_of): their
+    profile holds that organization, hence no mission (a profile has one affiliation), so the menu needs no query."""
+    request._portal_areas = {"delegation": False, "organization": True}
+
+
+def frame_key(request) -> tuple:
+    """What the frame (base.html) shows of the signed-in user besides their CSRF token: the header's menu. For pages
+    kept per shape (compact_portal.slotted_pages)."""
+    user = request.user
+    if not user.is_authenticated:
+        return (False,)
+    areas = areas_of_request(request)
+    return (True, user.is_staff, areas["delegation"], areas["organization"])
+
+
 def portal_areas(request):
     """`areas` and `awaiting_accreditation` in templates, each queried only when a template reads it (one or two
     small queries). Both depend on the user: read them outside a public page's cached blocks."""
     return {
-        "areas": SimpleLazyObject(lambda: areas_of(request.user)),
+        "areas": SimpleLazyObject(lambda: areas_of_request(request)),
         "awaiting_accreditation": SimpleLazyObject(lambda: organization_awaiting_accreditation(request.user)),
     }

@@ -7,16 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from compact_portal.form_renderer import python_widgets_renderer
 from registrations.models import (
-    FLOOR_KINDS,
     DelegationMember,
     DelegationRegistration,
     Inscription,
     Organization,
     SlotApplication,
 )
+from registrations.selectors import dialogue as dialogue_selectors
 from registrations.services import MemberData
 from registrations.uploads import MAX_NOTE_VERBALE_LABEL, validate_note_verbale
-from sessions.models import AgendaItem, ThematicSession
+from sessions.models import ThematicSession
 
 
 class MarksRequired:
@@ -360,10 +360,8 @@ class SlotApplicationForm(MarksRequired, forms.ModelForm):
 
     def __init__(self, *args, dialogue, **kwargs):
         super().__init__(*args, **kwargs)
-        # The session's panels, read once: the options, and the choice checked against them (one query).
-        panels = list(
-            AgendaItem.objects.filter(session=dialogue.session_id, kind__in=FLOOR_KINDS).order_by("day", "start_time")
-        )
+        # The session's panels, read once: the options, and the choice checked against them.
+        panels = dialogue_selectors.panels_for_application(dialogue)
         theme = self.fields["theme"]
         self.fields["theme"] = ReadChoiceField(
             panels,

@@ -1,14 +1,15 @@
 """Reads of the informal dialogue: dialogues taking applications, an organization's applications, the published
 list of speakers."""
 
+from django.core.cache import caches
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from registrations import permissions
-from registrations.models import Dialogue, Organization, Profile, Representation, SlotApplication
-from sessions.models import ThematicSession
+from registrations.models import FLOOR_KINDS, Dialogue, Organization, Profile, Representation, SlotApplication
+from sessions.models import AgendaItem, ThematicSession
 
 
 def _applications() -> QuerySet[SlotApplication]:
@@ -33,6 +34,21 @@ def dialogue_for_application(*, pk: int) -> Dialogue:
         ),
         pk=pk,
     )
+
+
+def panels_for_application(dialogue: Dialogue) -> list[AgendaItem]:
+    """The session's panels, a statement's possible themes, in order: read once per process and version of the
+    session's public pages (sessions.public_cache: the admin's changes to an agenda item bump it), so the form page
+    and its POST make no query for them. `dialogue.session` read with the dialogue (its version)."""
+    key = f"dialogue.panels.{dialogue.session_id}.{dialogue.session.public_version}"
+    memory = caches["public_pages"].local
+    panels = memory.get(key)
+    if panels is None:
+        panels = list(
+            AgendaItem.objects.filter(session=dialogue.session_id, kind__in=FLOOR_KINDS).order_by("day", "start_time")
+        )
+        memory.set(key, panels, 3600)
+    return panels
 
 
 def applications_of(organization: Organization) -> QuerySet[SlotApplication]:

@@ -13,7 +13,9 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from compact_portal.slotted_pages import slot, slotted_response
 from registrations import notifications, permissions
+from registrations.context_processors import frame_key, read_as_organization_focal_point
 from registrations.forms import ObjectionForm, OrganizationForm, RepresentationForm, SlotApplicationForm
 from registrations.models import Profile, Representation, SlotApplication
 from registrations.selectors import dialogue as dialogue_selectors
@@ -125,9 +127,11 @@ def application_create(request, dialogue_pk):
         context = {"dialogue": dialogue, "organization": organization, "form": None}
         context["timezone_label"] = timezone_label(dialogue.session)
         return render(request, "registrations/stakeholders/application_form.html", context)
+    if request.method == "GET":
+        return _application_form_page(request, dialogue, organization)
     initial = {"speaker_name": request.user.get_full_name(), "speaker_email": request.user.email}
     form = SlotApplicationForm(request.POST or None, dialogue=dialogue, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         try:
             application = dialogue_services.application_submit(
                 dialogue=dialogue, organization=organization, by=request.user, **form.cleaned_data
@@ -145,6 +149,39 @@ def application_create(request, dialogue_pk):
         "problem": dialogue.applications_message(),
     }
     return render(request, "registrations/stakeholders/application_form.html", context)
+
+
+def _application_form_page(request, dialogue, organization):
+    """The form as everyone applying to the dialogue sees it, rendered once per shape (slotted_pages): the user's
+    name and e-mail address in the fields, their organization's name and their token put in. The page's content is
+    the dialogue's, its session's and the session's panels' (the session's public version changes with each of them,
+    sessions.public_cache), and the message under the title, which changes by itself at the deadline."""
+    read_as_organization_focal_point(request)
+    user = request.user
+    values = {"organization": str(organization), "speaker_name": user.get_full_name(), "speaker_email": user.email}
+    problem = dialogue.applications_message()
+
+    def context() -> dict:
+        # An empty initial value renders no `value` attribute: the key says which are empty.
+        initial = {field: slot(field) for field in ("speaker_name", "speaker_email") if values[field]}
+        return {
+            "dialogue": dialogue,
+            "organization": slot("organization"),
+            "form": SlotApplicationForm(dialogue=dialogue, initial=initial),
+            "timezone_label": timezone_label(dialogue.session),
+            "problem": problem,
+        }
+
+    key = (
+        *frame_key(request),
+        dialogue.pk,
+        dialogue.session.public_version,
+        problem,
+        *(bool(value) for value in values.values()),
+    )
+    return slotted_response(
+        request, "registrations/stakeholders/application_form.html", key=key, context=context, values=values
+    )
 
 
 def _submitted_message(application: SlotApplication) -> str:
