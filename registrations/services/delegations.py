@@ -88,6 +88,11 @@ def registration_start(*, session: ThematicSession, mission: PermanentMission, b
     return registration
 
 
+class NotSubmitted(ValidationError):
+    """registration_update(submit=True): the changes are saved, but the registration could not be submitted (its
+    messages say why)."""
+
+
 def registration_update(
     *,
     registration: DelegationRegistration,
@@ -95,12 +100,18 @@ def registration_update(
     head: MemberData,
     members: list[MemberData],
     note_verbale=None,
+    language: str | None = None,
+    submit: bool = False,
 ) -> DelegationRegistration:
-    """Replaces the delegation (head and members) and, if given, the note verbale. Only while editable."""
+    """Replaces the delegation (head and members) and, if given, the note verbale. Only while editable.
+    `language`: the focal point's, in which e-mails and letters about the registration go out. `submit`: then
+    submitted in the same transaction, under the same lock, if registration_submit's rules allow it; if they do not,
+    the changes are saved all the same and NotSubmitted is raised after the commit."""
     permissions.require_focal_point_of_mission(by, registration.mission)
     if note_verbale is not None:
         validate_note_verbale(note_verbale)
     stored_name = None
+    refused = []
     try:
         with transaction.atomic():
             locked = _locked(registration)
@@ -117,19 +128,28 @@ def registration_update(
                 stored_name = locked.note_verbale.name
                 if old_name:
                     transaction.on_commit(lambda: locked.note_verbale.storage.delete(old_name))
-            _full_clean(locked)
-            locked.save()
+            if language:
+                locked.language = language
             trail.record(
                 actor=by,
                 action="registration update",
                 obj=locked,
                 after={"members": locked.member_count, "note_verbale": locked.note_verbale_name},
             )
+            if submit:
+                refused = _submission_problems(locked, has_head=True)  # _members_replace has just named the head
+                if not refused:
+                    _submitted(locked, by=by)
+            _full_clean(locked)
+            locked.save()
     except Exception:
         if stored_name:  # the new file belongs to no committed row
             registration.note_verbale.storage.delete(stored_name)
         raise
-    return _refreshed(registration, locked)
+    _refreshed(registration, locked)
+    if refused:
+        raise NotSubmitted(refused)
+    return registration
 
 
 # A registration's foreign keys (its session, mission, the accounts that made and decided it) name rows that exist,
@@ -190,14 +210,18 @@ def members_recount(registrations: QuerySet[DelegationRegistration]) -> int:
     return registrations.update(member_count=Coalesce(Subquery(counted), 0))
 
 
+def _cannot_become(current: str, to: str) -> str:
+    return _("A registration that is %(current)s cannot become %(next)s.") % {
+        "current": Status(current).label.lower(),
+        "next": Status(to).label.lower(),
+    }
+
+
 def _transition(registration: DelegationRegistration, *, to: str, by, reason: str = "") -> RegistrationEvent:
     """Moves a locked registration one step along the machine and records the step; the caller saves."""
     current = registration.status
     if not Status(current).can_become(to):
-        raise ValidationError(
-            _("A registration that is %(current)s cannot become %(next)s.")
-            % {"current": Status(current).label.lower(), "next": Status(to).label.lower()}
-        )
+        raise ValidationError(_cannot_become(current, to))
     registration.status = to
     event = RegistrationEvent(registration=registration, from_status=current, to_status=to, reason=reason, by=by)
     event.full_clean(exclude=["registration", "by"])  # the locked row, and the account acting (no query each)
@@ -214,26 +238,40 @@ def _transition(registration: DelegationRegistration, *, to: str, by, reason: st
     return event
 
 
+def _submission_problems(locked: DelegationRegistration, *, has_head: bool) -> list[str]:
+    """Why the locked registration cannot be submitted now (nothing if it can): the one set of rules of a
+    submission, for registration_submit and registration_update(submit=True). Reads nothing but the session."""
+    if not locked.can_submit:
+        return [_cannot_become(locked.status, Status.SUBMITTED)]
+    if locked.status == Status.DRAFT:
+        problem = delegation_selectors.registration_open_message(locked.session)
+        if problem:
+            return [problem]
+    elif locked.status == Status.RETURNED and locked.session.status != ThematicSession.Status.PUBLISHED:
+        return [_("The session is closed: the registration can no longer be resubmitted.")]
+    problems = []
+    if not has_head:
+        problems.append(_("Name the head of delegation."))
+    if not locked.note_verbale:
+        problems.append(_("Upload the note verbale (PDF)."))
+    return problems
+
+
+def _submitted(locked: DelegationRegistration, *, by) -> None:
+    _transition(locked, to=Status.SUBMITTED, by=by)
+    locked.submitted_at = timezone.now()
+
+
 def registration_submit(*, registration: DelegationRegistration, by) -> DelegationRegistration:
     """Sends the registration to the secretariat: first while registration is open, again after a return."""
     permissions.require_focal_point_of_mission(by, registration.mission)
     with transaction.atomic():
         locked = _locked(registration)
-        if locked.status == Status.DRAFT:
-            problem = delegation_selectors.registration_open_message(locked.session)
-            if problem:
-                raise ValidationError(problem)
-        elif locked.status == Status.RETURNED and locked.session.status != ThematicSession.Status.PUBLISHED:
-            raise ValidationError(_("The session is closed: the registration can no longer be resubmitted."))
-        problems = []
-        if not locked.members.filter(is_head=True).exists():
-            problems.append(_("Name the head of delegation."))
-        if not locked.note_verbale:
-            problems.append(_("Upload the note verbale (PDF)."))
-        if problems and locked.can_submit:
+        has_head = locked.can_submit and locked.members.filter(is_head=True).exists()
+        problems = _submission_problems(locked, has_head=has_head)
+        if problems:
             raise ValidationError(problems)
-        _transition(locked, to=Status.SUBMITTED, by=by)
-        locked.submitted_at = timezone.now()
+        _submitted(locked, by=by)
         _full_clean(locked)
         locked.save()
     return _refreshed(registration, locked)

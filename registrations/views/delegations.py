@@ -100,21 +100,28 @@ def registration_edit(request, pk):
     formset = MemberFormSet(data, members=members, prefix="members")
     note_form = NoteVerbaleForm(data, files, uploaded=bool(registration.note_verbale))
     if request.method == "POST" and head_form.is_valid() and formset.is_valid() and note_form.is_valid():
+        submit = "submit" in request.POST
         try:
+            # Saved and, with "submit", submitted in one transaction (the language kept for e-mails and letters).
             services.registration_update(
                 registration=registration,
                 by=request.user,
                 head=head_form.member_data(),
                 members=formset.member_data(),
                 note_verbale=note_form.cleaned_data.get("note_verbale"),
+                language=translation.get_language() or "en",
+                submit=submit,
             )
+        except services.NotSubmitted as error:  # saved, not submitted
+            _error_messages(request, error)
+            return redirect("registrations:detail", pk=pk)
         except ValidationError as error:
             _error_messages(request, error)
         else:
-            _remember_language(request, registration)
-            if "submit" in request.POST:
-                return _submit(request, registration)
-            messages.success(request, _("The registration has been saved."))
+            if submit:
+                messages.success(request, _("The registration has been submitted to the secretariat."))
+            else:
+                messages.success(request, _("The registration has been saved."))
             return redirect("registrations:detail", pk=pk)
     context = {"registration": registration, "head_form": head_form, "formset": formset, "note_form": note_form}
     return render(

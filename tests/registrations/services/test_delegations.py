@@ -161,6 +161,62 @@ def test_a_draft_cannot_be_submitted_after_the_deadline(open_session, mission_me
         services.registration_submit(registration=registration, by=focal_mex)
 
 
+def test_saved_and_submitted_in_one_step_records_both(open_session, mission_mex, focal_mex, head):
+    from audit.models import AuditEntry
+
+    registration = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)
+    member = services.MemberData(family_name="Pérez", function="Counsellor")
+    services.registration_update(
+        registration=registration,
+        by=focal_mex,
+        head=head,
+        members=[member],
+        note_verbale=upload(pdf_bytes()),
+        language="fr",
+        submit=True,
+    )
+    assert (registration.status, registration.language, registration.member_count) == (Status.SUBMITTED, "fr", 2)
+    registration.refresh_from_db()
+    assert (registration.status, registration.language, registration.member_count) == (Status.SUBMITTED, "fr", 2)
+    assert registration.submitted_at is not None and registration.note_verbale
+    assert history(registration) == [("draft", "submitted", "")]
+    actions = AuditEntry.objects.filter(object_id=str(registration.pk)).order_by("seq").values_list("action", flat=True)
+    assert list(actions) == ["registration start", "registration update", "registration submitted"]
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("closed", "Registration closed"),
+        ("no note verbale", "Upload the note verbale"),
+        ("submitted already", "submitted cannot become submitted"),
+    ],
+)
+def test_a_submission_refused_keeps_the_changes_saved(case, message, open_session, mission_mex, focal_mex, head):
+    """registration_update(submit=True) follows registration_submit's rules; when they refuse, the delegation is
+    saved all the same, and NotSubmitted says why."""
+    registration = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)
+    note_verbale = None if case == "no note verbale" else upload(pdf_bytes())
+    if case == "submitted already":
+        services.registration_update(
+            registration=registration, by=focal_mex, head=head, members=[], note_verbale=upload(pdf_bytes())
+        )
+        services.registration_submit(registration=registration, by=focal_mex)
+    if case == "closed":
+        open_session.registration_deadline = timezone.now() - timedelta(seconds=1)
+        open_session.save()
+    status = registration.status
+    member = services.MemberData(family_name="Pérez", function="Counsellor")
+    with pytest.raises(services.NotSubmitted, match=message):
+        services.registration_update(
+            registration=registration, by=focal_mex, head=head, members=[member], note_verbale=note_verbale, submit=True
+        )
+    registration.refresh_from_db()
+    assert registration.status == status
+    assert list(registration.members.values_list("family_name", flat=True)) == [head.family_name, "Pérez"]
+    assert len(history(registration)) == (1 if case == "submitted already" else 0)
+
+
 def test_one_registration_per_mission_and_session(open_session, mission_mex, focal_mex, make_focal_point):
     colleague = make_focal_point(mission_mex, email="colleague@example.org")
     first = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)

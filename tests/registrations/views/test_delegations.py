@@ -109,10 +109,10 @@ def test_a_submission_checks_its_note_verbale_in_one_child_process(
 
 # The form: session, user, the registration with its members (2), the header's areas.
 EDIT_FORM_QUERIES = 5
-# Saved and submitted: session, user, the registration with its members; saving (a savepoint in tests): the
-# registration locked, its members read, the new ones in one insert, the registration, an audit entry (3); submitting:
-# the same lock, its head looked for, the event, an audit entry (3), the registration.
-SUBMIT_QUERIES = 22
+# Saved and submitted in one transaction: session, user, the registration with its members (2); a savepoint in tests
+# (2); the registration locked, its members read, the new ones in one insert, an audit entry (3), the event, an audit
+# entry (3), the registration.
+SUBMIT_QUERIES = 17
 
 
 def test_a_submission_costs_the_same_queries_whatever_the_session_holds(
@@ -137,6 +137,24 @@ def test_a_submission_costs_the_same_queries_whatever_the_session_holds(
 
     assert submit(mission_mex, focal_mex) == (EDIT_FORM_QUERIES, SUBMIT_QUERIES)
     assert submit(mission_che, make_focal_point(mission_che)) == (EDIT_FORM_QUERIES, SUBMIT_QUERIES)
+
+
+def test_a_submission_refused_saves_the_delegation_and_says_why(
+    client, open_session, mission_mex, focal_mex, django_capture_on_commit_callbacks, mailoutbox
+):
+    registration = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)
+    open_session.registration_deadline = timezone.now() - timedelta(seconds=1)
+    open_session.save()
+    client.force_login(focal_mex)
+    url = reverse("registrations:edit", kwargs={"pk": registration.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**form_data(), "note_verbale": upload(pdf_bytes()), "submit": "1"}, follow=True)
+    assert response.redirect_chain == [(reverse("registrations:detail", kwargs={"pk": registration.pk}), 302)]
+    assert "Registration closed on" in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == Status.DRAFT and registration.note_verbale
+    assert list(registration.members.values_list("family_name", flat=True)) == ["Gómez-Camacho", "Pérez"]
+    assert mailoutbox == []
 
 
 def test_editing_a_delegation_costs_the_same_queries_for_1_and_for_8_members(
