@@ -2,11 +2,12 @@
 
 Why a module rather than calling WeasyPrint where a PDF is needed:
 
-- Per-process resources. Loading fonts (one FontConfiguration), compiling the print stylesheets (CSS objects)
-  and decoding and drawing images (the image cache, `ImageCache`) are the slow parts of a render that every
-  render can share. They are made lazily on the first render in a process, so a Celery prefork worker makes its
-  own after the fork (never at import in the parent), and made again if the process id changes. A process
-  renders one document at a time and no thread renders, so nothing here is shared concurrently.
+- Per-process resources. Loading fonts (one FontConfiguration), compiling the print stylesheets (CSS objects),
+  decoding and drawing images (the image cache, `ImageCache`) and cutting the embedded fonts' subsets
+  (`FontSubsets`) are the slow parts of a render that every render can share. They are made lazily on the first
+  render in a process, so a Celery prefork worker makes its own after the fork (never at import in the parent),
+  and made again if the process id changes. A process renders one document at a time and no thread renders, so
+  nothing here is shared concurrently.
 - A URL fetcher that reads only the project's static and media files from disk. Everything else (other files,
   the network, data: URLs, any other scheme) is refused, and WeasyPrint renders the document without it.
 
@@ -20,6 +21,8 @@ import mimetypes
 import os
 import signal
 import threading
+import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +36,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.images import RasterImage, SVGImage
+from weasyprint.pdf.fonts import Font
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
@@ -171,6 +175,65 @@ def _keep_x_objects(image: RasterImage) -> None:
     image.get_x_object = kept_x_object
 
 
+class FontSubsets:
+    """The subsets of embedded fonts this process cut, by font file and glyph set: WeasyPrint 70 cuts every font
+    of every PDF with HarfBuzz (two passes, ~1 ms a face for Noto Serif), and a letter's letterhead, italic and bold
+    faces show the same glyphs in every letter (bench/README.md, `letters.py`). A subset depends only on the font
+    file (its bytes' CRC-32 and length, so a font replaced on disk is cut afresh), the face in it, the glyphs and
+    the flags: the bytes embedded are the same as those cut afresh. Fonts over MAX_FONT_BYTES (the CJK
+    collections, ~20 MB) are not kept: checking the file would cost what cutting saves, and their glyphs differ
+    from letter to letter anyway. The last `size` subsets are kept."""
+
+    MAX_FONT_BYTES = 4 * 1024 * 1024
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._subsets: OrderedDict[tuple, bytes] = OrderedDict()
+
+    def subset(self, font: Font, to_unicode: dict, hinting: bool, cut: Callable) -> None:
+        """Sets `font.file_content` to its subset for the glyphs of `to_unicode`, cut by `cut` when not kept."""
+        content = font.file_content
+        if len(content) > self.MAX_FONT_BYTES:
+            cut(font, to_unicode, hinting)
+            return
+        key = (zlib.crc32(content), len(content), font.index, bool(font.missing), hinting, tuple(sorted(to_unicode)))
+        if (kept := self._subsets.get(key)) is not None:
+            self._subsets.move_to_end(key)
+            font.file_content = kept
+            return
+        cut(font, to_unicode, hinting)
+        if font.file_content is not content:  # not kept when HarfBuzz failed (WeasyPrint embeds the whole font)
+            self._subsets[key] = font.file_content
+            if len(self._subsets) > self.size:
+                self._subsets.popitem(last=False)
+
+
+_cut_subset = Font.subset
+_font_subsets: FontSubsets | None = None  # this module's, while it writes a PDF; None: WeasyPrint's own way
+
+
+def _subset(font: Font, to_unicode: dict, hinting: bool) -> None:
+    if not to_unicode or _font_subsets is None:
+        _cut_subset(font, to_unicode, hinting)
+    else:
+        _font_subsets.subset(font, to_unicode, hinting, _cut_subset)
+
+
+Font.subset = _subset
+
+
+@contextmanager
+def _writing(resources: "_Resources"):
+    """While this module writes a PDF, its fonts' subsets are this process's (anything else that uses WeasyPrint in
+    the process, e.g. a benchmark's bare renders, cuts its own)."""
+    global _font_subsets
+    _font_subsets = resources.font_subsets
+    try:
+        yield
+    finally:
+        _font_subsets = None
+
+
 @dataclass(frozen=True)
 class _Resources:
     pid: int
@@ -179,6 +242,7 @@ class _Resources:
     font_config: FontConfiguration
     stylesheets: list[CSS]
     image_cache: ImageCache
+    font_subsets: FontSubsets
 
 
 _resources: _Resources | None = None
@@ -203,6 +267,7 @@ def _process_resources() -> _Resources:
                 for name in PRINT_STYLESHEETS
             ],
             image_cache=ImageCache(),
+            font_subsets=FontSubsets(),
         )
     return _resources
 
@@ -243,7 +308,8 @@ class RenderedDocument:
     page_count: int
 
     def write(self) -> bytes:
-        return self.document.write_pdf(pdf_variant=PDF_VARIANT)
+        with _writing(_process_resources()):
+            return self.document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def _options(resources: _Resources) -> dict[str, Any]:
@@ -259,7 +325,8 @@ def html_to_pdf(html: str) -> bytes:
     """Render an HTML document to a tagged PDF, with this process's fonts, print stylesheets and fetcher."""
     resources = _process_resources()
     document = HTML(string=html, base_url=resources.base_url, url_fetcher=resources.url_fetcher)
-    return document.write_pdf(**_options(resources))
+    with _writing(resources):
+        return document.write_pdf(**_options(resources))
 
 
 def render_document(*, template_name: str, context: dict[str, Any], max_pages: int | None = None) -> RenderedDocument:
@@ -295,4 +362,5 @@ def htmls_to_pdf(htmls: Iterable[str], *, on_rendered=None) -> bytes:
         if on_rendered:
             on_rendered(index)
     pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT)
+    with _writing(resources):
+        return documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT)

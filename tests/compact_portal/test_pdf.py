@@ -5,6 +5,7 @@ import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import weasyprint
@@ -412,6 +413,84 @@ def test_a_png_image_object_is_made_once_per_process(settings, fresh_resources, 
         (image,) = PdfReader(io.BytesIO(document)).pages[0].images
         assert image.image.size == (60, 20)
         assert image.image.convert("RGBA").getpixel((5, 5)) == (27, 42, 107, 200)
+
+
+# --- Font subsets kept per process -----------------------------------------------------------------------------
+
+
+def embedded_fonts(document: bytes) -> dict[str, bytes]:
+    """Each embedded font's file, by its name without the subset prefix."""
+    fonts = {}
+    for page in PdfReader(io.BytesIO(document)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            name = str(font["/BaseFont"]).lstrip("/").split("+", 1)[-1]
+            fonts[name] = descriptor["/FontFile2"].get_object().get_data()
+    return fonts
+
+
+def test_a_font_subset_is_cut_once_per_process_and_embedded_as_cut_afresh(fresh_resources, monkeypatch):
+    cut = []
+    cut_subset = pdf._cut_subset
+    monkeypatch.setattr(pdf, "_cut_subset", lambda font, *a: cut.append(font.family) or cut_subset(font, *a))
+    html = "<html lang=en><title>t</title><p>Same text, <b>bold</b> and <i>italic</i></p></html>"
+
+    first, second = pdf.html_to_pdf(html), pdf.html_to_pdf(html)
+    cut_for_both = list(cut)
+    resources = pdf._process_resources()
+    afresh = HTML(string=html, base_url=resources.base_url, url_fetcher=resources.url_fetcher).write_pdf(
+        font_config=resources.font_config, stylesheets=resources.stylesheets, pdf_variant=pdf.PDF_VARIANT
+    )
+
+    assert cut_for_both == ["Noto Serif"] * 3  # three faces, cut for the first document only
+    assert len(cut) == 6  # WeasyPrint's own way, outside this module, cuts its own
+    assert set(embedded_fonts(first)) == {"Noto-Serif", "Noto-Serif-Bold", "Noto-Serif-Italic"}
+    assert embedded_fonts(first) == embedded_fonts(second) == embedded_fonts(afresh)
+
+
+def test_a_font_subset_is_cut_again_for_other_glyphs_or_another_file_and_not_kept_when_cutting_failed():
+    subsets, cut = pdf.FontSubsets(size=8), []
+
+    def font(content: bytes):
+        return SimpleNamespace(file_content=content, index=0, missing={})
+
+    def cutting(font, to_unicode, hinting):
+        cut.append(font.file_content)
+        font.file_content = b"subset of " + font.file_content + bytes(sorted(to_unicode))
+
+    def failing(font, to_unicode, hinting):
+        cut.append(font.file_content)
+
+    fonts = [font(b"font file A") for _ in range(2)]
+    for each in fonts:
+        subsets.subset(each, {1: "a", 2: "b"}, False, cutting)
+    other_glyphs, other_file = font(b"font file A"), font(b"font file B")
+    subsets.subset(other_glyphs, {1: "a", 3: "c"}, False, cutting)
+    subsets.subset(other_file, {1: "a", 2: "b"}, False, cutting)
+    failed = [font(b"font file C") for _ in range(2)]
+    for each in failed:
+        subsets.subset(each, {1: "a"}, False, failing)
+
+    assert cut == [b"font file A", b"font file A", b"font file B", b"font file C", b"font file C"]
+    assert fonts[0].file_content == fonts[1].file_content == b"subset of font file A\x01\x02"
+    assert other_glyphs.file_content == b"subset of font file A\x01\x03"
+    assert other_file.file_content == b"subset of font file B\x01\x02"
+    assert failed[1].file_content == b"font file C"
+
+
+def test_font_subsets_keep_the_last_ones_and_never_a_large_font(monkeypatch):
+    subsets, cut = pdf.FontSubsets(size=2), []
+    monkeypatch.setattr(pdf.FontSubsets, "MAX_FONT_BYTES", 20)
+
+    def cutting(font, to_unicode, hinting):
+        cut.append(font.file_content)
+        font.file_content = b"subset"
+
+    for content in [b"A", b"B", b"C", b"A", b"a font file over the limit", b"a font file over the limit"]:
+        subsets.subset(SimpleNamespace(file_content=content, index=0, missing={}), {1: "a"}, False, cutting)
+
+    assert cut == [b"A", b"B", b"C", b"A", b"a font file over the limit", b"a font file over the limit"]
 
 
 def test_an_image_that_failed_to_load_is_tried_again_by_the_next_document(settings, fresh_resources):

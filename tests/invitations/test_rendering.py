@@ -202,7 +202,7 @@ def test_each_mission_is_named_in_its_letters_language_and_in_english_marked_as_
         ),
     )
     # lang="en" on the line (WeasyPrint 70 uses it for hyphenation and fonts, but writes no /Lang per tag)
-    assert '<p class="addressee recipient" lang="en">Permanent Mission of France to the United Nations</p>' in html
+    assert '<p class="recipient" lang="en">Permanent Mission of France to the United Nations</p>' in html
     assert "recipient_language" not in rendering.mission_values(france, language="es")
 
 
@@ -233,7 +233,7 @@ def test_an_arabic_or_chinese_letter_names_the_mission_in_its_language(letter, i
             rendering.letter_content(letter, language=language), session=letter.session, values=values
         ),
     )
-    assert f'<p class="addressee recipient">{name}</p>' in html
+    assert f'<p class="recipient">{name}</p>' in html
     assert mission.name not in html
     if language == "zh-hans":  # pdftotext reads Chinese in order; Arabic comes out in visual order
         pdf = rendering.letter_pdf(letter, values=values, language=language)
