@@ -18,10 +18,11 @@ Statuses of an application:
 Each change is an ApplicationEvent and an e-mail to the organization (and the speaker), queued after the commit.
 """
 
+import copy
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from audit import trail
 from outbox.notify import enqueue_on_commit, notify_once
 from registrations import draw, permissions
 from registrations.models import FLOOR_KINDS, ApplicationEvent, Dialogue, Organization, SlotApplication
+from sessions.models import ThematicSession
 from sessions.public_cache import public_pages_changed
 
 Status = SlotApplication.Status
@@ -38,6 +40,38 @@ LISTED = (Status.CONFIRMED, Status.WAITLISTED)
 
 def _locked(dialogue: Dialogue) -> Dialogue:
     return Dialogue.objects.select_for_update().select_related("item", "session__venue").get(pk=dialogue.pk)
+
+
+def _locked_for_arrival(dialogue: Dialogue) -> Dialogue:
+    """The dialogue's row locked and its arrival counter moved on, in one statement (an UPDATE locks the row as
+    SELECT … FOR UPDATE does), as the transaction holds it now, with its session's status read in the same statement;
+    its item and its session's other fields (the venue, for the slots' times) are those of `dialogue`, read by the
+    caller with it, as `_locked` reads them with the lock (neither row is locked)."""
+    fields = Dialogue._meta.concrete_fields
+    quote = connection.ops.quote_name
+    table, sessions = quote(Dialogue._meta.db_table), quote(ThematicSession._meta.db_table)
+    columns = ", ".join(f"{table}.{quote(field.column)}" for field in fields)
+    # Names from the models, quoted by the database's backend; the one value a parameter.
+    sql = (
+        f"UPDATE {table} SET next_sequence = next_sequence + 1 WHERE {table}.id = %s RETURNING {columns}, "  # noqa: S608
+        f"(SELECT {sessions}.status FROM {sessions} WHERE {sessions}.id = {table}.session_id)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [dialogue.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Dialogue.DoesNotExist
+    values = []
+    for field, value in zip(fields, row[:-1], strict=True):
+        column = field.get_col(Dialogue._meta.db_table)
+        for converter in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+            value = converter(value, column, connection)
+        values.append(value)
+    locked = Dialogue.from_db(connection.alias, [field.attname for field in fields], values)
+    session = copy.copy(dialogue.session)
+    session.status = row[-1]
+    locked.item, locked.session = dialogue.item, session
+    return locked
 
 
 def _application(locked: Dialogue, application: SlotApplication) -> SlotApplication:
@@ -165,15 +199,13 @@ def application_submit(
     )
     try:
         with transaction.atomic():
-            locked = _locked(dialogue)
+            # A refusal below (closed, or the organization's second application: the constraint) undoes the count.
+            locked = _locked_for_arrival(dialogue)
             if locked.is_published:  # pending applications are not shown: a burst leaves the cache alone
                 public_pages_changed(session=locked.session_id)
             problem = locked.applications_message(now=now)
             if problem:
                 raise ValidationError(problem)
-            # A second application of the organization is refused by the constraint (below), which undoes this.
-            locked.next_sequence += 1
-            locked.save(update_fields=["next_sequence"])
             application.dialogue = locked
             application.sequence = locked.next_sequence
             if locked.allocation == Dialogue.Allocation.FIRST_COME:

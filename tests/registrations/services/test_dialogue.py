@@ -130,6 +130,25 @@ def test_applications_are_taken_only_while_the_session_is_published(make_dialogu
     assert (way.state, way.status, way.url) == ("closed", "Applications are taken only for published sessions.", "")
 
 
+def test_the_window_and_the_sessions_status_are_those_of_the_locked_row_not_of_the_callers_copy(
+    make_dialogue, make_organization, apply_for
+):
+    """The arrival counter, the window and the session's status are read in the statement that locks the dialogue:
+    a dialogue read before a change (the page's copy) is refused, and leaves the counter as it was."""
+    dialogue = make_dialogue()
+    organization = make_organization()
+    ThematicSession.objects.filter(pk=dialogue.session_id).update(status=ThematicSession.Status.CLOSED)
+    with pytest.raises(ValidationError, match="Applications are taken only for published sessions"):
+        apply_for(dialogue, organization)
+    ThematicSession.objects.filter(pk=dialogue.session_id).update(status=ThematicSession.Status.PUBLISHED)
+    Dialogue.objects.filter(pk=dialogue.pk).update(applications_close_at=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(ValidationError, match="Applications closed"):
+        apply_for(dialogue, organization)
+    Dialogue.objects.filter(pk=dialogue.pk).update(applications_close_at=timezone.now() + timedelta(days=1))
+    assert (apply_for(dialogue, organization).sequence, dialogue.session.status) == (1, "published")
+    assert Dialogue.objects.get(pk=dialogue.pk).next_sequence == 1
+
+
 def test_the_dialogues_listed_as_taking_applications_are_those_the_rule_says_are_open(make_dialogue, make_session):
     """Dialogue.objects.taking_applications (lists) and Dialogue.applications_window (the service, the pages) agree
     on every case: open, not yet open, past the deadline, drawn, session closed or back to draft."""

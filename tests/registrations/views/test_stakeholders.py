@@ -22,9 +22,9 @@ from sessions.public_cache import public_pages_changed
 # follow from it); and the session's panels when the page is rendered (once per version of the session's pages).
 FORM_QUERIES = 4
 # The POST: the session, user, dialogue, organization (the panels read for the form page); then, in one transaction
-# (a savepoint in tests): the dialogue locked, its arrival counter, its lists counted in one query, the application,
-# its event, and the audit entry (chain head locked, entry, head moved on).
-POST_QUERIES = 14
+# (a savepoint in tests): the dialogue locked with its arrival counter moved on (one UPDATE … RETURNING), its lists
+# counted in one query, the application, its event, and the audit entry (chain head locked, entry, head moved on).
+POST_QUERIES = 13
 
 
 def application(dialogue) -> dict:
