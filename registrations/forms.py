@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -99,6 +100,38 @@ class MemberForm(MarksRequired, forms.ModelForm):
 
     def member_data(self) -> MemberData:
         return MemberData(id=self.instance.pk, **{name: self.cleaned_data[name] for name in self.Meta.fields})
+
+    def fields_html(self) -> str:
+        """registrations/_member_fields.html for this form. A blank one (unbound, its member not saved yet: a new
+        delegation's head, the blank member, the copy "Add another member" makes) holds no one's values: it is
+        rendered once per process and shape (language, prefix, each field's initial value and whether required)."""
+        if self.is_bound or self.instance.pk is not None:
+            return render_to_string("registrations/_member_fields.html", {"form": self})
+        key = (
+            type(self),
+            translation.get_language(),
+            self.prefix,
+            self.auto_id,
+            self.label_suffix,
+            self.use_required_attribute,
+            *(
+                (name, field.required, repr(self.get_initial_for_field(field, name)))
+                for name, field in self.fields.items()
+            ),
+        )
+        html = _BLANK_MEMBER_FIELDS.get(key)
+        if html is None:
+            html = render_to_string("registrations/_member_fields.html", {"form": self})
+            if len(_BLANK_MEMBER_FIELDS) >= _BLANK_MEMBER_FIELDS_KEPT:
+                _BLANK_MEMBER_FIELDS.clear()
+            _BLANK_MEMBER_FIELDS[key] = html
+        return html
+
+
+# MemberForm.fields_html's blank forms, in this process's memory (they come from its code and templates). A few per
+# language in use: the head, the first blank member, the template; more for larger delegations, up to the bound.
+_BLANK_MEMBER_FIELDS: dict[tuple, str] = {}
+_BLANK_MEMBER_FIELDS_KEPT = 512
 
 
 class HeadForm(MemberForm):

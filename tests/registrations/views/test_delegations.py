@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from pypdf import PdfReader
 
-from registrations import badges, services
+from registrations import badges, forms, services
 from registrations.models import DelegationRegistration, Inscription
 from tests.registrations.conftest import pdf_bytes, upload
 
@@ -500,6 +501,50 @@ def test_the_form_page_is_what_the_templates_write(
 
     python = pages()
     monkeypatch.setattr(form_renderer, "_TEMPLATES", {})
+    monkeypatch.setattr(forms, "_BLANK_MEMBER_FIELDS", {})  # blank members rendered again, by the templates
     assert python == pages()
     assert 'value="&lt;script&gt;&quot;&amp;&#x27;&lt;/script&gt; عربي"' in python[2]  # the test compares something
     assert 'id="id_members-0-email_error"' in python[2]
+
+
+class _NeverKept(dict):
+    def __setitem__(self, key, value):
+        pass
+
+
+def test_the_blank_members_kept_per_language_hold_no_ones_values(
+    client, open_session, make_session, mission_mex, mission_che, focal_mex, focal_che, make_registration, monkeypatch
+):
+    """The blank members' fields (a new delegation's head, the blank member, the template) are kept per process and
+    shape: pages in turn for two missions, in three languages, one delegation with members and hostile values typed
+    with errors, are each exactly the page rendered with nothing kept."""
+    monkeypatch.setattr(forms, "_BLANK_MEMBER_FIELDS", {})
+    member = services.MemberData(given_name=HOSTILE, family_name="Pérez", function="Counsellor", attendance="online")
+    saved = make_registration(session=open_session, mission=mission_che, focal_point=focal_che, members=[member])
+    blank = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)
+    typed = form_data(**{"head-family_name": "", "head-given_name": HOSTILE, "members-1-family_name": HOSTILE})
+    requests = []
+    for language in ("fr", "en", "ar"):
+        for user, registration in ((focal_che, saved), (focal_mex, blank)):
+            edit = f"/{language}/delegation/registrations/{registration.pk}/edit/"
+            requests += [
+                (user, "get", edit, None),
+                (user, "post", edit, typed),
+                (user, "post", edit, {**typed, "add_member": "1"}),
+            ]
+    requests += requests[:3]  # again, everything kept
+
+    def pages() -> list[str]:
+        rendered = []
+        for user, method, url, data in requests:
+            client.force_login(user)
+            rendered.append(_without_csrf_token(getattr(client, method)(url, data).content))
+        return rendered
+
+    kept = pages()
+    assert len(forms._BLANK_MEMBER_FIELDS) >= 3 * 3  # head, blank member, template in each language: kept, and served
+    monkeypatch.setattr(forms, "_BLANK_MEMBER_FIELDS", _NeverKept())
+    assert kept == pages()
+    hostile = escape(HOSTILE)
+    assert all(hostile in kept[index] for index in (0, 1, 6, 7))  # Switzerland's member, the values typed
+    assert not any(hostile in kept[index] or "Pérez" in kept[index] for index in (3, 9, 15))  # Mexico's blank page
