@@ -102,10 +102,12 @@ def content_context(content: dict, *, session, values: dict[str, str], fit_step:
     language = content["language"]
     text = _filler(session, language, values)
     signatories = content["signatories"]
+    subject = text(content["subject"])
     return {
         "language": language,
         "direction": "rtl" if language.split("-")[0] in RTL_LANGUAGES else "ltr",
-        "title": " — ".join(filter(None, [text(content["subject"]), values.get("recipient_name", "")])),
+        "subject": subject,
+        "title": " — ".join(filter(None, [subject, values.get("recipient_name", "")])),
         "letterheads": [
             {"lines": s["letterhead"].splitlines(), "emblem": _file_url(settings.MEDIA_ROOT, s["emblem"])}
             for s in signatories
@@ -155,15 +157,20 @@ def letter_context(letter: Letter, *, values: dict[str, str], language: str | No
     return content_context(letter_content(letter, language=language), session=letter.session, values=values)
 
 
-def content_pdf(content: dict, *, session, values: dict[str, str], time_limit: float | None = None) -> RenderedPdf:
+def content_pdf(
+    content: dict, *, session, values: dict[str, str], time_limit: float | None = None, context: dict | None = None
+) -> RenderedPdf:
     """The letter as a PDF, on one page if its text can be made to fit: each step sets the body a little smaller
     and tighter (letter.css, .fit-1 and .fit-2, down to 10 pt), and the first rendering on one page is kept.
-    A letter that does not fit at the smallest step runs on to a second page at the normal size."""
+    A letter that does not fit at the smallest step runs on to a second page at the normal size. `context`: the
+    letter's content_context when the caller has it already (it is filled once, whatever the steps)."""
     with render_time_limit(time_limit if time_limit is not None else settings.LETTER_RENDER_TIME_LIMIT_SECONDS):
+        context = context or content_context(content, session=session, values=values)
         first = None
         for step in range(FIT_STEPS + 1):
-            context = content_context(content, session=session, values=values, fit_step=step)
-            rendered = render_document(template_name=LETTER_TEMPLATE, context=context, max_pages=LETTER_MAX_PAGES)
+            rendered = render_document(
+                template_name=LETTER_TEMPLATE, context=context | {"fit_step": step}, max_pages=LETTER_MAX_PAGES
+            )
             first = first or rendered
             if rendered.page_count == 1:
                 return RenderedPdf(rendered.write(), 1, step)
@@ -180,9 +187,10 @@ def letter_pdf(letter: Letter, *, values: dict[str, str], language: str | None =
     return letter_rendered(letter, values=values, language=language).pdf
 
 
-def content_plain_text(content: dict, *, session, values: dict[str, str]) -> str:
-    """The e-mail's text part: the letter as plain paragraphs, for clients that show no attachment."""
-    context = content_context(content, session=session, values=values)
+def content_plain_text(content: dict, *, session, values: dict[str, str], context: dict | None = None) -> str:
+    """The e-mail's text part: the letter as plain paragraphs, for clients that show no attachment. `context`: as
+    content_pdf's."""
+    context = context or content_context(content, session=session, values=values)
     paragraphs = [unescape(strip_tags(p)).strip() for p in str(context["body_html"]).split("</p>")]
     lines = [context["place_date"], "", context["salutation"], ""]
     for paragraph in filter(None, paragraphs):
@@ -227,9 +235,11 @@ def delivery_email(delivery: Delivery) -> EmailMessage:
     values = delivery.values
     content = delivery_content(delivery)
     process = session.process
+    # Filled once for the subject, the text part and the PDF (the session's values are a query and dates to format).
+    context = content_context(content, session=session, values=values)
     message = EmailMessage(
-        subject=_filler(session, content["language"], values)(content["subject"]),
-        body=content_plain_text(content, session=session, values=values),
+        subject=context["subject"],
+        body=content_plain_text(content, session=session, values=values, context=context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.email],
         reply_to=[process.secretariat_email] if process.secretariat_email else None,
@@ -237,7 +247,7 @@ def delivery_email(delivery: Delivery) -> EmailMessage:
     )
     message.attach(
         pdf_filename(letter, recipient_code=delivery.recipient_code),
-        content_pdf(content, session=session, values=values).pdf,
+        content_pdf(content, session=session, values=values, context=context).pdf,
         "application/pdf",
     )
     for document in attachments_for(content):

@@ -190,6 +190,24 @@ def test_sent_email_has_text_reply_to_and_the_pdf_named_after_session_and_missio
 
 
 @pytest.mark.django_db
+def test_a_letter_is_filled_once_for_its_subject_text_and_pdf(letter, cofacilitator_user, smtp_server, monkeypatch):
+    from invitations import placeholders
+
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids: len(ids))
+    dispatch = dispatching.dispatch_create(letter=letter, audience="all", by=cofacilitator_user)
+    delivery = dispatch.deliveries.get(recipient_code="DEU")
+    filled = []
+    session_values = placeholders.session_values
+    monkeypatch.setattr(placeholders, "session_values", lambda *a, **k: filled.append(1) or session_values(*a, **k))
+
+    sending.mail_send(mail_id=delivery.mail_id)
+
+    [message] = smtp_server.to("pm.deu@missions.example.org")
+    assert message["Subject"] == "Invitation: sixth informal thematic session, 12-13 October 2017, Geneva"
+    assert len(filled) == 1  # the session's values (a query, dates to format) once, not for each part
+
+
+@pytest.mark.django_db
 def test_transient_4xx_then_success_is_sent_once_after_two_attempts(
     letter, cofacilitator_user, smtp_server, monkeypatch, fast_retries
 ):
