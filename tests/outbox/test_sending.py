@@ -118,6 +118,49 @@ def test_the_outgoing_mail_list_shows_a_refused_mail_with_its_reply_and_it_can_b
     assert [message["To"] for message in smtp_server.messages] == ["nobody@example.org"]
 
 
+def outgoing(count: int) -> list[int]:
+    """`count` queued mails written in bulk (as a dispatch writes its letters), their ids in order."""
+    mails = OutgoingMail.objects.bulk_create(
+        OutgoingMail(kind="test", subject=f"Mail {n}", from_email="portal@example.org", to=[f"m{n}@example.org"])
+        for n in range(count)
+    )
+    return [mail.pk for mail in mails]
+
+
+@pytest.mark.django_db
+def test_mails_are_put_on_the_broker_in_batches_each_once_in_order(redis_broker, monkeypatch):
+    monkeypatch.setattr(sending, "ENQUEUE_BATCH", 2)
+    ids = outgoing(5)
+    assert sending.mails_enqueue(ids) == 5
+    assert broker_messages() == [("outbox.send_mail", [mail_id], None) for mail_id in ids]
+    assert not OutgoingMail.objects.filter(pk__in=ids, enqueued_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_a_batch_the_broker_fails_is_left_to_the_sweeper_and_the_batches_before_it_are_sent(redis_broker, monkeypatch):
+    """The second round trip fails: the first batch is on the broker and marked enqueued; the rest is not marked
+    (the sweeper puts it on the broker again once it is overdue; a task that arrives twice sends once)."""
+    import redis.client
+
+    monkeypatch.setattr(sending, "ENQUEUE_BATCH", 2)
+    execute, calls = redis.client.Pipeline.execute, []
+
+    def failing_second(pipeline, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise redis.exceptions.ConnectionError("Connection refused")
+        return execute(pipeline, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", failing_second)
+    ids = outgoing(5)
+    assert sending.mails_enqueue(ids) == 2
+    assert broker_messages() == [("outbox.send_mail", [mail_id], None) for mail_id in ids[:2]]
+    assert (
+        list(OutgoingMail.objects.filter(enqueued_at__isnull=False).order_by("pk").values_list("pk", flat=True))
+        == ids[:2]
+    )
+
+
 @pytest.mark.celery_worker
 @pytest.mark.timeout(120)
 def test_a_mail_task_delivered_twice_to_a_real_worker_sends_once(smtp_server, celery_worker, monkeypatch):
