@@ -7,6 +7,7 @@ falls on every size alike.
     .venv/bin/python bench/sizes.py                       # SQLite files under var/bench/
     .venv/bin/python bench/sizes.py --postgres postgres://postgres@127.0.0.1:5432/bench_sizes   # one database per size
     .venv/bin/python bench/sizes.py --sizes 1000 100000 --repeat 5
+    .venv/bin/python bench/sizes.py --sizes 1000 100000 --pages desk board     # only those pages
 
 Prints one row per page: queries and median milliseconds at each size, and the ratio of the largest to the smallest
 (target: within 1.5x). Traffic: none (in-process); stops by itself.
@@ -117,11 +118,13 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--postgres", help="a PostgreSQL URL; each size gets its own database, <name>_<size>")
+    parser.add_argument("--pages", nargs="+", help="only the pages whose name contains one of these words, e.g. desk")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         serve(args.child)
         return
+    pages = [(name, url) for name, url in PAGES if not args.pages or any(word in name for word in args.pages)]
     children = []
     try:
         for size in args.sizes:  # loaded one after the other, then kept waiting
@@ -147,7 +150,7 @@ def main():
             load = ready["load_seconds"]
             print(f"{size:>7,} members loaded" + (f" in {load:.0f} s" if load else " (already)"), file=sys.stderr)
         print(f"load average at the start: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
-        results = {name: [_interleaved(children, name, args.repeat)] for name, _ in PAGES}
+        results = {name: [_interleaved(children, name, args.repeat)] for name, _ in pages}
     finally:
         for child in children:
             child.stdin.close()
@@ -155,7 +158,7 @@ def main():
     print(f"load average at the end: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
     print("| page | " + " | ".join(f"{size:,} members" for size in args.sizes) + " | largest / smallest |")
     print("|" + "---|" * (len(args.sizes) + 2))
-    for name, _ in PAGES:
+    for name, _ in pages:
         (cells,) = results[name]
         shown = [
             f"{c['ms']:.0f} ms, {c['queries']} q" + ("" if c["status"] == 200 else f" ({c['status']})") for c in cells

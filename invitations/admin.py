@@ -14,7 +14,6 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -434,21 +433,10 @@ class DispatchAdmin(ReadOnlyAdmin):
     search_fields = ["letter__subject", "created_by__email"]
     date_hierarchy = "created_at"
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                delivery_total=Count("deliveries"),
-                sent_total=Count("deliveries", filter=Q(deliveries__mail__status=OutgoingMail.Status.SENT)),
-                failed_total=Count("deliveries", filter=Q(deliveries__mail__status=OutgoingMail.Status.FAILED)),
-            )
-        )
-
     @admin.display(description="Progress")
     def progress(self, obj):
-        pending = obj.delivery_total - obj.sent_total - obj.failed_total
-        return progress_summary(sent=obj.sent_total, failed=obj.failed_total, pending=pending)
+        pending = obj.delivery_count - obj.sent_count - obj.failed_count
+        return progress_summary(sent=obj.sent_count, failed=obj.failed_count, pending=pending)
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -24,7 +24,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from invitations.dispatch import KIND, RENDERER
+from invitations.dispatch import KIND, RENDERER, dispatch_recount
 from invitations.models import Delivery, Dispatch, Letter
 from invitations.services import letter_create, letter_revision_for
 from outbox.models import OutgoingMail
@@ -614,3 +614,4 @@ def _reminder_dispatch(session, scale: Scale, *, now) -> None:
         ),
         batch_size=BATCH,
     )
+    dispatch_recount(dispatch)  # its kept counts, as the outbox would have kept them

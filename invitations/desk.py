@@ -1,14 +1,15 @@
 """The co-facilitators' sections of the admin's desk (compact_portal/desk.py): their sessions' letters, dispatches
-still sending with their bars, and failed deliveries. One query per section, whatever the data size."""
+still sending with their bars, and failed deliveries. One query per section, whatever the data size: the counts are
+those kept on each dispatch, not its deliveries counted."""
 
-from django.db.models import Count, F, Q
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from compact_portal import desk
 from compact_portal.permissions import is_cofacilitator
 from invitations.models import LANGUAGE_NAMES, Dispatch, Letter
 from invitations.selectors import progress
-from outbox.models import OutgoingMail
 from registrations.desk import session_label
 from sessions.models import ThematicSession
 
@@ -19,7 +20,7 @@ def letters(**_) -> list[desk.Row]:
     rows = (
         Letter.objects.originals()
         .exclude(session__status=ThematicSession.Status.CLOSED)
-        .annotate(sent=Count("deliveries", filter=Q(deliveries__mail__status=OutgoingMail.Status.SENT)))
+        .annotate(sent=Coalesce(Sum("dispatches__sent_count"), 0))
         .order_by("session__number", "kind", "language")
         .values_list("pk", "kind", "language", "session__number", "session__title", "sent")
     )
@@ -40,11 +41,9 @@ def letters(**_) -> list[desk.Row]:
 
 
 def _dispatches():
-    return Dispatch.objects.annotate(
-        total=Count("deliveries"),
-        sent=Count("deliveries", filter=Q(deliveries__mail__status=OutgoingMail.Status.SENT)),
-        failed=Count("deliveries", filter=Q(deliveries__mail__status=OutgoingMail.Status.FAILED)),
-    ).order_by("-created_at", "-pk")
+    # The counts kept on each dispatch (invitations.dispatch.delivery_counts_change), not its deliveries counted.
+    counts = {"total": F("delivery_count"), "sent": F("sent_count"), "failed": F("failed_count")}
+    return Dispatch.objects.annotate(**counts).order_by("-created_at", "-pk")
 
 
 def _dispatch_label(kind: str, language: str, audience: str) -> str:

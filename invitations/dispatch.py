@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,8 +64,10 @@ def dispatch_create(
                 for language in {recipient.language or letter.language for recipient in fresh}
             }
             ids = _deliveries_create(dispatch, fresh, revisions)
-            dispatch.already_sent = len(recipients) - len(ids)
-            Dispatch.objects.filter(pk=dispatch.pk).update(already_sent=dispatch.already_sent)
+            dispatch.already_sent, dispatch.delivery_count = len(recipients) - len(ids), len(ids)
+            Dispatch.objects.filter(pk=dispatch.pk).update(
+                already_sent=dispatch.already_sent, delivery_count=dispatch.delivery_count
+            )
             trail.record(
                 actor=by,
                 action="letter send",
@@ -165,6 +168,40 @@ def dispatch_resend_failed(*, dispatch: Dispatch, by) -> int:
     return len(ids)
 
 
+# --- The dispatches' kept counts -------------------------------------------------------------------------------------
+
+COUNT_FIELDS = {OutgoingMail.Status.SENT: "sent_count", OutgoingMail.Status.FAILED: "failed_count"}
+
+
+def delivery_counts_change(mail_ids: list[int], *, status: str, change: int) -> None:
+    """The outbox's hook (renderers.counted): the letters' mails `mail_ids` reached (+1) or left (-1) `status`; their
+    dispatches' counts follow, in the transaction of the change. One UPDATE per dispatch, its row locked until the
+    commit (two workers finishing at once add one each)."""
+    field = COUNT_FIELDS[status]
+    if len(mail_ids) == 1:  # a worker's sent or failed letter: one statement
+        Dispatch.objects.filter(deliveries__mail_id=mail_ids[0]).update(**{field: F(field) + change})
+        return
+    per_dispatch = (
+        Delivery.objects.filter(mail_id__in=mail_ids).order_by("dispatch_id").values_list("dispatch_id")
+    ).annotate(n=Count("pk"))
+    for dispatch_id, n in per_dispatch:
+        Dispatch.objects.filter(pk=dispatch_id).update(**{field: F(field) + change * n})
+
+
+def dispatch_recount(dispatch: Dispatch) -> Dispatch:
+    """Counts `dispatch`'s deliveries again into its kept counts, for rows written other than through the outbox
+    (bulk loaders, as registrations' members_recount) and to check the kept counts (tests)."""
+    counts = dispatch.deliveries.aggregate(
+        delivery_count=Count("pk"),
+        sent_count=Count("pk", filter=Q(mail__status=OutgoingMail.Status.SENT)),
+        failed_count=Count("pk", filter=Q(mail__status=OutgoingMail.Status.FAILED)),
+    )
+    Dispatch.objects.filter(pk=dispatch.pk).update(**counts)
+    for field, value in counts.items():
+        setattr(dispatch, field, value)
+    return dispatch
+
+
 # --- The outbox's renderer of a letter -------------------------------------------------------------------------------
 
 
@@ -193,4 +230,5 @@ def renderer_register() -> None:
         link=delivery_link,
         # Sending a letter again is sending it: co-facilitators only, as dispatch_resend_failed.
         may_resend=permissions.is_cofacilitator,
+        counted=delivery_counts_change,
     )

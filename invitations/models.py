@@ -288,6 +288,12 @@ class Dispatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     already_sent = models.PositiveIntegerField(default=0, help_text="Addresses left out: they had this letter already.")
     without_email = models.TextField(blank=True, help_text="Recipients left out for want of an address, one per line.")
+    # Kept with the data (the desk and the dispatch's page read them instead of counting 20,000 deliveries): set when
+    # the dispatch is made (delivery_count) and changed by the outbox's status changes of its mails, in the same
+    # transaction (invitations.dispatch.delivery_counts_change); dispatch_recount counts them again.
+    delivery_count = models.PositiveIntegerField(default=0)
+    sent_count = models.PositiveIntegerField(default=0, help_text="Deliveries whose mail is sent.")
+    failed_count = models.PositiveIntegerField(default=0, help_text="Deliveries whose mail failed.")
 
     class Meta:
         ordering = ["-created_at"]

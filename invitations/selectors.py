@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from invitations.models import Letter
 
@@ -65,13 +65,27 @@ def send_summary(*, letter: Letter, audience: str, csv_text: str | None = None) 
 
 
 def delivery_status_counts(*, dispatch) -> dict[str, int]:
-    """{status: count} of the dispatch's deliveries (their outgoing mails), every status, zeros included; one query."""
-    from django.db.models import Count
+    """{status: count} of the dispatch's deliveries (their outgoing mails), every status, zeros included; one query.
+    Sent and failed are the counts kept on the dispatch (a finished dispatch of 20,000 is not counted again); the
+    mails still on their way (queued, sending, retrying) are counted, through the status index."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
 
+    from invitations.models import Dispatch
     from outbox.models import OutgoingMail
 
-    counts = dict(dispatch.deliveries.order_by().values_list("mail__status").annotate(n=Count("pk")))
-    return {status: counts.get(status, 0) for status in OutgoingMail.Status.values}
+    def on_the_way(status):
+        mails = OutgoingMail.objects.filter(delivery__dispatch=OuterRef("pk"), status=status).order_by()
+        count = mails.values("status").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(count, output_field=IntegerField()), 0)
+
+    counts = (
+        Dispatch.objects.filter(pk=dispatch.pk)
+        .annotate(**{status: on_the_way(status) for status in OutgoingMail.PENDING})
+        .values(*OutgoingMail.PENDING, sent=F("sent_count"), failed=F("failed_count"))
+        .get()
+    )
+    return {status: counts[status] for status in OutgoingMail.Status.values}
 
 
 def progress(*, total: int, sent: int, failed: int, retrying: int = 0) -> dict:

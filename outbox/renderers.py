@@ -21,6 +21,9 @@ class Renderer:
     link: Callable | None = None
     # Who may send a failed mail of this renderer again ((user) -> bool); None: whoever may send outgoing mail again.
     may_resend: Callable | None = None
+    # Keeps the app's counts of its mails that are sent or failed (e.g. per dispatch), called by outbox.sending in the
+    # transaction of each change: (mail ids, status "sent" or "failed", change per mail: +1 reached, -1 left).
+    counted: Callable | None = None
 
 
 _renderers: dict[str, Renderer] = {}
@@ -39,6 +42,13 @@ def get(name: str) -> Renderer:
 
 def all_renderers() -> dict[str, Renderer]:
     return dict(_renderers)
+
+
+def counted(renderer: str, mail_ids: list[int], *, status: str, change: int) -> None:
+    """Tells `renderer`'s app that its mails `mail_ids` reached (+1) or left (-1) `status` (sent, failed)."""
+    found = _renderers.get(renderer)
+    if found is not None and found.counted is not None and mail_ids:
+        found.counted(mail_ids, status=status, change=change)
 
 
 def render(mail) -> EmailMessage:

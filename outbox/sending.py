@@ -120,12 +120,23 @@ def mails_resend(mails) -> list[int]:
     """The failed ones of `mails` (a queryset), queued again in the current transaction and put on the broker after
     the commit; returns their ids. A mail that names a renderer is made again from its row (a letter: its pinned
     text)."""
-    ids = list(mails.filter(status=OutgoingMail.Status.FAILED).values_list("pk", flat=True))
-    if ids:
-        OutgoingMail.objects.filter(pk__in=ids, status=OutgoingMail.Status.FAILED).update(
-            status=OutgoingMail.Status.QUEUED, next_attempt_at=None, enqueued_at=timezone.now()
+    with transaction.atomic():
+        # Locked first (PostgreSQL): two resends of one mail count it once, as they change it once.
+        failed = list(
+            mails.filter(status=OutgoingMail.Status.FAILED)
+            .select_for_update(of=("self",))
+            .order_by("pk")
+            .values_list("pk", "renderer")
         )
-        transaction.on_commit(lambda: mails_enqueue(ids), robust=True)
+        ids = [pk for pk, _renderer in failed]
+        if ids:
+            OutgoingMail.objects.filter(pk__in=ids, status=OutgoingMail.Status.FAILED).update(
+                status=OutgoingMail.Status.QUEUED, next_attempt_at=None, enqueued_at=timezone.now()
+            )
+            for renderer in {renderer for _pk, renderer in failed}:
+                ids_of = [pk for pk, of in failed if of == renderer]
+                renderers.counted(renderer, ids_of, status=OutgoingMail.Status.FAILED, change=-1)
+            transaction.on_commit(lambda: mails_enqueue(ids), robust=True)
     return ids
 
 
@@ -220,14 +231,28 @@ def mail_send(*, mail_id: int) -> str:
             connection.send_messages([message])
     except Exception as error:
         return _record_failure(mail, classify_smtp_error(error))
-    OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.SENDING).update(
-        status=OutgoingMail.Status.SENT,
+    _settle(
+        mail,
+        OutgoingMail.Status.SENT,
         sent_at=timezone.now(),
         message_id=message.extra_headers.get("Message-ID") or message_id(mail),
         last_error="",
         next_attempt_at=None,
     )
     return "sent"
+
+
+def _settle(mail: OutgoingMail, status: str, **fields) -> bool:
+    """`mail`, still `sending`, becomes `status` (sent, retrying, failed), and its renderer's app counts it, in one
+    transaction. Whether it changed: a mail that is no longer `sending` (another process sent it meanwhile, after
+    a takeover) keeps what that process recorded."""
+    with transaction.atomic():
+        changed = OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.SENDING).update(
+            status=status, **fields
+        )
+        if changed and status in (OutgoingMail.Status.SENT, OutgoingMail.Status.FAILED):
+            renderers.counted(mail.renderer, [mail.pk], status=status, change=+1)
+    return bool(changed)
 
 
 def _record_failure(mail: OutgoingMail, failure: SmtpFailure) -> str:
@@ -237,17 +262,17 @@ def _record_failure(mail: OutgoingMail, failure: SmtpFailure) -> str:
         delay = retry_delay(mail.attempts)
         due = timezone.now() + timedelta(seconds=delay)
         # enqueued_at is when the countdown message becomes active: the sweeper waits past it before re-queuing.
-        OutgoingMail.objects.filter(pk=mail.pk).update(
-            status=OutgoingMail.Status.RETRYING, last_error=failure.reply, next_attempt_at=due, enqueued_at=due
-        )
+        if not _settle(
+            mail, OutgoingMail.Status.RETRYING, last_error=failure.reply, next_attempt_at=due, enqueued_at=due
+        ):
+            return "claimed-elsewhere"
         try:
             send_mail.apply_async((mail.pk,), countdown=delay)
         except Exception:
             logger.warning("mail %s: broker unavailable for the retry; the sweeper will send it", mail.pk)
         return "retrying"
-    OutgoingMail.objects.filter(pk=mail.pk).update(
-        status=OutgoingMail.Status.FAILED, last_error=failure.reply, next_attempt_at=None
-    )
+    if not _settle(mail, OutgoingMail.Status.FAILED, last_error=failure.reply, next_attempt_at=None):
+        return "claimed-elsewhere"
     return "failed"
 
 

@@ -136,10 +136,11 @@ def celery_worker(redis_broker, transactional_db):
 
 def delivery_with_mail(*, status: str = "queued", sent_at=None, **fields):
     """A delivery as dispatch_create writes it, with its outgoing mail in `status` (mail fields: attempts,
-    message_id, last_error, ...; the rest are the delivery's). For tests that need rows in a given state."""
+    message_id, last_error, ...; the rest are the delivery's), its dispatch's counts kept. For tests that need rows in
+    a given state."""
     from django.utils import timezone
 
-    from invitations.dispatch import KIND, RENDERER
+    from invitations.dispatch import KIND, RENDERER, dispatch_recount
     from invitations.models import Delivery
     from outbox.models import OutgoingMail
 
@@ -155,4 +156,6 @@ def delivery_with_mail(*, status: str = "queued", sent_at=None, **fields):
         sent_at=sent_at or (timezone.now() if status == "sent" else None),
         **mail_fields,
     )
-    return Delivery.objects.create(mail=mail, **fields)
+    delivery = Delivery.objects.create(mail=mail, **fields)
+    dispatch_recount(delivery.dispatch)  # its dispatch's kept counts, as dispatch_create and the outbox keep them
+    return delivery

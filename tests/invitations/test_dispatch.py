@@ -395,3 +395,72 @@ def test_resend_failed_queues_only_the_failed_ones(
         "percent_failed": 0.0,
         "percent_pending": 0.0,
     }
+
+
+# --- The dispatch's kept counts ------------------------------------------------------------------------------------
+
+
+def kept_counts(dispatch) -> tuple[int, int, int]:
+    """(deliveries, sent, failed) as kept on the dispatch, after checking that they equal a recount."""
+    dispatch.refresh_from_db()
+    kept = (dispatch.delivery_count, dispatch.sent_count, dispatch.failed_count)
+    recounted = dispatching.dispatch_recount(Dispatch.objects.get(pk=dispatch.pk))
+    assert kept == (recounted.delivery_count, recounted.sent_count, recounted.failed_count)
+    return kept
+
+
+@pytest.mark.django_db
+def test_the_kept_counts_equal_a_recount_after_every_change_of_a_letters_mail(
+    letter, cofacilitator_user, smtp_server, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids, **queue: len(ids))
+    monkeypatch.setattr("outbox.tasks.send_mail.apply_async", lambda *args, **options: None)  # the retry's message
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    vatican, palestine = (dispatch.deliveries.get(recipient_code=code) for code in ("VAT", "PSE"))
+    assert kept_counts(dispatch) == (2, 0, 0)
+
+    smtp_server.replies[vatican.email] = ["451 4.3.0 Try again later", "550 5.7.1 Rejected"]
+    assert sending.mail_send(mail_id=vatican.mail_id) == "retrying"
+    assert kept_counts(dispatch) == (2, 0, 0)
+    OutgoingMail.objects.filter(pk=vatican.mail_id).update(next_attempt_at=timezone.now())  # due now
+    assert sending.mail_send(mail_id=vatican.mail_id) == "failed"
+    assert kept_counts(dispatch) == (2, 0, 1)
+
+    # A worker dies holding Palestine's letter: the sweeper re-queues it, another sends it.
+    assert sending.mail_claim(mail_id=palestine.mail_id)
+    OutgoingMail.objects.filter(pk=palestine.mail_id).update(claimed_by=f"{workers._HOST}:{a_dead_pid()}")
+    assert sending.mails_sweep()["orphaned"] == 1
+    assert kept_counts(dispatch) == (2, 0, 1)
+    assert sending.mail_send(mail_id=palestine.mail_id) == "sent"
+    assert kept_counts(dispatch) == (2, 1, 1)
+    # The first worker was only slow: its late failure changes nothing (the letter is sent, counted once).
+    late = OutgoingMail.objects.get(pk=palestine.mail_id)
+    assert sending._record_failure(late, sending.SmtpFailure(transient=False, reply="550 late")) == "claimed-elsewhere"
+    assert OutgoingMail.objects.get(pk=palestine.mail_id).status == "sent"
+    assert kept_counts(dispatch) == (2, 1, 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dispatching.dispatch_resend_failed(dispatch=dispatch, by=cofacilitator_user) == 1
+        assert dispatching.dispatch_resend_failed(dispatch=dispatch, by=cofacilitator_user) == 0  # none failed now
+    assert kept_counts(dispatch) == (2, 1, 0)
+    smtp_server.replies[vatican.email] = ["550 5.7.1 Rejected again"]
+    assert sending.mail_send(mail_id=vatican.mail_id) == "failed"
+    assert kept_counts(dispatch) == (2, 1, 1)
+    # The outgoing-mail list's "send again", one mail.
+    assert sending.mail_resend(mail=OutgoingMail.objects.get(pk=vatican.mail_id), by=cofacilitator_user)
+    assert kept_counts(dispatch) == (2, 1, 0)
+    assert sending.mail_send(mail_id=vatican.mail_id) == "sent"
+    assert kept_counts(dispatch) == (2, 2, 0)
+
+
+@pytest.mark.django_db
+def test_a_letter_that_cannot_be_rendered_is_counted_failed(letter, cofacilitator_user, smtp_server, monkeypatch):
+    monkeypatch.setattr(sending, "mails_enqueue", lambda ids, **queue: len(ids))
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+
+    def unrenderable(delivery):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr("invitations.rendering.delivery_email", unrenderable)
+    assert sorted(_send_all_now(dispatch)) == ["failed", "failed"]
+    assert kept_counts(dispatch) == (2, 0, 2)

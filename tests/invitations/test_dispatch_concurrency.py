@@ -7,6 +7,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.db import connection
 
@@ -67,6 +68,9 @@ def test_two_sends_of_one_letter_at_once_send_each_address_once_and_count_the_ov
     )
     emails = list(Delivery.objects.values_list("email", flat=True))
     assert len(emails) == len(set(emails)) == 195
+    assert [(d.delivery_count, d.sent_count, d.failed_count) for d in (members, everyone)] == [
+        (d.deliveries.count(), 0, 0) for d in (members, everyone)
+    ]
     # One outgoing mail per delivery: the mails of the deliveries the loser skipped are gone with them.
     assert sorted(OutgoingMail.objects.values_list("to", flat=True)) == sorted([email] for email in emails)
 
@@ -83,3 +87,32 @@ def test_two_send_invitations_commands_at_once_end_without_error(letter, capsys)
         [(2, 0), (193, 2)],
     )
     assert Delivery.objects.count() == 195
+
+
+def test_two_workers_finishing_at_once_and_two_resends_at_once_keep_the_dispatchs_counts(
+    letter, cofacilitator_user, smtp_server, monkeypatch
+):
+    """Each worker adds its letter to the dispatch's counts in its own transaction: neither is lost; two resends of
+    one failed letter at once queue it (and uncount it) once."""
+    dispatch = dispatching.dispatch_create(letter=letter, audience="observer-states", by=cofacilitator_user)
+    vatican, palestine = (dispatch.deliveries.get(recipient_code=code) for code in ("VAT", "PSE"))
+    # The letters themselves are not what is tested here (nor are two renders in one process's threads at once).
+    monkeypatch.setattr(
+        "invitations.rendering.delivery_email",
+        lambda delivery: EmailMessage(subject="Letter", body="Excellency,", to=[delivery.email]),
+    )
+    smtp_server.replies[vatican.email] = ["550 5.7.1 Rejected"]
+    results = at_once(*(lambda d=d: sending.mail_send(mail_id=d.mail_id) for d in (vatican, palestine)))
+    assert sorted(results) == [
+        "failed",
+        "sent",
+    ]
+    dispatch.refresh_from_db()
+    assert (dispatch.delivery_count, dispatch.sent_count, dispatch.failed_count) == (2, 1, 1)
+
+    resend = lambda: dispatching.dispatch_resend_failed(dispatch=dispatch, by=cofacilitator_user)  # noqa: E731
+    assert sorted(at_once(resend, resend)) == [0, 1]
+    dispatch.refresh_from_db()
+    assert (dispatch.delivery_count, dispatch.sent_count, dispatch.failed_count) == (2, 1, 0)
+    recounted = dispatching.dispatch_recount(Dispatch.objects.get(pk=dispatch.pk))
+    assert (recounted.delivery_count, recounted.sent_count, recounted.failed_count) == (2, 1, 0)

@@ -162,3 +162,34 @@ def test_each_delivery_gets_an_outgoing_mail_that_carries_its_sending_state(demo
         ("sent@example.org", "sent", 1, ""),
     ]
     assert OutgoingMail.objects.count() == 0  # the outbox's own migrations stay: its table is there, empty
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest_afterwards")
+def test_each_dispatch_gets_its_deliveries_counted_by_their_mails_status(demo_session):
+    apps = migrate([("invitations", "0008_deliveries_send_as_outgoing_mail")])
+    Letter, Dispatch = apps.get_model("invitations", "Letter"), apps.get_model("invitations", "Dispatch")
+    Delivery, OutgoingMail = apps.get_model("invitations", "Delivery"), apps.get_model("outbox", "OutgoingMail")
+    Revision = apps.get_model("invitations", "LetterRevision")
+    letter = Letter.objects.create(session_id=demo_session.pk, place_date="x", subject="Invitation", body="b")
+    revision = Revision.objects.create(letter=letter, number=1, language="en", content={}, digest="x")
+    statuses = {"busy": ["sent", "sent", "failed", "queued", "retrying"], "empty": []}
+    dispatches = {name: Dispatch.objects.create(letter=letter, audience="csv") for name in statuses}
+    for name, dispatch in dispatches.items():
+        for n, status in enumerate(statuses[name]):
+            mail = OutgoingMail.objects.create(
+                kind="letter", subject="Invitation", from_email="x@example.org", to=[f"{name}{n}@example.org"],
+                body="", status=status, sent_at=timezone.now() if status == "sent" else None,
+            )  # fmt: skip
+            Delivery.objects.create(
+                dispatch=dispatch, letter=letter, revision=revision, email=f"{name}{n}@example.org",
+                recipient_name=name, recipient_code="x", mail=mail,
+            )  # fmt: skip
+
+    apps = migrate([("invitations", "0010_dispatch_counts_filled")])
+    Dispatch = apps.get_model("invitations", "Dispatch")
+    counts = ("delivery_count", "sent_count", "failed_count")
+    assert {name: tuple(Dispatch.objects.values_list(*counts).get(pk=d.pk)) for name, d in dispatches.items()} == {
+        "busy": (5, 2, 1),
+        "empty": (0, 0, 0),
+    }
