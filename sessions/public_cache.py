@@ -105,6 +105,15 @@ def _session_rows() -> tuple:
     return rows
 
 
+def session_state(pk: int) -> tuple[str, int] | None:
+    """(status, public version) of session `pk` as the public pages' keys see it, or None if they do not know it:
+    no query when the cache is shared and knows the sessions' rows, else one."""
+    for row_pk, _slug, status, version, *_instants in _session_rows():
+        if row_pk == pk:
+            return status, version
+    return None
+
+
 @dataclass(frozen=True)
 class PublicPage:
     """What a template needs to cache a page: `key` varies with content, language and phase."""

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from registrations import permissions
 from registrations.models import FLOOR_KINDS, Dialogue, Organization, Profile, Representation, SlotApplication
+from sessions import public_cache
 from sessions.models import AgendaItem, ThematicSession
 
 
@@ -28,12 +29,22 @@ def dialogues_taking_applications(*, now=None) -> QuerySet[Dialogue]:
 
 
 def dialogue_for_application(*, pk: int) -> Dialogue:
-    return get_object_or_404(
-        Dialogue.objects.select_related("item", "session__venue", "session__process").filter(
-            session__status=ThematicSession.Status.PUBLISHED
-        ),
-        pk=pk,
+    """The dialogue of a published session with its item, session and venue; 404 for any other. Kept in this
+    process's memory while its session's public version is the one it was read with (sessions.public_cache: a change
+    to the dialogue, its item, its session or the venue bumps it, and the version is read without a query when the
+    cache is shared), so a burst of applications does not read it twice per applicant. The application's service
+    reads the window, the draw and the session's status again, under the dialogue's lock."""
+    key = f"dialogue.for_application.{pk}"
+    memory = caches["public_pages"].local
+    kept = memory.get(key)
+    published = ThematicSession.Status.PUBLISHED
+    if kept is not None and public_cache.session_state(kept.session_id) == (published, kept.session.public_version):
+        return kept
+    dialogue = get_object_or_404(
+        Dialogue.objects.select_related("item", "session__venue").filter(session__status=published), pk=pk
     )
+    memory.set(key, dialogue, 3600)
+    return dialogue
 
 
 def panels_for_application(dialogue: Dialogue) -> list[AgendaItem]:

@@ -15,13 +15,14 @@ from django.utils import timezone, translation
 from registrations.forms import SlotApplicationForm
 from registrations.models import Dialogue, SlotApplication
 from sessions.calendar import timezone_label
-from sessions.models import AgendaItem
+from sessions.models import AgendaItem, ThematicSession
 from sessions.public_cache import public_pages_changed
 
-# The form: the session (none with Redis: cached_db), the user, the dialogue, the organization (the header's areas
-# follow from it); and the session's panels when the page is rendered (once per version of the session's pages).
+# The form: the session (none with Redis: cached_db), the user, the sessions' versions (none with Redis: the dialogue
+# is kept while its session's version stands; its row the first time), the organization (the header's areas follow
+# from it); and the session's panels when the page is rendered (once per version of the session's pages).
 FORM_QUERIES = 4
-# The POST: the session, user, dialogue, organization (the panels read for the form page); then, in one transaction
+# The POST: the session, user, the sessions' versions, organization (the panels kept); then, in one transaction
 # (a savepoint in tests): the dialogue locked with its arrival counter moved on (one UPDATE … RETURNING), its lists
 # counted in one query, the application, its event, and the audit entry (chain head locked, entry, head moved on).
 POST_QUERIES = 13
@@ -210,7 +211,7 @@ def test_a_panel_renamed_in_the_admin_shows_at_once_on_the_form_page(
 
 
 def test_a_dialogue_changed_shows_at_once_on_the_form_page_and_its_closing_without_a_change(
-    client, make_dialogue, make_organization
+    client, make_dialogue, make_organization, monkeypatch
 ):
     """The admin's and the services' changes to a dialogue bump its session's public version (DialogueAdmin is a
     PublicContentAdminMixin); the applications' closing changes the message under the title by itself."""
@@ -221,10 +222,21 @@ def test_a_dialogue_changed_shows_at_once_on_the_form_page_and_its_closing_witho
         Dialogue.objects.filter(pk=dialogue.pk).update(minutes_per_statement=5)
         public_pages_changed(session=dialogue.session_id)
     assert "9 statements of 5 minutes" in _form_page(client, dialogue)[0]
-    Dialogue.objects.filter(pk=dialogue.pk).update(applications_close_at=timezone.now() - timedelta(minutes=1))
+    later = dialogue.applications_close_at + timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
     page, request = _form_page(client, dialogue)
     assert "Applications closed on" in page
     assert _without_tokens(page) == _without_tokens(_rendered_fresh(request, dialogue, organization))
+
+
+def test_a_session_no_longer_published_has_no_form_page(client, make_dialogue, make_organization):
+    dialogue, organization = make_dialogue(), make_organization()
+    client.force_login(organization.focal_point)
+    _form_page(client, dialogue)
+    with transaction.atomic():
+        ThematicSession.objects.filter(pk=dialogue.session_id).update(status=ThematicSession.Status.DRAFT)
+        public_pages_changed(session=dialogue.session_id)
+    assert client.get(reverse("registrations:apply", kwargs={"dialogue_pk": dialogue.pk})).status_code == 404
 
 
 def test_messages_waiting_are_shown_on_the_form_page_and_never_kept(client, make_dialogue, make_organization):
