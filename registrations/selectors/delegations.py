@@ -58,13 +58,27 @@ def registrations_for_user(user) -> QuerySet[DelegationRegistration]:
     )
 
 
-def registration_for_user(*, user, pk: int, events: bool = True) -> DelegationRegistration:
-    """A registration of one of the user's missions, with members and (unless `events=False`) history; 404 for
-    anyone else's. Its mission is marked as read for the user's focal-point profile (see permissions)."""
+def registration_for_user(*, user, pk: int) -> DelegationRegistration:
+    """A registration of one of the user's missions, with members and history; 404 for anyone else's. Its mission is
+    marked as read for the user's focal-point profile (see permissions)."""
     queryset = (
         _registrations()
         .filter(mission__in=permissions.missions_of(user))
-        .prefetch_related("members", *([Prefetch("events", queryset=_events())] if events else []))
+        .prefetch_related("members", Prefetch("events", queryset=_events()))
+    )
+    registration = get_object_or_404(queryset, pk=pk)
+    permissions.read_for_focal_point(registration.mission, user)
+    return registration
+
+
+def registration_for_edit(*, user, pk: int) -> DelegationRegistration:
+    """registration_for_user for the registration's form and its POST: only what they read (its session, its State,
+    its members; no history, process, venue or regional group), which a thousand focal points opening it at once
+    pay for with each request."""
+    queryset = (
+        DelegationRegistration.objects.select_related("session", "mission__state")
+        .filter(mission__in=permissions.missions_of(user))
+        .prefetch_related("members")
     )
     registration = get_object_or_404(queryset, pk=pk)
     permissions.read_for_focal_point(registration.mission, user)

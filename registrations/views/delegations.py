@@ -84,7 +84,7 @@ def registration_detail(request, pk):
 
 @login_required
 def registration_edit(request, pk):
-    registration = delegation_selectors.registration_for_user(user=request.user, pk=pk, events=False)
+    registration = delegation_selectors.registration_for_edit(user=request.user, pk=pk)
     if not registration.is_editable:
         messages.info(request, _("This registration has been processed and can no longer be changed."))
         return redirect("registrations:detail", pk=pk)
