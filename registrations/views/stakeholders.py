@@ -37,7 +37,7 @@ def _error_messages(request, error: ValidationError | PermissionDenied) -> None:
 def stakeholder_home(request):
     """The stakeholder's desk: the organization and its accreditation, the dialogues to apply for, the applications
     with their slots, the representatives to confirm; for a representative, their requests and confirmed slots."""
-    organization = permissions.organization_of(request.user)
+    organization = permissions.organization_of(request.user, with_country=True)
     applications, open_dialogues, representations = [], [], []
     if organization:
         applications = list(dialogue_selectors.applications_of(organization))
