@@ -43,6 +43,24 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) process `pid` has used so far; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def processes_cpu(pids: list[int]) -> dict[int, float]:
+    return {pid: cpu_seconds(pid) for pid in pids}
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU time the processes used between two samples (a process only in `after` counts from its start)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 class MemorySampler(threading.Thread):
     """Every `interval` seconds: how many letters the sink holds, the worker's main process's RSS and its pool
     processes' RSS (pool processes are replaced after the settings' max tasks per child: their pids change)."""
@@ -63,20 +81,21 @@ class MemorySampler(threading.Thread):
         return next((sample for sample in self.samples if sample[0] >= sent), None)
 
 
-def bare_over_processes(bare, htmls: list[str], processes: int) -> float:
+def bare_over_processes(bare, htmls: list[str], processes: int) -> tuple[float, float]:
     """Wall time of rendering `htmls` with bare WeasyPrint in a pool of `processes` fresh processes (spawned, each
-    warmed up with one render before the clock starts)."""
+    warmed up with one render before the clock starts), and the CPU time the pool's processes used meanwhile."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
     ready = context.Value("i", 0)
     with context.Pool(processes, initializer=letters._pool_init, initargs=(bare, htmls[0], ready)) as pool:
         hosts.wait_for(lambda: ready.value >= processes, seconds=180, what="the baseline's processes")
-        started = time.perf_counter()
+        pids = [process.pid for process in pool._pool]
+        started, cpu = time.perf_counter(), processes_cpu(pids)
         sizes = list(pool.imap_unordered(letters._pool_render, htmls, chunksize=4))
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, cpu_used(cpu, processes_cpu(pids))
     assert len(sizes) == len(htmls) and all(sizes)
-    return elapsed
+    return elapsed, cpu
 
 
 def main() -> int:
@@ -165,10 +184,16 @@ def main() -> int:
             f"({sum(map(len, htmls)) / len(htmls) / 1024:.1f} KiB each); load average {hosts.load()}"
         )
         bare = letters.bare_setup()
-        baselines = []
+        baselines, baselines_cpu = [], []
+
+        def baseline(when: str) -> None:
+            elapsed, cpu = bare_over_processes(bare, htmls, args.processes)
+            baselines.append(elapsed)
+            baselines_cpu.append(cpu)
+            hosts.say(f"baseline {when}: {elapsed:.1f} s (CPU {cpu:.1f} s); load average {hosts.load()}")
+
         if args.baseline in ("both", "before"):
-            baselines.append(bare_over_processes(bare, htmls, args.processes))
-            hosts.say(f"baseline before: {baselines[-1]:.1f} s; load average {hosts.load()}")
+            baseline("before")
 
         worker = hosts.start(
             "worker",
@@ -182,7 +207,8 @@ def main() -> int:
         sampler = MemorySampler(worker.pid, sink)
         sampler.start()
 
-        clock = time.monotonic()
+        worker_pids = [worker.pid, *hosts.children(worker.pid)]
+        clock, worker_cpu = time.monotonic(), processes_cpu(worker_pids)
         dispatch = dispatch_create(letter=letter, audience="csv", by=None, csv_text=csv_text)
         created = time.monotonic() - clock
         with CaptureQueriesContext(connection) as first_queries:
@@ -191,6 +217,8 @@ def main() -> int:
             lambda: len(sink.snapshot()) >= len(htmls), seconds=args.timeout, what="every letter at the sink"
         )
         elapsed = time.monotonic() - clock
+        # Pool processes replaced meanwhile (max tasks per child) count from their start; those gone are not counted.
+        worker_cpu = cpu_used(worker_cpu, processes_cpu([worker.pid, *hosts.children(worker.pid)]))
         sampler.stopped.set()
         connection.close()
         with CaptureQueriesContext(connection) as last_queries:
@@ -198,8 +226,7 @@ def main() -> int:
         hosts.stop(worker)
         worker = None
         if args.baseline in ("both", "after"):
-            baselines.append(bare_over_processes(bare, htmls, args.processes))
-            hosts.say(f"baseline after: {baselines[-1]:.1f} s; load average {hosts.load()}")
+            baseline("after")
     except Exception as error:
         hosts.say(f"benchmark broken: {error!r}")
         for log in sorted(var_dir.glob("*.log")):
@@ -222,6 +249,7 @@ def main() -> int:
     for _at, address in sink.snapshot():
         copies[address] = copies.get(address, 0) + 1
     baseline = sum(baselines) / len(baselines)
+    baseline_cpu = sum(baselines_cpu) / len(baselines_cpu)
     ratio = elapsed / baseline
     hosts.say()
     hosts.say(f"Summary (load average at the end {hosts.load()}):")
@@ -235,6 +263,11 @@ def main() -> int:
         f"dispatch {elapsed:.1f} s ({len(htmls) / elapsed:.1f} letters/s) vs bare renders over {args.processes} "
         f"processes {baseline:.1f} s ({' and '.join(f'{b:.1f}' for b in baselines)}) -> {ratio:.2f}x "
         f"(target <= {TARGET}x)  {letters.verdict(ratio, TARGET)}"
+    )
+    hosts.say(
+        f"CPU time: the worker's processes {worker_cpu:.1f} s ({worker_cpu / len(htmls) * 1000:.0f} ms a letter) vs "
+        f"the baseline's {baseline_cpu:.1f} s ({baseline_cpu / len(htmls) * 1000:.0f} ms) -> "
+        f"{worker_cpu / baseline_cpu:.2f}x (less moved by the load; PostgreSQL, Redis and the sink not counted)"
     )
     # Pool processes are replaced after the settings' max tasks per child, so each checkpoint shows the largest
     # pool process sampled since the previous checkpoint, not only the one alive at that moment.
