@@ -47,6 +47,10 @@ PAGES = [
     ("admin: deliveries", "/admin/invitations/delivery/"),
     ("admin: a delegation of the largest size", "/admin/registrations/delegationregistration/{largest}/change/"),
     ("the desk (the admin's index)", "/admin/"),
+    ("admin: dispatches", "/admin/invitations/dispatch/"),
+    # The session's reminder, to a fifth of the members (200 / 2,000 / 20,000 addresses): its page and its bar.
+    ("a dispatch's page (the reminder)", "/admin/invitations/dispatch/{dispatch}/change/"),
+    ("a dispatch's progress (progress.json)", "/admin/invitations/dispatch/{dispatch}/progress.json"),
     ("board of answers", "/admin/registrations/missionanswer/?session={session}"),
     ("participants list page", "/admin/registrations/generateddocument/participants/{slug}/"),
     ("session page (cached; as staff)", "/en/sessions/{slug}/"),
@@ -84,6 +88,7 @@ def serve(members: int) -> None:
 
     from compact_portal import roles
     from invitations.demo_scale import scale_demo_load
+    from invitations.models import Delivery
     from registrations.models import DelegationRegistration
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -103,7 +108,11 @@ def serve(members: int) -> None:
     registrations = DelegationRegistration.objects.filter(session__slug=report.slug)
     session = registrations.values_list("session", flat=True)[0]
     largest = registrations.order_by("-member_count").values_list("pk", flat=True)[0]
-    urls = {name: template.format(session=session, slug=report.slug, largest=largest) for name, template in PAGES}
+    dispatch = Delivery.objects.values_list("dispatch", flat=True).order_by("-dispatch")[0]  # the reminder's
+    urls = {
+        name: template.format(session=session, slug=report.slug, largest=largest, dispatch=dispatch)
+        for name, template in PAGES
+    }
     print(json.dumps({"members": members, "load_seconds": load_seconds if report.created else None}), flush=True)
     for line in sys.stdin:
         with CaptureQueriesContext(connection) as captured:

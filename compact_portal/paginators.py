@@ -23,6 +23,18 @@ class CappedPaginator(Paginator):
         return self.count > self.limit
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are (a count kept with the data, e.g. a dispatch's), not counting them."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
 class CappedCountAdmin:
     """A ModelAdmin mixin: its list is paginated by a CappedPaginator and never counts the whole table either
     (`show_full_result_count`); templates/admin/pagination.html and search_form.html say "more than N"."""

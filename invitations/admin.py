@@ -12,7 +12,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_POST
 from audit.admin import AuditTrailMixin
 from compact_portal import permissions
 from compact_portal.csv_export import csv_response
+from compact_portal.paginators import CountedPaginator
 from compact_portal.pdf import DocumentTooLong, RenderTimeout
 from invitations import selectors, services
 from invitations.audiences import CsvRecipientsError, registration_link_value
@@ -488,7 +488,9 @@ class DispatchAdmin(ReadOnlyAdmin):
             "status_filters": [(value, label, counts[value]) for value, label in OutgoingMail.Status.choices],
             "status": status,
             "status_label": OutgoingMail.Status(status).label if status else None,
-            "page": Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page")),
+            "page": CountedPaginator(  # the counts above, not the deliveries counted again
+                deliveries, DELIVERIES_PER_PAGE, count=counts[status] if status else sum(counts.values())
+            ).get_page(request.GET.get("page")),
             "page_url": f"{page_url}?status={status}" if status else page_url,
         }
 

@@ -49,11 +49,18 @@ def test_the_live_fragment_holds_bar_tabs_and_table_and_follows_the_deliveries(c
 
 
 def test_the_table_is_paginated(client, secretariat_user, letter):
-    dispatch = _dispatch_with(letter, None, ["queued"] * 150)
+    dispatch = _dispatch_with(letter, None, ["queued"] * 140 + ["sent"] * 10)
     client.force_login(secretariat_user)
-    page = client.get(reverse("admin:invitations_dispatch_change", args=[dispatch.pk]), {"page": 2})
+    url = reverse("admin:invitations_dispatch_change", args=[dispatch.pk])
+    page = client.get(url, {"page": 2})
     assert [d.recipient_name for d in page.context["page"]] == [f"Recipient {n:03d}" for n in range(100, 150)]
     assert "Deliveries 101–150 of 150" in page.content.decode()
+    # Paginated by the dispatch's counts (kept, or of the mails on their way), as the tabs say them.
+    queued = client.get(url, {"page": 2, "status": "queued"})
+    assert [d.recipient_name for d in queued.context["page"]] == [f"Recipient {n:03d}" for n in range(100, 140)]
+    assert "Deliveries 101–140 of 140" in queued.content.decode()
+    sent = client.get(url, {"status": "sent"})
+    assert [d.recipient_name for d in sent.context["page"]] == [f"Recipient {n:03d}" for n in range(140, 150)]
 
 
 def test_the_title_keeps_the_audiences_capitals(client, secretariat_user, letter):
