@@ -117,11 +117,13 @@ SUBMIT_QUERIES = 17
 
 
 def test_a_submission_costs_the_same_queries_whatever_the_session_holds(
-    client, open_session, mission_mex, focal_mex, make_focal_point, mission_che
+    client, open_session, mission_mex, focal_mex, make_focal_point, mission_che, settings
 ):
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.get_for_model(DelegationRegistration)  # read once per process in production
+    # The counts above with sessions in the database (the embedded default; with REDIS_URL, cached_db reads none).
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
     def submit(mission, focal_point) -> tuple[int, int]:
         registration = services.registration_start(session=open_session, mission=mission, by=focal_point)
