@@ -31,7 +31,7 @@ from audit import trail
 from outbox.notify import enqueue_on_commit, notify_once
 from registrations import draw, permissions
 from registrations.models import FLOOR_KINDS, ApplicationEvent, Dialogue, Organization, SlotApplication
-from sessions.models import ThematicSession
+from sessions.models import AgendaItem, ThematicSession, Venue
 from sessions.public_cache import public_pages_changed
 
 Status = SlotApplication.Status
@@ -44,34 +44,67 @@ def _locked(dialogue: Dialogue) -> Dialogue:
 
 def _locked_for_arrival(dialogue: Dialogue) -> Dialogue:
     """The dialogue's row locked and its arrival counter moved on, in one statement (an UPDATE locks the row as
-    SELECT … FOR UPDATE does), as the transaction holds it now, with its session's status read in the same statement;
-    its item and its session's other fields (the venue, for the slots' times) are those of `dialogue`, read by the
-    caller with it, as `_locked` reads them with the lock (neither row is locked)."""
+    SELECT … FOR UPDATE does), as the transaction holds it now. What the arrival's rules and its confirmation read of
+    the session (its status), the item (its day and times: the slots) and the venue (its time zone) is read in the
+    same statement, as `_locked` reads them with the lock (those rows are not locked); the rest of them is
+    `dialogue`'s, as the caller read it."""
     fields = Dialogue._meta.concrete_fields
     quote = connection.ops.quote_name
-    table, sessions = quote(Dialogue._meta.db_table), quote(ThematicSession._meta.db_table)
-    columns = ", ".join(f"{table}.{quote(field.column)}" for field in fields)
+    table = quote(Dialogue._meta.db_table)
+    sessions, items, venues = (quote(model._meta.db_table) for model in (ThematicSession, AgendaItem, Venue))
+    session_id, item_id = f"{table}.session_id", f"{table}.item_id"
+
+    def column(model, name: str) -> str:
+        return f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(name).column)}"
+
     # Names from the models, quoted by the database's backend; the one value a parameter.
-    sql = (
-        f"UPDATE {table} SET next_sequence = next_sequence + 1 WHERE {table}.id = %s RETURNING {columns}, "  # noqa: S608
-        f"(SELECT {sessions}.status FROM {sessions} WHERE {sessions}.id = {table}.session_id)"
-    )
+    venue_id = f"(SELECT {column(ThematicSession, 'venue')} FROM {sessions} WHERE {sessions}.id = {session_id})"  # noqa: S608
+    read_with = [  # (the object, from the dialogue; its field; the subquery that reads it)
+        (
+            "session",
+            ThematicSession,
+            "status",
+            f"SELECT {column(ThematicSession, 'status')} FROM {sessions} WHERE {sessions}.id = {session_id}",  # noqa: S608
+        ),
+        *(
+            ("item", AgendaItem, name, f"SELECT {column(AgendaItem, name)} FROM {items} WHERE {items}.id = {item_id}")  # noqa: S608
+            for name in ("day", "start_time", "end_time")
+        ),
+        (
+            "session.venue",
+            Venue,
+            "timezone",
+            f"SELECT {column(Venue, 'timezone')} FROM {venues} WHERE {venues}.id = {venue_id}",  # noqa: S608
+        ),
+    ]
+    columns = ", ".join([*(f"{table}.{quote(field.column)}" for field in fields), *(f"({q})" for *_, q in read_with)])
+    sql = f"UPDATE {table} SET next_sequence = next_sequence + 1 WHERE {table}.id = %s RETURNING {columns}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [dialogue.pk])
         row = cursor.fetchone()
     if row is None:
         raise Dialogue.DoesNotExist
-    values = []
-    for field, value in zip(fields, row[:-1], strict=True):
-        column = field.get_col(Dialogue._meta.db_table)
-        for converter in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
-            value = converter(value, column, connection)
-        values.append(value)
+    values = [_from_db(field, value) for field, value in zip(fields, row, strict=False)]
     locked = Dialogue.from_db(connection.alias, [field.attname for field in fields], values)
-    session = copy.copy(dialogue.session)
-    session.status = row[-1]
-    locked.item, locked.session = dialogue.item, session
+    # Copies (copy.copy copies a model's state and its cache of related objects): the caller's objects stay as read.
+    locked.item, session = copy.copy(dialogue.item), copy.copy(dialogue.session)
+    session.venue = copy.copy(dialogue.session.venue)
+    locked.session = session
+    for (path, model, name, _subquery), value in zip(read_with, row[len(fields) :], strict=True):
+        target = locked
+        for step in path.split("."):
+            target = getattr(target, step)
+        setattr(target, name, _from_db(model._meta.get_field(name), value))
     return locked
+
+
+def _from_db(field, value):
+    """`value` as the database returned it for `field`, as the ORM converts it (dates and times come as text from
+    SQLite)."""
+    column = field.get_col(field.model._meta.db_table)
+    for converter in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+        value = converter(value, column, connection)
+    return value
 
 
 def _application(locked: Dialogue, application: SlotApplication) -> SlotApplication:

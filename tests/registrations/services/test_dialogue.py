@@ -2,7 +2,7 @@
 draw (seed, determinism, balance), publication, the slot's calendar file and the pages."""
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -14,7 +14,7 @@ from django.utils import timezone
 from registrations import draw, participation
 from registrations.models import ApplicationEvent, Dialogue, RegionalGroup, SlotApplication, State
 from registrations.services import dialogue as dialogue_services
-from sessions.models import ThematicSession
+from sessions.models import AgendaItem, ThematicSession, Venue
 from tests.ics import rfc5545_problems
 
 GENEVA = ZoneInfo("Europe/Zurich")
@@ -147,6 +147,21 @@ def test_the_window_and_the_sessions_status_are_those_of_the_locked_row_not_of_t
     Dialogue.objects.filter(pk=dialogue.pk).update(applications_close_at=timezone.now() + timedelta(days=1))
     assert (apply_for(dialogue, organization).sequence, dialogue.session.status) == (1, "published")
     assert Dialogue.objects.get(pk=dialogue.pk).next_sequence == 1
+
+
+def test_the_slots_and_their_times_are_those_of_the_item_and_venue_at_the_lock_not_of_the_callers_copy(
+    make_dialogue, make_organization, apply_for
+):
+    """The item's times (how many slots) and the venue's time zone (the slot's times) are read in the statement that
+    locks the dialogue, as the join did: a caller's copy read before a change does not count old slots."""
+    dialogue = make_dialogue()  # first come: 09:00-09:50, 5 minutes for the chair, 3 per statement: 15 slots
+    AgendaItem.objects.filter(pk=dialogue.item_id).update(end_time=time(9, 11))  # 2 slots
+    Venue.objects.filter(pk=dialogue.session.venue_id).update(timezone="America/New_York")
+    applications = [apply_for(dialogue, make_organization()) for _ in range(3)]
+    assert [a.status for a in applications] == ["confirmed", "confirmed", "waitlisted"]
+    start, _end = applications[0].slot_times()
+    assert (str(start.tzinfo), f"{start:%H:%M}") == ("America/New_York", "09:05")
+    assert (dialogue.item.end_time, dialogue.session.venue.timezone) == (time(9, 50), "Europe/Zurich")
 
 
 def test_the_dialogues_listed_as_taking_applications_are_those_the_rule_says_are_open(make_dialogue, make_session):
