@@ -107,7 +107,12 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=2, help="worker pool processes, and the baseline's")
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/bench_dispatch")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/11", help="a Redis database nobody else uses")
-    parser.add_argument("--baseline", choices=("both", "before", "after"), default="both")
+    parser.add_argument(
+        "--baseline",
+        choices=("both", "before", "after", "none"),
+        default="both",
+        help="none: the dispatch and the workers' memory only (e.g. a long run for the memory)",
+    )
     parser.add_argument("--timeout", type=float, default=7200, help="give up after this many seconds of sending")
     parser.add_argument(
         "--create-only", action="store_true", help="only create the dispatch (its time and its progress's queries)"
@@ -248,9 +253,6 @@ def main() -> int:
     copies: dict[str, int] = {}
     for _at, address in sink.snapshot():
         copies[address] = copies.get(address, 0) + 1
-    baseline = sum(baselines) / len(baselines)
-    baseline_cpu = sum(baselines_cpu) / len(baselines_cpu)
-    ratio = elapsed / baseline
     hosts.say()
     hosts.say(f"Summary (load average at the end {hosts.load()}):")
     hosts.say(f"dispatch created (one transaction): {created:.1f} s for {progress['total']:,} deliveries")
@@ -259,16 +261,25 @@ def main() -> int:
         f"{progress['sent']:,} sent, {progress['failed']} failed"
     )
     hosts.say(f"sink: {len(copies):,} addresses, {sum(1 for n in copies.values() if n > 1)} with more than one copy")
-    hosts.say(
-        f"dispatch {elapsed:.1f} s ({len(htmls) / elapsed:.1f} letters/s) vs bare renders over {args.processes} "
-        f"processes {baseline:.1f} s ({' and '.join(f'{b:.1f}' for b in baselines)}) -> {ratio:.2f}x "
-        f"(target <= {TARGET}x)  {letters.verdict(ratio, TARGET)}"
-    )
-    hosts.say(
-        f"CPU time: the worker's processes {worker_cpu:.1f} s ({worker_cpu / len(htmls) * 1000:.0f} ms a letter) vs "
-        f"the baseline's {baseline_cpu:.1f} s ({baseline_cpu / len(htmls) * 1000:.0f} ms) -> "
-        f"{worker_cpu / baseline_cpu:.2f}x (less moved by the load; PostgreSQL, Redis and the sink not counted)"
-    )
+    if baselines:
+        baseline = sum(baselines) / len(baselines)
+        baseline_cpu = sum(baselines_cpu) / len(baselines_cpu)
+        ratio = elapsed / baseline
+        hosts.say(
+            f"dispatch {elapsed:.1f} s ({len(htmls) / elapsed:.1f} letters/s) vs bare renders over {args.processes} "
+            f"processes {baseline:.1f} s ({' and '.join(f'{b:.1f}' for b in baselines)}) -> {ratio:.2f}x "
+            f"(target <= {TARGET}x)  {letters.verdict(ratio, TARGET)}"
+        )
+        hosts.say(
+            f"CPU time: the worker's processes {worker_cpu:.1f} s ({worker_cpu / len(htmls) * 1000:.0f} ms a letter) "
+            f"vs the baseline's {baseline_cpu:.1f} s ({baseline_cpu / len(htmls) * 1000:.0f} ms) -> "
+            f"{worker_cpu / baseline_cpu:.2f}x (less moved by the load; PostgreSQL, Redis and the sink not counted)"
+        )
+    else:
+        hosts.say(
+            f"dispatch {elapsed:.1f} s ({len(htmls) / elapsed:.1f} letters/s), no baseline; CPU time of the worker's "
+            f"processes {worker_cpu:.1f} s ({worker_cpu / len(htmls) * 1000:.0f} ms a letter)"
+        )
     # Pool processes are replaced after the settings' max tasks per child, so each checkpoint shows the largest
     # pool process sampled since the previous checkpoint, not only the one alive at that moment.
     checkpoints = [c for c in CHECKPOINTS if c < len(htmls)] + [len(htmls)]
