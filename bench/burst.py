@@ -33,6 +33,8 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The virtualenv running the bench (python and gunicorn): a worktree may have no .venv of its own.
+BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -455,7 +457,7 @@ def main():
     Path(env["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
     env["ALLOWED_HOSTS"] = "127.0.0.1"
     _create_database(args.database)
-    python = ROOT / ".venv" / "bin" / "python"
+    python = BIN / "python"
     for command in (["migrate", "-v0"], ["demo", "--no-accounts"]):
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
 
@@ -470,7 +472,7 @@ def main():
         child("--child", "prepare-submissions", "--submissions", str(args.submissions)) if args.submissions else None
     )
     server = subprocess.Popen(
-        [ROOT / ".venv" / "bin" / "gunicorn", "compact_portal.wsgi", "-w", "2", "-b", f"127.0.0.1:{args.port}",
+        [BIN / "gunicorn", "compact_portal.wsgi", "-w", "2", "-b", f"127.0.0.1:{args.port}",
          "--log-level", "warning", "--timeout", "120"],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
