@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import trail
+from audit.models import AuditEntry
 from outbox.notify import enqueue_on_commit, notify_once
 from registrations import permissions
 from registrations.models import (
@@ -130,18 +131,21 @@ def registration_update(
                     transaction.on_commit(lambda: locked.note_verbale.storage.delete(old_name))
             if language:
                 locked.language = language
-            trail.record(
-                actor=by,
-                action="registration update",
-                obj=locked,
-                after={"members": locked.member_count, "note_verbale": locked.note_verbale_name},
-            )
+            entries = [
+                trail.entry(
+                    actor=by,
+                    action="registration update",
+                    obj=locked,
+                    after={"members": locked.member_count, "note_verbale": locked.note_verbale_name},
+                )
+            ]
             if submit:
                 refused = _submission_problems(locked, has_head=True)  # _members_replace has just named the head
                 if not refused:
-                    _submitted(locked, by=by)
+                    entries.append(_submitted(locked, by=by))
             _full_clean(locked)
             locked.save()
+            trail.append(*entries)  # the update, then the submission: one lock of the chain, at the end
     except Exception:
         if stored_name:  # the new file belongs to no committed row
             registration.note_verbale.storage.delete(stored_name)
@@ -217,8 +221,9 @@ def _cannot_become(current: str, to: str) -> str:
     }
 
 
-def _transition(registration: DelegationRegistration, *, to: str, by, reason: str = "") -> RegistrationEvent:
-    """Moves a locked registration one step along the machine and records the step; the caller saves."""
+def _transition(registration: DelegationRegistration, *, to: str, by, reason: str = "") -> AuditEntry:
+    """Moves a locked registration one step along the machine and records the step as an event; the caller saves,
+    and appends the returned audit entry to the trail (trail.append) in the same transaction."""
     current = registration.status
     if not Status(current).can_become(to):
         raise ValidationError(_cannot_become(current, to))
@@ -226,7 +231,8 @@ def _transition(registration: DelegationRegistration, *, to: str, by, reason: st
     event = RegistrationEvent(registration=registration, from_status=current, to_status=to, reason=reason, by=by)
     event.full_clean(exclude=["registration", "by"])  # the locked row, and the account acting (no query each)
     event.save()
-    trail.record(
+    enqueue_on_commit("registrations.notify_registration_event", event.pk)
+    return trail.entry(
         actor=by,
         action=f"registration {to}",
         obj=registration,
@@ -234,8 +240,6 @@ def _transition(registration: DelegationRegistration, *, to: str, by, reason: st
         after={"status": to},
         reason=reason,
     )
-    enqueue_on_commit("registrations.notify_registration_event", event.pk)
-    return event
 
 
 def _submission_problems(locked: DelegationRegistration, *, has_head: bool) -> list[str]:
@@ -257,9 +261,9 @@ def _submission_problems(locked: DelegationRegistration, *, has_head: bool) -> l
     return problems
 
 
-def _submitted(locked: DelegationRegistration, *, by) -> None:
-    _transition(locked, to=Status.SUBMITTED, by=by)
+def _submitted(locked: DelegationRegistration, *, by) -> AuditEntry:
     locked.submitted_at = timezone.now()
+    return _transition(locked, to=Status.SUBMITTED, by=by)
 
 
 def registration_submit(*, registration: DelegationRegistration, by) -> DelegationRegistration:
@@ -271,9 +275,10 @@ def registration_submit(*, registration: DelegationRegistration, by) -> Delegati
         problems = _submission_problems(locked, has_head=has_head)
         if problems:
             raise ValidationError(problems)
-        _submitted(locked, by=by)
+        entry = _submitted(locked, by=by)
         _full_clean(locked)
         locked.save()
+        trail.append(entry)
     return _refreshed(registration, locked)
 
 
@@ -284,12 +289,13 @@ def _decide(*, registration: DelegationRegistration, by, to: str, reason: str) -
         raise ValidationError("Give the reason: the focal point reads it.")
     with transaction.atomic():
         locked = _locked(registration)
-        _transition(locked, to=to, by=by, reason=reason)
+        entry = _transition(locked, to=to, by=by, reason=reason)
         locked.decision_reason = reason
         locked.decided_at = timezone.now()
         locked.decided_by = by
         locked.full_clean()
         locked.save()
+        trail.append(entry)
         if to == Status.APPROVED:
             for member_id in locked.members.exclude(email="").values_list("pk", flat=True):
                 enqueue_on_commit("registrations.email_confirmation_letter", member_id)

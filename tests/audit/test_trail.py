@@ -232,6 +232,31 @@ def test_a_change_rolled_back_leaves_no_entry(secretariat_user, db):
     assert trail.verify().intact
 
 
+def test_entries_appended_together_follow_each_other_in_their_order(secretariat_user, db):
+    from django.db import transaction
+
+    first = trail.record(actor=None, action="test before", object_repr="alone")
+    with transaction.atomic():
+        entries = trail.append(
+            trail.entry(actor=secretariat_user, action="test one", object_repr="a", after={"n": 1}),
+            trail.entry(actor=secretariat_user, action="test two", object_repr="b", before={"n": 1}),
+        )
+    assert [entry.seq for entry in entries] == [first.seq + 1, first.seq + 2]
+    assert entries[0].previous_hash == first.hash and entries[1].previous_hash == entries[0].hash
+    stored = list(AuditEntry.objects.order_by("seq").values_list("action", "actor_repr", "hash"))
+    assert stored == [
+        ("test before", "", first.hash),
+        ("test one", secretariat_user.get_username(), entries[0].hash),
+        ("test two", secretariat_user.get_username(), entries[1].hash),
+    ]
+    assert str(trail.verify()) == "3 entries, chain intact"
+    # Entries appended together roll back together with the change.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        trail.append(trail.entry(actor=None, action="test x", object_repr="x"), trail.entry(actor=None, action="y"))
+        raise RuntimeError
+    assert AuditEntry.objects.count() == 3 and trail.verify().intact
+
+
 def test_the_admin_shows_entries_and_changes_none(client, demo_with_decisions):
     client.force_login(demo_with_decisions["secretariat"])
     registration = demo_with_decisions["registration"]

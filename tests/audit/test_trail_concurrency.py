@@ -25,3 +25,22 @@ def test_simultaneous_appends_make_one_unbroken_chain():
     assert sorted(results) == list(range(1, WRITERS * 2 + 1))
     assert AuditEntry.objects.count() == WRITERS * 2
     assert str(trail.verify()) == f"{WRITERS * 2} entries, chain intact"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_appends_of_several_entries_each_keep_theirs_together():
+    def append(number):
+        def call():
+            with transaction.atomic():
+                entries = trail.append(
+                    *(trail.entry(actor=None, action="test append", object_repr=f"writer {number}") for _ in range(3))
+                )
+            return [entry.seq for entry in entries]
+
+        return call
+
+    results = run_at_once([append(number) for number in range(WRITERS)], workers=WRITERS)
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert all(seqs == list(range(seqs[0], seqs[0] + 3)) for seqs in results)  # each writer's three in a row
+    assert sorted(seq for seqs in results for seq in seqs) == list(range(1, WRITERS * 3 + 1))
+    assert str(trail.verify()) == f"{WRITERS * 3} entries, chain intact"

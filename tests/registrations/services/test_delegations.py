@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit import trail
+from audit.models import AuditEntry
 from registrations import services
 from registrations.models import DelegationMember, DelegationRegistration, RegistrationEvent
 from tests.registrations.conftest import pdf_bytes, upload
@@ -383,3 +385,22 @@ def test_notification_claim_is_released_when_sending_fails(
     with django_capture_on_commit_callbacks(execute=True):
         assert services.registration_event_notify(event_id=event.pk) is True
     assert len(mailoutbox) == 1
+
+
+def test_a_submission_records_the_update_then_the_submission(open_session, mission_mex, focal_mex):
+    registration = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)
+    services.registration_update(
+        registration=registration,
+        by=focal_mex,
+        head=services.MemberData(family_name="Gómez-Camacho", function="Ambassador"),
+        members=[],
+        note_verbale=upload(pdf_bytes()),
+        submit=True,
+    )
+    actions = list(AuditEntry.objects.order_by("seq").values_list("action", "object_id", "before", "after"))
+    assert actions == [
+        ("registration start", str(registration.pk), None, {"status": "draft"}),
+        ("registration update", str(registration.pk), None, {"members": 1, "note_verbale": "note-verbale.pdf"}),
+        ("registration submitted", str(registration.pk), {"status": "draft"}, {"status": "submitted"}),
+    ]
+    assert str(trail.verify()) == "3 entries, chain intact"
