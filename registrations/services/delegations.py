@@ -62,11 +62,20 @@ MEMBER_FIELDS = [f.name for f in fields(MemberData) if f.name != "id"]
 
 
 def _locked(registration: DelegationRegistration) -> DelegationRegistration:
-    return (
-        DelegationRegistration.objects.select_for_update()
-        .select_related("session", "mission__state")
-        .get(pk=registration.pk)
+    """The registration's row locked (only it: on PostgreSQL a lock without `of` would also lock the rows joined, its
+    session's among them, and every submission to the session would wait for the one before), read with its session
+    and mission's State."""
+    # Its mission never changes: the one the caller read with its State (for the audit trail's name) serves.
+    mission_read = DelegationRegistration.mission.is_cached(registration) and PermanentMission.state.is_cached(
+        registration.mission
     )
+    related = ["session"] if mission_read else ["session", "mission__state"]
+    locked = (
+        DelegationRegistration.objects.select_for_update(of=("self",)).select_related(*related).get(pk=registration.pk)
+    )
+    if mission_read:
+        locked.mission = registration.mission
+    return locked
 
 
 def registration_start(*, session: ThematicSession, mission: PermanentMission, by) -> DelegationRegistration:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit import trail
@@ -404,3 +404,45 @@ def test_a_submission_records_the_update_then_the_submission(open_session, missi
         ("registration submitted", str(registration.pk), {"status": "draft"}, {"status": "submitted"}),
     ]
     assert str(trail.verify()) == "3 entries, chain intact"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's (SQLite locks the database)")
+def test_a_registration_being_changed_locks_its_row_and_neither_its_session_nor_its_mission(
+    open_session, mission_mex, focal_mex
+):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import DatabaseError
+
+    from registrations.models import PermanentMission
+    from registrations.selectors import delegations as delegation_selectors
+    from registrations.services import delegations as delegation_services
+    from sessions.models import ThematicSession
+
+    started = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)
+    registration = delegation_selectors.registration_for_edit(user=focal_mex, pk=started.pk)
+
+    def free(queryset, pk) -> bool:
+        try:
+            with transaction.atomic():
+                queryset.select_for_update(nowait=True).get(pk=pk)
+            return True
+        except DatabaseError:
+            return False
+
+    def other_connection():
+        try:
+            return (
+                free(DelegationRegistration.objects, registration.pk),
+                free(ThematicSession.objects, open_session.pk),
+                free(PermanentMission.objects, mission_mex.pk),
+            )
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        locked = delegation_services._locked(registration)
+        assert str(locked) == str(started)  # its mission and State, for the audit trail's name
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            assert pool.submit(other_connection).result() == (False, True, True)
