@@ -16,6 +16,8 @@ SECRET_KEY = config.secret_key(debug=DEBUG)
 AUDIT_CHAIN_KEY = config.audit_chain_key(secret_key=SECRET_KEY)
 ALLOWED_HOSTS = config.allowed_hosts(debug=DEBUG)
 CSRF_TRUSTED_ORIGINS = config.env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form is explained in the portal's frame and language (what happened, nothing saved, how to send it again).
+CSRF_FAILURE_VIEW = "compact_portal.views.csrf_failure"
 ROOT_URLCONF = "compact_portal.urls"
 WSGI_APPLICATION = "compact_portal.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

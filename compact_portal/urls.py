@@ -16,6 +16,10 @@ admin.site.index = desk.index_view(admin.site.index)
 # One door: the admin's login is allauth's (rate limits, verified e-mail, two-factor).
 admin.site.login = secure_admin_login(admin.site.login)
 
+# Error pages in the portal's frame and the page's language (compact_portal/views.py; 404.html and 403.html).
+handler400 = views.bad_request
+handler500 = views.server_error
+
 # The staff-only admin and the language switch (/i18n/) have no language prefix; every page a delegate, stakeholder
 # or visitor sees carries its language in the URL (/fr/sessions/…). "/" redirects to the visitor's language (cookie,
 # then Accept-Language), as LocaleMiddleware does for every unprefixed public URL.

@@ -1,7 +1,10 @@
-"""The language switch: a plain link on every page (templates/base.html), so pages carry no CSRF token for it."""
+"""The language switch (a plain link on every page, templates/base.html, so pages carry no CSRF token for it), and the
+error pages."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
 from django.urls import translate_url
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -35,3 +38,30 @@ def switch_language(request, language):
         )
     add_never_cache_headers(response)
     return response
+
+
+# --- Error pages ---------------------------------------------------------------------------------------------------
+# 404.html and 403.html extend the portal's frame (Django renders them with the request). A refused form (CSRF) is
+# rendered here in the frame too, so that its user learns what happened and what to do instead of Django's bare page.
+# 400 and 500 are rendered without the request, as Django does: no query, no session, nothing that could fail again.
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check: most often a page opened before its user signed in or out again (the token
+    changes then), or a browser refusing cookies. Nothing was saved; say so, and how to send it again."""
+    from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+
+    context = {"cookies_refused": reason == REASON_NO_CSRF_COOKIE}
+    return render(request, "403_csrf.html", context, status=403)
+
+
+def _without_request(template_name: str) -> str:
+    return loader.get_template(template_name).render({"SECRETARIAT_CONTACT_EMAIL": settings.SECRETARIAT_CONTACT_EMAIL})
+
+
+def bad_request(request, exception):
+    return HttpResponseBadRequest(_without_request("400.html"))
+
+
+def server_error(request):
+    return HttpResponseServerError(_without_request("500.html"))
