@@ -410,9 +410,12 @@ class SlotApplicationForm(MarksRequired, forms.ModelForm):
         )
         self.mark_required()
 
-    def _get_validation_exclusions(self):
-        # The theme is one of the panels just read (no query again for its row); the service checks its session.
-        return {*super()._get_validation_exclusions(), "theme"}
+    def _post_clean(self):
+        # No model validation here: the service validates the application it makes (application_submit). What the
+        # model would check of these fields (required, lengths, the e-mail) the form's fields, made from the model's,
+        # have just checked and shown by the field; its constraints are on fields the form does not hold; the theme
+        # is one of the panels just read, and the service checks its session.
+        pass
 
 
 class ObjectionForm(forms.Form):

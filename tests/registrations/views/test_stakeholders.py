@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.template.loader import render_to_string
@@ -100,6 +101,53 @@ def test_a_theme_of_another_session_is_refused(client, make_dialogue, make_organ
     assert response.status_code == 200
     assert "Select a valid choice." in response.content.decode()
     assert not SlotApplication.objects.exists()
+
+
+class _ValidatedByTheModelToo(SlotApplicationForm):
+    """The form as it was: the model's validation after the fields' (the theme excluded, as it was)."""
+
+    def _post_clean(self):
+        forms.ModelForm._post_clean(self)
+
+    def _get_validation_exclusions(self):
+        return {*super()._get_validation_exclusions(), "theme"}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"speaker_name": "x" * 201},
+        {"speaker_function": ""},
+        {"speaker_email": "not an address"},
+        {"speaker_email": "a@" + "b" * 260 + ".org"},
+        {"summary": "s" * 1501, "speaker_name": "  "},
+        {"speaker_name": "nul\x00"},
+        {},
+    ],
+)
+def test_the_form_finds_the_errors_the_models_validation_found(make_dialogue, changes):
+    dialogue = make_dialogue()
+    data = {**application(dialogue), **changes}
+    form = SlotApplicationForm(data, dialogue=dialogue)
+    assert form.errors == _ValidatedByTheModelToo(data, dialogue=dialogue).errors
+    assert form.is_valid() is not bool(changes)
+
+
+def test_a_post_validates_the_application_once(client, make_dialogue, make_organization, monkeypatch):
+    dialogue = make_dialogue()
+    organization = make_organization()
+    validated = []
+    full_clean = SlotApplication.full_clean
+    monkeypatch.setattr(
+        SlotApplication,
+        "full_clean",
+        lambda self, *args, **kwargs: validated.append(self) or full_clean(self, *args, **kwargs),
+    )
+    client.force_login(organization.focal_point)
+    url = reverse("registrations:apply", kwargs={"dialogue_pk": dialogue.pk})
+    assert client.post(url, application(dialogue)).status_code == 302
+    assert len(validated) == 1  # the service's (application_submit)
+    assert SlotApplication.objects.get().organization == organization
 
 
 # --- The form page, rendered once per shape and served with each user's values (compact_portal.slotted_pages) ------
