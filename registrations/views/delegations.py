@@ -84,12 +84,11 @@ def registration_detail(request, pk):
 
 @login_required
 def registration_edit(request, pk):
-    registration = delegation_selectors.registration_for_edit(user=request.user, pk=pk)
+    # The members (ordered head first, then by order) read with the registration, for the forms.
+    registration, everyone = delegation_selectors.registration_for_edit(user=request.user, pk=pk)
     if not registration.is_editable:
         messages.info(request, _("This registration has been processed and can no longer be changed."))
         return redirect("registrations:detail", pk=pk)
-    # The members (ordered head first, then by order), read once for the forms.
-    everyone = delegation_selectors.members_of(registration)
     members = [member for member in everyone if not member.is_head]
     head = next((member for member in everyone if member.is_head), None)
     head = head or DelegationMember(registration=registration)

@@ -421,7 +421,7 @@ def test_a_registration_being_changed_locks_its_row_and_neither_its_session_nor_
     from sessions.models import ThematicSession
 
     started = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)
-    registration = delegation_selectors.registration_for_edit(user=focal_mex, pk=started.pk)
+    registration, _members = delegation_selectors.registration_for_edit(user=focal_mex, pk=started.pk)
 
     def free(queryset, pk) -> bool:
         try:

@@ -108,12 +108,12 @@ def test_a_submission_checks_its_note_verbale_in_one_child_process(
     assert checked == [len(content)]
 
 
-# The form: session, user, the registration with its members (2), the header's areas.
-EDIT_FORM_QUERIES = 5
-# Saved and submitted in one transaction: session, user, the registration with its members (2); a savepoint in tests
+# The form: session, user, the registration with its members (one statement), the header's areas.
+EDIT_FORM_QUERIES = 4
+# Saved and submitted in one transaction: session, user, the registration with its members (1); a savepoint in tests
 # (2); the registration locked, its members read, the new ones in one insert, the event, the registration, its two
 # audit entries (the update, the submission) appended together (3: the chain's head locked, one insert, the head).
-SUBMIT_QUERIES = 14
+SUBMIT_QUERIES = 13
 
 
 def test_a_submission_costs_the_same_queries_whatever_the_session_holds(
