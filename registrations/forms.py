@@ -1,3 +1,5 @@
+import functools
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
@@ -361,7 +363,15 @@ class ReadChoiceField(forms.ModelChoiceField):
     def __init__(self, objects, *, label_from_instance, **kwargs):
         super().__init__(queryset=type(objects[0])._default_manager.none() if objects else None, **kwargs)
         self.objects = {str(obj.pk): obj for obj in objects}
-        self.choices = [("", self.empty_label), *((obj.pk, label_from_instance(obj)) for obj in objects)]
+
+        # The labels made when the options are first rendered (a label reads the language), not to validate a POST.
+        empty_label = self.empty_label
+
+        @functools.cache
+        def choices() -> list:
+            return [("", empty_label), *((obj.pk, label_from_instance(obj)) for obj in objects)]
+
+        self.choices = choices
 
     def to_python(self, value):
         if value in self.empty_values:

@@ -133,6 +133,24 @@ def test_the_form_finds_the_errors_the_models_validation_found(make_dialogue, ch
     assert form.is_valid() is not bool(changes)
 
 
+def test_the_panels_labels_are_made_to_render_the_options_not_to_validate(make_dialogue, monkeypatch):
+    dialogue = make_dialogue()
+    panel = dialogue.session.agenda_items.get(kind="panel")
+    labelled = []
+    local_title = AgendaItem.local_title
+    monkeypatch.setattr(
+        AgendaItem, "local_title", property(lambda item: labelled.append(item.pk) or local_title.fget(item))
+    )
+    form = SlotApplicationForm({**application(dialogue), "speaker_name": ""}, dialogue=dialogue)
+    assert not form.is_valid()
+    assert form.cleaned_data["theme"] == panel
+    assert labelled == []
+    with translation.override("fr"):
+        options = str(form["theme"])
+    assert labelled == [panel.pk]
+    assert f'<option value="{panel.pk}" selected>{panel.local_title}</option>' in options
+
+
 def test_a_post_validates_the_application_once(client, make_dialogue, make_organization, monkeypatch):
     dialogue = make_dialogue()
     organization = make_organization()
