@@ -63,18 +63,27 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
 
 class MemorySampler(threading.Thread):
     """Every `interval` seconds: how many letters the sink holds, the worker's main process's RSS and its pool
-    processes' RSS (pool processes are replaced after the settings' max tasks per child: their pids change)."""
+    processes' RSS (pool processes are replaced after the settings' max tasks per child: their pids change), and
+    the CPU time each process had used when last seen (`cpu`: a replaced pool process's counts up to its last
+    sample, at most `interval` before it ended)."""
 
     def __init__(self, worker_pid: int, sink: hosts.Sink, interval: float = 1.0):
         super().__init__(daemon=True)
         self.worker_pid, self.sink, self.interval = worker_pid, sink, interval
         self.samples: list[tuple[int, int, list[int]]] = []
+        self.cpu: dict[int, float] = {}
         self.stopped = threading.Event()
+
+    def sample_cpu(self) -> None:
+        for pid, seconds in processes_cpu([self.worker_pid, *hosts.children(self.worker_pid)]).items():
+            if seconds:
+                self.cpu[pid] = seconds
 
     def run(self):
         while not self.stopped.wait(self.interval):
             pool = [rss_kib(pid) for pid in hosts.children(self.worker_pid)]
             self.samples.append((len(self.sink.snapshot()), rss_kib(self.worker_pid), [r for r in pool if r]))
+            self.sample_cpu()
 
     def at(self, sent: int):
         """The first sample taken once `sent` letters were accepted."""
@@ -222,9 +231,11 @@ def main() -> int:
             lambda: len(sink.snapshot()) >= len(htmls), seconds=args.timeout, what="every letter at the sink"
         )
         elapsed = time.monotonic() - clock
-        # Pool processes replaced meanwhile (max tasks per child) count from their start; those gone are not counted.
-        worker_cpu = cpu_used(worker_cpu, processes_cpu([worker.pid, *hosts.children(worker.pid)]))
         sampler.stopped.set()
+        sampler.join()
+        sampler.sample_cpu()
+        # Pool processes that replaced others meanwhile (max tasks per child) count from their start.
+        worker_cpu = cpu_used(worker_cpu, sampler.cpu)
         connection.close()
         with CaptureQueriesContext(connection) as last_queries:
             progress = dispatch_progress(dispatch)
