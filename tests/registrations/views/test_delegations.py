@@ -4,6 +4,7 @@ every URL that takes an id, and list pages that run the same number of queries f
 import io
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -158,6 +159,38 @@ def test_a_submission_refused_saves_the_delegation_and_says_why(
     assert registration.status == Status.DRAFT and registration.note_verbale
     assert list(registration.members.values_list("family_name", flat=True)) == ["Gómez-Camacho", "Pérez"]
     assert mailoutbox == []
+
+
+class _ListInsideParagraph(HTMLParser):
+    """Finds a list opened inside a paragraph: browsers close the paragraph there, and the list (a field's errors)
+    becomes an item of the member grid of its own, shown in the next column."""
+
+    def __init__(self):
+        super().__init__()
+        self.open_paragraphs, self.found = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "p":
+            self.open_paragraphs += 1
+        elif tag == "ul" and self.open_paragraphs:
+            self.found.append(dict(attrs).get("id"))
+
+    def handle_endtag(self, tag):
+        if tag == "p" and self.open_paragraphs:
+            self.open_paragraphs -= 1
+
+
+def test_a_members_field_error_stays_with_its_field(client, open_session, mission_mex, focal_mex):
+    registration = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)
+    client.force_login(focal_mex)
+    url = reverse("registrations:edit", kwargs={"pk": registration.pk})
+
+    page = client.post(url, form_data(**{"head-email": "juan@", "members-0-email": "ana@"})).content.decode()
+
+    assert 'id="id_head-email_error"' in page and 'id="id_members-0-email_error"' in page
+    parser = _ListInsideParagraph()
+    parser.feed(page)
+    assert parser.found == []
 
 
 def test_editing_a_delegation_costs_the_same_queries_for_1_and_for_8_members(
