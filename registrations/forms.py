@@ -173,6 +173,15 @@ class BaseMemberFormSet(forms.BaseModelFormSet):
 class ReadMemberField(forms.ModelChoiceField):
     """A member's hidden id, checked against the delegation's members already read (Django's asks the database)."""
 
+    default_error_messages = {
+        # The id of a member removed since the page was opened (in another tab, or by a colleague): say so, as the
+        # field is hidden and Django's "Select a valid choice" would mean nothing (and was not even shown).
+        "invalid_choice": _(
+            "This member was removed from the delegation after you opened this page (in another tab, or by a "
+            "colleague). Copy what you typed, then reload the page to see the delegation as it is now."
+        ),
+    }
+
     def __init__(self, members_by_pk: dict, **kwargs):
         super().__init__(queryset=DelegationMember.objects.none(), **kwargs)
         self.members_by_pk = members_by_pk

@@ -193,6 +193,25 @@ def test_a_members_field_error_stays_with_its_field(client, open_session, missio
     assert parser.found == []
 
 
+def test_a_member_removed_in_another_tab_is_explained_not_refused_in_silence(
+    client, open_session, mission_mex, focal_mex
+):
+    registration = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)
+    client.force_login(focal_mex)
+    url = reverse("registrations:edit", kwargs={"pk": registration.pk})
+    assert client.post(url, form_data()).status_code == 302
+    ana = registration.members.get(family_name="Pérez")
+    saved = form_data(**{"members-INITIAL_FORMS": "1", "members-0-id": str(ana.pk)})
+    # The first tab removes Ana; the second, opened before, then saves a change to her.
+    assert client.post(url, {**saved, "members-0-DELETE": "on"}).status_code == 302
+
+    response = client.post(url, {**saved, "members-0-function": "Minister Counsellor"})
+
+    assert response.status_code == 400
+    assert "This member was removed from the delegation after you opened this page" in response.content.decode()
+    assert not registration.members.filter(family_name="Pérez").exists()
+
+
 def test_editing_a_delegation_costs_the_same_queries_for_1_and_for_8_members(
     client, open_session, make_session, mission_mex, focal_mex, make_registration
 ):
