@@ -124,6 +124,9 @@ def registration_edit(request, pk):
                 messages.success(request, _("The registration has been saved."))
             return redirect("registrations:detail", pk=pk)
     context = {"registration": registration, "head_form": head_form, "formset": formset, "note_form": note_form}
+    if files and files.get("note_verbale") and not note_form.errors:
+        # A browser never fills a file input again: without a word, "Save and submit" would then save a draft.
+        context["note_verbale_not_saved"] = files["note_verbale"].name
     return render(
         request, "registrations/registration_form.html", context, status=400 if request.method == "POST" else 200
     )

@@ -212,6 +212,26 @@ def test_a_member_removed_in_another_tab_is_explained_not_refused_in_silence(
     assert not registration.members.filter(family_name="Pérez").exists()
 
 
+def test_a_chosen_note_verbale_not_saved_because_of_other_errors_is_asked_for_again(
+    client, open_session, mission_mex, focal_mex
+):
+    registration = services.registration_start(session=open_session, mission=mission_mex, by=focal_mex)
+    client.force_login(focal_mex)
+    url = reverse("registrations:edit", kwargs={"pk": registration.pk})
+    note = upload(pdf_bytes(), name="NV <Mexico>.pdf")
+
+    response = client.post(url, {**form_data(**{"head-family_name": ""}), "note_verbale": note, "submit": "1"})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose “NV &lt;Mexico&gt;.pdf” again: it was not saved, because of the errors on this page." in page
+    assert 'aria-describedby="note-verbale-help note-verbale-again"' in page
+    registration.refresh_from_db()
+    assert not registration.note_verbale
+    # Without a file chosen, nothing is asked again.
+    assert "again: it was not saved" not in client.post(url, form_data(**{"head-family_name": ""})).content.decode()
+
+
 def test_editing_a_delegation_costs_the_same_queries_for_1_and_for_8_members(
     client, open_session, make_session, mission_mex, focal_mex, make_registration
 ):
